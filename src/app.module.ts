@@ -1,0 +1,49 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from './common/config/app.config';
+import { ConfigModule } from './common/config/config.module';
+import { ProblemDetailsFilter } from './common/http/problem-details.filter';
+import { LoggingModule } from './common/logging/logging.module';
+import { RedisModule } from './common/redis/redis.module';
+import { redisOptions } from './common/redis/redis.options';
+import { dataSourceOptions } from './database/data-source';
+import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
+import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
+import { SweepsModule } from './modules/sweeps/sweeps.module';
+import { TasksModule } from './modules/tasks/tasks.module';
+
+/**
+ * The whole application, shaped by ASSAY_ROLE: `api` mounts the task API, `worker` starts the
+ * queue workers; both serve /health and /metrics. Feature modules (task types) are listed here.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const api = config.ASSAY_ROLE !== 'worker';
+    const worker = config.ASSAY_ROLE !== 'api';
+    const features: DynamicModule['imports'] = [];
+    if (config.DIAGNOSTIC_TASK_ENABLED) features.push(DiagnosticModule);
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: false }),
+        RedisModule,
+        BullModule.forRoot({
+          connection: redisOptions(config, 'worker'),
+          prefix: config.REDIS_PREFIX,
+        }),
+        MetricsModule,
+        HealthModule,
+        TasksModule.forRoot({ api, worker }),
+        SweepsModule.forRoot({ worker, schedule: config.SWEEPS_ENABLED }),
+        ...features,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { AppConfig, ConfigError, loadConfig } from './common/config/app.config';
+import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
+import { setupHttp } from './common/http/setup-http';
+import { runMigrations } from './database/migrate';
+
+/** Loads `.env` from the working directory if there is one (real environment variables win). */
+function loadDotEnv(): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
+export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  setupHttp(app, config);
+  return app;
+}
+
+export async function main(): Promise<void> {
+  loadDotEnv();
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw err;
+  }
+  if (config.ASSAY_API_KEYS.length === 0) {
+    const key = randomBytes(24).toString('base64url');
+    config.ASSAY_API_KEYS = [key];
+    // Shown once so a first run on a laptop works; production refuses to start without keys.
+    console.warn(
+      `ASSAY_API_KEYS is not set: generated a temporary key for this run only:\n  ${key}\n` +
+        '  Set ASSAY_API_KEYS (comma-separated) in the environment or .env to keep one.',
+    );
+  }
+  await Promise.all([ensureDatabase(config), ensureRedis(config)]);
+  if (config.DATABASE_MIGRATIONS_RUN) await runMigrations(config);
+
+  const app = await createApp(config);
+  await app.listen(config.PORT, config.HOST);
+  new NestLogger('Assay').log(
+    `role=${config.ASSAY_ROLE} listening on http://${config.HOST}:${config.PORT}` +
+      (config.ASSAY_ROLE !== 'worker' && config.DOCS_ENABLED ? ' (docs at /docs)' : ''),
+  );
+}

@@ -1,0 +1,233 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+export const ROLES = ['all', 'api', 'worker'] as const;
+export type AssayRole = (typeof ROLES)[number];
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Every environment variable Assay reads, with its default. `.env.example` documents each one;
+ * this class is the only place that reads `process.env` (see loadConfig()).
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  /** all = API + worker in one process; api = HTTP only; worker = queue workers (+ /health, /metrics). */
+  @IsIn(ROLES as unknown as string[])
+  ASSAY_ROLE: AssayRole = 'all';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/assay';
+
+  /** Create the database at boot when it does not exist (needs CREATEDB). */
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_CREATE = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_MIGRATIONS_RUN = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Key prefix for every BullMQ key, so several deployments (or test runs) share one Redis. */
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'REDIS_PREFIX may hold letters, digits, _ and - only' })
+  REDIS_PREFIX = 'assay';
+
+  /** How long start-up waits for Postgres and Redis before it gives up with a fix-it message. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  STARTUP_CONNECT_TIMEOUT_MS = 5000;
+
+  /** Comma-separated API keys; required in production. */
+  @Transform(toList)
+  @IsString({ each: true })
+  ASSAY_API_KEYS: string[] = [];
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Pretty, human-readable logs (development only); JSON otherwise. */
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_PRETTY = false;
+
+  @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 1mb, 512kb or 1000b' })
+  HTTP_BODY_LIMIT = '1mb';
+
+  @Transform(toBool)
+  @IsBoolean()
+  DOCS_ENABLED = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  QUEUE_DASHBOARD_ENABLED = true;
+
+  /** Require the API key on /health, /health/ready and /metrics too. */
+  @Transform(toBool)
+  @IsBoolean()
+  OPS_REQUIRE_API_KEY = false;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 25000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  QUEUE_LOCK_DURATION_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(200)
+  QUEUE_STALLED_INTERVAL_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  QUEUE_MAX_STALLED_COUNT = 1;
+
+  /** Concurrency override for every task queue (0 = each task type's own). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WORKER_CONCURRENCY = 0;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TASK_BACKOFF_BASE_MS = 2000;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DIAGNOSTIC_TASK_ENABLED = true;
+
+  @Transform(toBool)
+  @IsBoolean()
+  SWEEPS_ENABLED = true;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SWEEP_REQUEUE_INTERVAL_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SWEEP_STUCK_INTERVAL_MS = 60000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SWEEP_RETENTION_INTERVAL_MS = 3600000;
+
+  /** Finished tasks older than this are deleted by the retention sweep (0 = keep forever). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TASK_RETENTION_DAYS = 30;
+
+  /** A queued task older than this with no job in Redis is enqueued again by the requeue sweep. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SWEEP_ORPHAN_AFTER_MS = 120000;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid configuration (${problems.length} problem${problems.length > 1 ? 's' : ''}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSee .env.example for every variable, its default and its meaning.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const KNOWN_KEYS = Object.keys(new AppConfig());
+
+/** Reads and validates the environment once; lists every invalid variable in one error. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, string> = {};
+  for (const key of KNOWN_KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((msg) =>
+      msg.startsWith(e.property) ? `${msg} (got ${JSON.stringify(raw[e.property])})` : `${e.property}: ${msg} (got ${JSON.stringify(raw[e.property])})`,
+    ),
+  );
+  if (config.NODE_ENV === 'production' && config.ASSAY_API_KEYS.length === 0) {
+    problems.push('ASSAY_API_KEYS is required when NODE_ENV=production (comma-separated keys)');
+  }
+  if (config.ASSAY_API_KEYS.some((k) => k.length < 16)) {
+    problems.push('ASSAY_API_KEYS: every key must be at least 16 characters long');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** The URL with its password replaced by ****, safe to print. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '****';
+    return u.toString();
+  } catch {
+    return '<unparseable URL>';
+  }
+}

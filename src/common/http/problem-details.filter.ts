@@ -1,0 +1,89 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: Array<{ field: string; message: string }>;
+  [extra: string]: unknown;
+}
+
+/**
+ * Every error leaves as RFC 9457 problem details (application/problem+json), never with a stack
+ * trace. Body-parser errors (malformed JSON, body too large) are mapped to 400 and 413.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const problem = this.toProblem(exception);
+    problem.instance = req.originalUrl?.split('?')[0];
+    if (problem.status >= 500) {
+      this.logger.error(
+        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception },
+        'unhandled error',
+      );
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown): ProblemDetails {
+    const bodyParser = exception as { type?: string; status?: number; statusCode?: number; limit?: number };
+    if (bodyParser?.type === 'entity.too.large') {
+      return this.make(413, `request body is larger than the limit of ${bodyParser.limit} bytes`);
+    }
+    if (bodyParser?.type === 'entity.parse.failed') {
+      return this.make(400, 'request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+    }
+    if (bodyParser?.type === 'encoding.unsupported' || bodyParser?.type === 'charset.unsupported') {
+      return this.make(415, 'unsupported body encoding or charset');
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      if (typeof body === 'string') return this.make(status, body);
+      const b = body as Record<string, unknown>;
+      const { detail, message, errors, error: _e, statusCode: _s, ...extra } = b;
+      const text =
+        (detail as string) ?? (Array.isArray(message) ? message.join('; ') : (message as string));
+      const p = this.make(status, text, errors as ProblemDetails['errors']);
+      return { ...p, ...extra };
+    }
+    return this.make(HttpStatus.INTERNAL_SERVER_ERROR, 'an unexpected error occurred; it has been logged');
+  }
+
+  private make(status: number, detail?: string, errors?: ProblemDetails['errors']): ProblemDetails {
+    const title = TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+    const p: ProblemDetails = {
+      type: `https://assay.dev/problems/${title.toLowerCase().replace(/\s+/g, '-')}`,
+      title,
+      status,
+    };
+    if (detail) p.detail = detail;
+    if (errors?.length) p.errors = errors;
+    return p;
+  }
+}

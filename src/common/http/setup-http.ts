@@ -1,0 +1,93 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AppConfig } from '../config/app.config';
+import { TaskQueues } from '../../modules/tasks/engine/task-queues';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { validationPipe } from './validation';
+
+/** Body limit, security headers, validation, API docs and the queue dashboard. */
+export function setupHttp(app: NestExpressApplication, config: AppConfig): void {
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  const strict = helmet();
+  // Swagger UI and Bull Board ship inline scripts and styles.
+  const relaxed = helmet({ contentSecurityPolicy: false });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    /^\/(docs|queues)(\/|$)/.test(req.path) ? relaxed(req, res, next) : strict(req, res, next),
+  );
+  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useGlobalPipes(validationPipe);
+
+  const api = config.ASSAY_ROLE !== 'worker';
+  if (api && config.QUEUE_DASHBOARD_ENABLED) mountQueueDashboard(app, config);
+  if (api && config.DOCS_ENABLED) {
+    const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
+    SwaggerModule.setup('docs', app, () => document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+  }
+}
+
+export function buildOpenApiConfig() {
+  const doc = new DocumentBuilder()
+    .setTitle('Assay API')
+    .setDescription(
+      'Enrichment worker platform: create tasks, follow their progress, list and retry failures. ' +
+        'Every route under /api needs an API key (Authorization: Bearer <key> or X-API-Key). ' +
+        'Errors are RFC 9457 problem details.',
+    )
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An ASSAY_API_KEYS key' }, 'bearer')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An ASSAY_API_KEYS key' }, 'api-key')
+    .build();
+  doc.components = {
+    ...doc.components,
+    schemas: {
+      ProblemDetails: {
+        type: 'object',
+        required: ['type', 'title', 'status'],
+        properties: {
+          type: { type: 'string', example: 'https://assay.dev/problems/bad-request' },
+          title: { type: 'string', example: 'Bad Request' },
+          status: { type: 'integer', example: 400 },
+          detail: { type: 'string', example: 'sleep_ms: sleep_ms must not be less than 0' },
+          instance: { type: 'string', example: '/api/v1/tasks/create/diagnostic' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { field: { type: 'string', example: 'sleep_ms' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+    },
+  };
+  return doc;
+}
+
+function mountQueueDashboard(app: NestExpressApplication, config: AppConfig): void {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath('/queues');
+  const queues = app.get(TaskQueues);
+  createBullBoard({
+    queues: queues.allQueues().map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
+    serverAdapter,
+  });
+  const guard = new ApiKeyGuard(config);
+  const filter = new ProblemDetailsFilter();
+  app.use('/queues', (req: Request, res: Response, next: NextFunction) => {
+    try {
+      guard.check(req);
+      next();
+    } catch (err) {
+      const p = filter.toProblem(err);
+      res.status(p.status).type('application/problem+json').send(JSON.stringify({ ...p, instance: '/queues' }));
+    }
+  });
+  app.use('/queues', serverAdapter.getRouter());
+}

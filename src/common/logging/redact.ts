@@ -1,0 +1,18 @@
+/** Keys whose values never reach a log line, whatever their nesting. */
+const SECRET_KEY = /(authorization|api[_-]?key|secret|token|password|passwd|cookie|signature)/i;
+
+export const REDACTED = '[REDACTED]';
+
+/** Deep copy with every secret-looking key's value replaced (bounded depth, cycles cut). */
+export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (value instanceof Error || value instanceof Date || Buffer.isBuffer(value)) return value;
+  if (depth > 8 || seen.has(value)) return '[…]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1, seen));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    out[k] = SECRET_KEY.test(k) ? REDACTED : redactSecrets(v, depth + 1, seen);
+  }
+  return out;
+}

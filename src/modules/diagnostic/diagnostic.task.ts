@@ -1,0 +1,109 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { TaskContext } from '../tasks/engine/task-context';
+import { TaskError } from '../tasks/engine/task-errors';
+import { TaskHandler, TaskType } from '../tasks/engine/task-type.decorator';
+
+export class DiagnosticInput {
+  @ApiPropertyOptional({ description: 'Milliseconds to sleep (split across stages)', minimum: 0, maximum: 600000, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  sleep_ms?: number;
+
+  @ApiPropertyOptional({ description: 'How many first attempts fail with a retryable error', minimum: 0, maximum: 10, default: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  fail_attempts?: number;
+
+  @ApiPropertyOptional({
+    description: 'Stage names run in order; each is a checkpoint that a retry does not redo',
+    example: ['read', 'extract', 'store'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Matches(/^[a-z0-9_-]{1,40}$/i, { each: true, message: 'each stage must be 1–40 letters, digits, _ or -' })
+  stages?: string[];
+
+  @ApiPropertyOptional({ description: 'Caller\'s account id (kept on the task)' })
+  @IsOptional()
+  @IsString()
+  account_id?: string;
+
+  @ApiPropertyOptional({ description: 'Caller\'s lead id (kept on the task)' })
+  @IsOptional()
+  @IsString()
+  lead_id?: string;
+}
+
+export interface DiagnosticResult {
+  ok: true;
+  attempt: number;
+  slept_ms: number;
+  stages: Array<{ name: string; ran_on_attempt: number }>;
+  resumed_stages: string[];
+}
+
+/**
+ * Checks the pipeline end to end (and measures its pure overhead in bench:tasks): sleeps, can fail
+ * its first attempts on purpose, and runs named stages as checkpoints. Switch off with
+ * DIAGNOSTIC_TASK_ENABLED=false.
+ */
+@TaskType({
+  name: 'diagnostic',
+  input: DiagnosticInput,
+  concurrency: 50,
+  maxAttempts: 5,
+  timeoutMs: 15 * 60_000,
+  description: 'Pipeline self-check: sleep_ms, fail_attempts, stages',
+})
+export class DiagnosticTask implements TaskHandler<DiagnosticInput, DiagnosticResult> {
+  async run(ctx: TaskContext<DiagnosticInput>): Promise<DiagnosticResult> {
+    const { sleep_ms = 0, fail_attempts = 0, stages = [] } = ctx.input;
+    const before = new Set(ctx.completedStages());
+    const names = stages.length ? stages : [];
+    const perStage = names.length ? Math.floor(sleep_ms / names.length) : sleep_ms;
+    const ran: DiagnosticResult['stages'] = [];
+
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const out = await ctx.checkpoint(name, async () => {
+        await ctx.progress(name, (i / names.length) * 100, `stage ${name}`, { done: i, total: names.length });
+        if (perStage) await ctx.sleep(perStage);
+        return { name, ran_on_attempt: ctx.attempt };
+      });
+      ran.push(out);
+      // Failing after the first stage shows that a retry resumes instead of redoing it.
+      if (i === 0 && ctx.attempt <= fail_attempts) {
+        throw new TaskError('TEMPORARY', `diagnostic: failing attempt ${ctx.attempt} of ${fail_attempts} on purpose`);
+      }
+    }
+    if (!names.length) {
+      if (sleep_ms) await ctx.sleep(sleep_ms);
+      if (ctx.attempt <= fail_attempts) {
+        throw new TaskError('TEMPORARY', `diagnostic: failing attempt ${ctx.attempt} of ${fail_attempts} on purpose`);
+      }
+    }
+    return {
+      ok: true,
+      attempt: ctx.attempt,
+      slept_ms: sleep_ms,
+      stages: ran,
+      resumed_stages: names.filter((n) => before.has(n)),
+    };
+  }
+}

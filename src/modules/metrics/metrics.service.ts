@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
+
+/** The one owner of Prometheus metrics: features call these methods, never prom-client itself. */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'assay_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly tasksCreated = new Counter({
+    name: 'assay_tasks_created_total',
+    help: 'Tasks created, by task type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly tasksFinished = new Counter({
+    name: 'assay_tasks_finished_total',
+    help: 'Tasks that reached a final status, by task type and status.',
+    labelNames: ['type', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly taskAttemptsRetried = new Counter({
+    name: 'assay_task_retries_total',
+    help: 'Task attempts that failed with a retryable error and were scheduled again.',
+    labelNames: ['type', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly taskDuration = new Histogram({
+    name: 'assay_task_duration_seconds',
+    help: 'Duration of task attempts that ended the task, by task type and status.',
+    labelNames: ['type', 'status'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+    registers: [this.registry],
+  });
+
+  readonly queueJobs = new Gauge({
+    name: 'assay_queue_jobs',
+    help: 'Jobs in each queue by state (waiting, active, delayed, failed, prioritized).',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sweepRuns = new Counter({
+    name: 'assay_sweep_runs_total',
+    help: 'Scheduled sweep runs, by sweep and outcome (ok, error).',
+    labelNames: ['sweep', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sweepAffected = new Counter({
+    name: 'assay_sweep_affected_total',
+    help: 'Rows each sweep acted on (tasks re-queued, failed as stuck, deleted).',
+    labelNames: ['sweep'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sweepLastRun = new Gauge({
+    name: 'assay_sweep_last_run_timestamp_seconds',
+    help: 'Unix time of the last successful run of each sweep.',
+    labelNames: ['sweep'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly collectors: Array<() => Promise<void>> = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Registers a function run before each scrape (e.g. to read queue depths). */
+  onCollect(fn: () => Promise<void>): void {
+    this.collectors.push(fn);
+  }
+
+  async render(): Promise<string> {
+    await Promise.all(this.collectors.map((fn) => fn().catch(() => undefined)));
+    return this.registry.metrics();
+  }
+}

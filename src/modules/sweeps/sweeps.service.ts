@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../../common/config/app.config';
+import { MetricsService } from '../metrics/metrics.service';
+import { TaskQueues } from '../tasks/engine/task-queues';
+import { backoffMs } from '../tasks/engine/task-runner';
+import { TasksRepository } from '../tasks/tasks.repository';
+
+export const SWEEPS = ['requeue', 'stuck', 'retention'] as const;
+export type SweepName = (typeof SWEEPS)[number];
+
+const BATCH = 500;
+
+/** The work of each scheduled sweep. Runs inside the maintenance queue's worker, once per tick. */
+@Injectable()
+export class SweepsService {
+  private readonly logger = new Logger(SweepsService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly repo: TasksRepository,
+    private readonly queues: TaskQueues,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  intervalMs(name: SweepName): number {
+    return {
+      requeue: this.config.SWEEP_REQUEUE_INTERVAL_MS,
+      stuck: this.config.SWEEP_STUCK_INTERVAL_MS,
+      retention: this.config.SWEEP_RETENTION_INTERVAL_MS,
+    }[name];
+  }
+
+  async run(name: SweepName): Promise<number> {
+    try {
+      const n = await this[name]();
+      this.metrics.sweepRuns.inc({ sweep: name, outcome: 'ok' });
+      this.metrics.sweepAffected.inc({ sweep: name }, n);
+      this.metrics.sweepLastRun.set({ sweep: name }, Date.now() / 1000);
+      if (n) this.logger.log(`sweep ${name}: ${n} task(s)`);
+      return n;
+    } catch (err) {
+      this.metrics.sweepRuns.inc({ sweep: name, outcome: 'error' });
+      throw err;
+    }
+  }
+
+  /**
+   * Failed tasks with a retryable error and attempts left go back to the queue, after their
+   * backoff; queued tasks whose job never reached Redis (or was lost) are enqueued again.
+   */
+  private async requeue(): Promise<number> {
+    const failed = await this.repo.requeueRetryableFailed(BATCH);
+    for (const t of failed) {
+      await this.queues.enqueue(t, 0);
+    }
+    const stale = await this.repo.findStaleQueued(this.config.SWEEP_ORPHAN_AFTER_MS, BATCH);
+    for (const t of stale) {
+      // A job that still exists (waiting/delayed/active) is left alone by enqueue().
+      await this.queues.enqueue(t, 0);
+    }
+    return failed.length;
+  }
+
+  /** Running past timeout + lock duration: the worker is gone; fail retryably with a backoff. */
+  private async stuck(): Promise<number> {
+    const stuck = await this.repo.failStuckRunning(this.config.QUEUE_LOCK_DURATION_MS * 2, BATCH);
+    for (const t of stuck) {
+      await this.repo.setNextAttempt(t.id, new Date(Date.now() + backoffMs(t.attempts, this.config.TASK_BACKOFF_BASE_MS)));
+      this.metrics.tasksFinished.inc({ type: t.type, status: 'failed' });
+    }
+    return stuck.length;
+  }
+
+  private async retention(): Promise<number> {
+    if (!this.config.TASK_RETENTION_DAYS) return 0;
+    const cutoff = new Date(Date.now() - this.config.TASK_RETENTION_DAYS * 24 * 3600 * 1000);
+    let total = 0;
+    for (;;) {
+      const n = await this.repo.deleteFinishedBefore(cutoff, 5000);
+      total += n;
+      if (n < 5000) return total;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { TASK_STATUSES, TaskStatus } from '../task.entity';
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value;
+
+export class RefreshQueryDto {
+  @ApiPropertyOptional({
+    description: 'Run even if a stored successful result of the same scope exists.',
+    example: false,
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  refresh?: boolean;
+}
+
+export class FailedQueryDto {
+  @ApiPropertyOptional({ description: 'ISO date-time; default now − 7 days', example: '2026-11-16T00:00:00Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'start_date must be an ISO 8601 date-time' })
+  start_date?: Date;
+
+  @ApiPropertyOptional({ description: 'ISO date-time; default now', example: '2026-11-23T23:59:59Z' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'end_date must be an ISO 8601 date-time' })
+  end_date?: Date;
+
+  @ApiPropertyOptional({ description: 'Only failures a retry may fix', default: false })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  retryable_only?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Only this task type', example: 'diagnostic' })
+  @IsOptional()
+  @IsString()
+  task_name?: string;
+}
+
+export class ListTasksQueryDto {
+  @ApiPropertyOptional({ example: 'diagnostic' })
+  @IsOptional()
+  @IsString()
+  task_name?: string;
+
+  @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'failed,cancelled' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
+  @IsIn(TASK_STATUSES as unknown as string[], { each: true, message: `status must be among ${TASK_STATUSES.join(', ')}` })
+  status?: TaskStatus[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) account_id?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) lead_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsString() batch_id?: string;
+
+  @ApiPropertyOptional({ description: 'Created at or after (ISO date-time)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'created_from must be an ISO 8601 date-time' })
+  created_from?: Date;
+
+  @ApiPropertyOptional({ description: 'Created at or before (ISO date-time)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'created_to must be an ISO 8601 date-time' })
+  created_to?: Date;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
+}
+
+export class BatchCreateDto {
+  @ApiProperty({ example: 'diagnostic' })
+  @IsString()
+  task_name: string;
+
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    minItems: 1,
+    maxItems: 1000,
+    example: [{ sleep_ms: 0 }, { sleep_ms: 10 }],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsObject({ each: true, message: 'each payload must be a JSON object' })
+  payloads: Record<string, unknown>[];
+
+  @ApiPropertyOptional({ description: 'Default callback URL for every task of the batch' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  callback_url?: string;
+}

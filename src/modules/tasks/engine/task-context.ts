@@ -1,0 +1,108 @@
+import { Logger } from '@nestjs/common';
+import type { TaskEntity, TaskProgress } from '../task.entity';
+import type { TasksRepository } from '../tasks.repository';
+import { TaskAbortedError } from './task-errors';
+
+/**
+ * What a task handler gets for one attempt: the task, its validated input, an abort signal that
+ * fires on cancel, timeout or shutdown, a progress reporter and stage checkpoints.
+ */
+export class TaskContext<I = Record<string, unknown>> {
+  private currentStage: string | null;
+
+  constructor(
+    readonly task: Readonly<TaskEntity>,
+    readonly input: I,
+    readonly signal: AbortSignal,
+    readonly logger: Logger,
+    private readonly repo: TasksRepository,
+    private readonly requestAbort: (reason: 'cancelled') => void,
+  ) {
+    this.currentStage = task.stage;
+  }
+
+  get taskId(): string {
+    return this.task.id;
+  }
+
+  /** 1 on the first attempt. */
+  get attempt(): number {
+    return this.task.attempts;
+  }
+
+  get stage(): string | null {
+    return this.currentStage;
+  }
+
+  /** Throws if the attempt was cancelled, timed out or is being handed back on shutdown. */
+  throwIfAborted(): void {
+    if (this.signal.aborted) {
+      const reason = this.signal.reason;
+      throw reason instanceof TaskAbortedError ? reason : new TaskAbortedError('cancelled');
+    }
+  }
+
+  /**
+   * Records the stage and progress (visible in the status API) and checks for a cancel request:
+   * a cancelled task stops here.
+   */
+  async progress(
+    stage: string,
+    percent: number,
+    message?: string,
+    counters?: Record<string, number>,
+  ): Promise<void> {
+    this.throwIfAborted();
+    this.currentStage = stage;
+    const progress: TaskProgress = { percent: Math.max(0, Math.min(100, Math.round(percent))) };
+    if (message) progress.message = message;
+    if (counters) progress.counters = counters;
+    const cancelRequested = await this.repo.saveProgress(this.task.id, stage, progress);
+    if (cancelRequested) this.requestAbort('cancelled');
+    this.throwIfAborted();
+  }
+
+  /**
+   * Runs a stage once per task: if an earlier attempt completed it, its stored output is returned
+   * and `fn` does not run again (so a retry never re-pays for finished work). The output must be
+   * JSON-serialisable.
+   */
+  async checkpoint<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const done = this.task.checkpoints?.[name];
+    if (done) {
+      this.logger.log(`stage "${name}" already completed on an earlier attempt; reusing its output`);
+      return done.output as T;
+    }
+    this.throwIfAborted();
+    this.currentStage = name;
+    const output = await fn();
+    this.throwIfAborted();
+    await this.repo.saveCheckpoint(this.task.id, name, output);
+    (this.task.checkpoints as Record<string, unknown>)[name] = {
+      output,
+      completed_at: new Date().toISOString(),
+    };
+    return output;
+  }
+
+  /** Names of the stages completed so far (this attempt or earlier ones). */
+  completedStages(): string[] {
+    return Object.keys(this.task.checkpoints ?? {});
+  }
+
+  /** Resolves after `ms`, or rejects as soon as the attempt is aborted. */
+  sleep(ms: number): Promise<void> {
+    this.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(this.signal.reason);
+      };
+      const timer = setTimeout(() => {
+        this.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}

@@ -1,0 +1,68 @@
+/** Error codes a task may end with. Retryable ones are retried with backoff; the rest end the task at once. */
+export type TaskErrorCode =
+  | 'BAD_INPUT'
+  | 'TEMPORARY'
+  | 'TIMEOUT'
+  | 'CANCELLED'
+  | 'STALLED'
+  | 'RATE_LIMITED'
+  | 'AUTH'
+  | 'NOT_FOUND'
+  | 'QUOTA_EXHAUSTED'
+  | 'BLOCKED'
+  | 'BUDGET_EXCEEDED'
+  | 'INTERNAL'
+  | 'UNKNOWN'
+  | (string & {});
+
+const RETRYABLE_BY_DEFAULT = new Set(['TEMPORARY', 'TIMEOUT', 'STALLED', 'RATE_LIMITED', 'UNKNOWN', 'INTERNAL']);
+
+/** Throw from a task handler to end an attempt with a code; `retryable` decides whether it is retried. */
+export class TaskError extends Error {
+  readonly retryable: boolean;
+  constructor(
+    readonly code: TaskErrorCode,
+    message: string,
+    options: { retryable?: boolean; cause?: unknown; partialResult?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'TaskError';
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.partialResult = options.partialResult;
+  }
+  readonly partialResult: unknown;
+
+  static permanent(code: TaskErrorCode, message: string): TaskError {
+    return new TaskError(code, message, { retryable: false });
+  }
+  static retryable(code: TaskErrorCode, message: string): TaskError {
+    return new TaskError(code, message, { retryable: true });
+  }
+}
+
+/** Why a running task's abort signal fired. */
+export type AbortReason = 'cancelled' | 'timeout' | 'shutdown';
+
+export class TaskAbortedError extends Error {
+  constructor(readonly reason: AbortReason) {
+    super(`task aborted: ${reason}`);
+    this.name = 'TaskAbortedError';
+  }
+}
+
+/** Turns anything a handler threw into a code, message and retryable flag. */
+export function normaliseError(err: unknown): { code: string; message: string; retryable: boolean } {
+  if (err instanceof TaskError) return { code: err.code, message: err.message, retryable: err.retryable };
+  if (err instanceof TaskAbortedError && err.reason === 'timeout') {
+    return { code: 'TIMEOUT', message: 'task exceeded its timeout', retryable: true };
+  }
+  const e = err as { code?: unknown; retryable?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && typeof e?.retryable === 'boolean') {
+    return { code: e.code, message: String(e.message ?? e.code), retryable: e.retryable };
+  }
+  return {
+    code: 'INTERNAL',
+    message: err instanceof Error ? err.message : String(err),
+    retryable: true,
+  };
+}

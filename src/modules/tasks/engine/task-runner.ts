@@ -1,0 +1,211 @@
+import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
+import { AppConfig } from '../../../common/config/app.config';
+import { redisOptions } from '../../../common/redis/redis.options';
+import { MetricsService } from '../../metrics/metrics.service';
+import type { TaskEntity, TaskErrorInfo } from '../task.entity';
+import { TasksRepository } from '../tasks.repository';
+import { CancelBus } from './cancel-bus';
+import { TaskContext } from './task-context';
+import { AbortReason, normaliseError, TaskAbortedError } from './task-errors';
+import { TaskJobData } from './task-queues';
+import { TaskRegistry } from './task-registry';
+import { TaskLifecycle } from './task-lifecycle';
+
+/** Exponential backoff with jitter: base·2^(n-1), randomised to 50–100 %, capped at one hour. */
+export function backoffMs(attempt: number, baseMs: number): number {
+  const exp = Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 3_600_000);
+  return Math.round(exp / 2 + (Math.random() * exp) / 2);
+}
+
+/**
+ * Worker side of the engine: one BullMQ worker per task queue. Each job claims its task in
+ * Postgres, runs the handler with an abort signal, and records the outcome. Retries are decided
+ * here from the attempts stored in Postgres and scheduled by moving the same job back to delayed.
+ */
+@Injectable()
+export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TaskRunner.name);
+  private readonly workers: Worker<TaskJobData>[] = [];
+  private readonly running = new Map<string, AbortController>();
+  private closing = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: TaskRegistry,
+    private readonly repo: TasksRepository,
+    private readonly cancelBus: CancelBus,
+    private readonly metrics: MetricsService,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly pino: PinoLogger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.cancelBus.subscribe((taskId) => this.abort(taskId, 'cancelled'));
+    for (const [queue, concurrency] of this.registry.queues()) {
+      const worker = new Worker<TaskJobData>(queue, (job, token) => this.process(job, token), {
+        connection: redisOptions(this.config, 'worker'),
+        prefix: this.config.REDIS_PREFIX,
+        concurrency: this.config.WORKER_CONCURRENCY || concurrency,
+        lockDuration: this.config.QUEUE_LOCK_DURATION_MS,
+        stalledInterval: this.config.QUEUE_STALLED_INTERVAL_MS,
+        maxStalledCount: this.config.QUEUE_MAX_STALLED_COUNT,
+      });
+      worker.on('error', (err) => this.logger.warn(`worker ${queue}: ${err.message}`));
+      worker.on('stalled', (jobId) => this.logger.warn(`job ${jobId} stalled; BullMQ re-queued it`));
+      worker.on('failed', (job, err) => {
+        // A job failed by BullMQ itself (stalled too often) never reached our error handling.
+        if (job && /stalled more than allowable limit/.test(err.message)) {
+          void this.lifecycle.failStalled(job.data.taskId, err.message);
+        }
+      });
+      this.workers.push(worker);
+    }
+    this.logger.log(
+      `workers started: ${[...this.registry.queues()].map(([q, c]) => `${q}×${this.config.WORKER_CONCURRENCY || c}`).join(', ')}`,
+    );
+  }
+
+  /** Stop taking jobs; let in-flight ones finish within the grace period, then hand them back. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const closing = Promise.all(this.workers.map((w) => w.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'grace'>((r) => {
+      timer = setTimeout(() => r('grace'), this.config.SHUTDOWN_GRACE_MS);
+    });
+    if ((await Promise.race([closing, grace])) === 'grace' && this.running.size) {
+      this.logger.warn(`grace period over; handing ${this.running.size} running task(s) back to the queue`);
+      for (const id of [...this.running.keys()]) this.abort(id, 'shutdown');
+    }
+    await closing;
+    clearTimeout(timer);
+  }
+
+  private abort(taskId: string, reason: AbortReason): void {
+    const controller = this.running.get(taskId);
+    if (controller && !controller.signal.aborted) controller.abort(new TaskAbortedError(reason));
+  }
+
+  async process(job: Job<TaskJobData>, token?: string): Promise<void> {
+    const taskId = job.data.taskId;
+    const task = await this.repo.claim(taskId);
+    if (!task) {
+      // Already final (duplicate delivery) or cancel requested before it started.
+      await this.lifecycle.finishCancelledIfRequested(taskId);
+      return;
+    }
+    const type = this.registry.get(task.type);
+    if (!type) {
+      await this.lifecycle.fail(task, {
+        code: 'UNKNOWN_TASK_TYPE',
+        message: `no handler for task type "${task.type}" in this worker build`,
+        retryable: false,
+        stage: task.stage,
+      });
+      throw new UnrecoverableError(`unknown task type ${task.type}`);
+    }
+    if (task.attempts > task.maxAttempts) {
+      await this.lifecycle.fail(task, {
+        code: 'STALLED',
+        message: `attempt ${task.attempts} of ${task.maxAttempts}: its workers were lost too often`,
+        retryable: false,
+        stage: task.stage,
+      });
+      return;
+    }
+
+    const controller = new AbortController();
+    this.running.set(task.id, controller);
+    const timer = setTimeout(
+      () => controller.abort(new TaskAbortedError('timeout')),
+      task.timeoutMs,
+    );
+    const started = process.hrtime.bigint();
+    const bindings = {
+      trace_id: task.traceId,
+      task_id: task.id,
+      task_type: task.type,
+      attempt: task.attempts,
+      ...(task.accountId ? { account_id: task.accountId } : {}),
+      ...(task.leadId ? { lead_id: task.leadId } : {}),
+    };
+    try {
+      await this.pino.runInContext(
+        () => this.execute(task, type.handler, controller, job, token, started),
+        { bindings },
+      );
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(task.id);
+    }
+  }
+
+  private async execute(
+    task: TaskEntity,
+    handler: { run(ctx: TaskContext<any>): Promise<unknown> },
+    controller: AbortController,
+    job: Job<TaskJobData>,
+    token: string | undefined,
+    started: bigint,
+  ): Promise<void> {
+    const logger = new Logger(`task:${task.type}`);
+    const ctx = new TaskContext(task, task.input, controller.signal, logger, this.repo, (reason) =>
+      controller.abort(new TaskAbortedError(reason)),
+    );
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      if (await this.repo.isCancelRequested(task.id)) throw new TaskAbortedError('cancelled');
+      const result = await raceAbort(handler.run(ctx), controller.signal);
+      await this.lifecycle.succeed(task, result, seconds());
+    } catch (err) {
+      const reason = controller.signal.aborted
+        ? (controller.signal.reason as TaskAbortedError).reason
+        : err instanceof TaskAbortedError
+          ? err.reason
+          : undefined;
+      if (reason === 'cancelled') {
+        await this.lifecycle.cancel(task, ctx.stage, seconds());
+        return;
+      }
+      if (reason === 'shutdown') {
+        await this.repo.handBack(task.id);
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      const e = normaliseError(reason === 'timeout' ? new TaskAbortedError('timeout') : err);
+      const info: TaskErrorInfo = { ...e, stage: ctx.stage, at: new Date().toISOString() };
+      if (e.retryable && task.attempts < task.maxAttempts) {
+        const delay = backoffMs(task.attempts, this.config.TASK_BACKOFF_BASE_MS);
+        logger.warn(`attempt ${task.attempts}/${task.maxAttempts} failed (${e.code}: ${e.message}); retrying in ${delay} ms`);
+        await this.lifecycle.scheduleRetry(task, info, delay);
+        await job.moveToDelayed(Date.now() + delay, token);
+        throw new DelayedError();
+      }
+      logger.warn(`task failed (${e.code}: ${e.message})`);
+      await this.lifecycle.fail(task, info, seconds(), (err as { partialResult?: unknown })?.partialResult);
+      throw new UnrecoverableError(`${e.code}: ${e.message}`);
+    }
+  }
+}
+
+/** Settles with the work, or rejects as soon as the signal aborts (a handler that ignores it is cut loose). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

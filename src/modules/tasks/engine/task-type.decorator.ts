@@ -1,0 +1,47 @@
+import { DiscoveryService } from '@nestjs/core';
+import type { TaskContext } from './task-context';
+
+export interface TaskTypeOptions<I extends object = object> {
+  /** Name used in the URL (`/api/v1/tasks/create/{name}`) and stored on the task. */
+  name: string;
+  /** class-validator DTO the payload is validated against before the task is stored. */
+  input: new () => I;
+  /** Queue the task runs on (default: the task name). Tasks of one queue share its workers. */
+  queue?: string;
+  /** BullMQ priority: 1 = highest; unset = before any prioritised job of the queue. */
+  priority?: number;
+  /** Jobs of this type one worker process runs at once. Default 5. */
+  concurrency?: number;
+  /** Attempts in total, the first included. Default 3. */
+  maxAttempts?: number;
+  /** An attempt running longer is aborted and counts as a retryable TIMEOUT. Default 15 min. */
+  timeoutMs?: number;
+  /**
+   * Result scope: tasks with the same scope share a stored successful result, which a new task
+   * returns without running unless the caller asks to refresh (as the seed did per enrichment type
+   * + account/lead). Return undefined for "no scope".
+   */
+  scope?: (input: I) => string | undefined;
+  /** Caller's entity ids, kept on the task for filtering and logs. */
+  entities?: (input: I) => { accountId?: string | null; leadId?: string | null };
+  /** Short description shown in the API docs. */
+  description?: string;
+}
+
+export interface ResolvedTaskType<I extends object = object> extends Required<
+  Omit<TaskTypeOptions<I>, 'scope' | 'entities' | 'priority' | 'description'>
+> {
+  priority?: number;
+  description?: string;
+  scope?: (input: I) => string | undefined;
+  entities?: (input: I) => { accountId?: string | null; leadId?: string | null };
+  handler: TaskHandler<I>;
+}
+
+/** A task type: a provider class marked with @TaskType({...}) that implements this. */
+export interface TaskHandler<I extends object = object, R = unknown> {
+  run(ctx: TaskContext<I>): Promise<R>;
+}
+
+/** Marks a provider as a task type. Discovered once at boot by the TaskRegistry. */
+export const TaskType = DiscoveryService.createDecorator<TaskTypeOptions<any>>();

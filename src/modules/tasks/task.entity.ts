@@ -1,0 +1,61 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+
+export const TASK_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const FINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+export interface TaskProgress {
+  percent: number;
+  message?: string;
+  counters?: Record<string, number>;
+}
+
+export interface TaskErrorInfo {
+  code: string;
+  message: string;
+  retryable: boolean;
+  stage?: string | null;
+  at?: string;
+}
+
+/** Output of each completed stage, so a retried task resumes after it instead of redoing it. */
+export type TaskCheckpoints = Record<string, { output: unknown; completed_at: string }>;
+
+const numeric = { to: (v: number) => v, from: (v: string | null) => (v == null ? 0 : Number(v)) };
+
+@Entity({ name: 'tasks' })
+export class TaskEntity {
+  @PrimaryColumn('uuid') id: string;
+  @Column('varchar', { length: 100 }) type: string;
+  @Column('varchar', { length: 16 }) status: TaskStatus;
+  @Column('varchar', { length: 100, nullable: true }) stage: string | null;
+  @Column('jsonb', { default: () => `'{"percent":0}'` }) progress: TaskProgress;
+  @Column('int', { default: 0 }) attempts: number;
+  @Column('int', { name: 'max_attempts' }) maxAttempts: number;
+  @Column('int', { default: 0 }) priority: number;
+  @Column('int', { name: 'timeout_ms' }) timeoutMs: number;
+  @Column('jsonb') input: Record<string, unknown>;
+  @Column('jsonb', { nullable: true }) result: unknown;
+  @Column('jsonb', { nullable: true }) error: TaskErrorInfo | null;
+  @Column('jsonb', { default: () => `'{}'` }) checkpoints: TaskCheckpoints;
+  @Column('varchar', { name: 'idempotency_key', length: 255, nullable: true })
+  idempotencyKey: string | null;
+  @Column('varchar', { name: 'request_hash', length: 64, nullable: true })
+  requestHash: string | null;
+  @Column('varchar', { name: 'scope_key', length: 500, nullable: true }) scopeKey: string | null;
+  @Column('uuid', { name: 'reused_from', nullable: true }) reusedFrom: string | null;
+  @Column('uuid', { name: 'batch_id', nullable: true }) batchId: string | null;
+  @Column('varchar', { name: 'account_id', length: 255, nullable: true }) accountId: string | null;
+  @Column('varchar', { name: 'lead_id', length: 255, nullable: true }) leadId: string | null;
+  @Column('text', { name: 'callback_url', nullable: true }) callbackUrl: string | null;
+  @Column('varchar', { name: 'trace_id', length: 64 }) traceId: string;
+  @Column('numeric', { name: 'cost_usd', precision: 14, scale: 6, default: 0, transformer: numeric })
+  costUsd: number;
+  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
+  cancelRequestedAt: Date | null;
+  @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt: Date | null;
+  @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt: Date | null;
+}

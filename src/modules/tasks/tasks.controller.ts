@@ -1,0 +1,203 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard } from '../../common/auth/api-key.guard';
+import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import { InvalidFieldsException } from '../../common/http/validation';
+import { TraceId } from '../../common/logging/trace';
+import {
+  BatchCreateDto,
+  FailedQueryDto,
+  ListTasksQueryDto,
+  RefreshQueryDto,
+} from './dto/task-requests.dto';
+import {
+  BatchCreatedDto,
+  CancelResultDto,
+  FailedTaskDto,
+  TaskCreatedDto,
+  TaskDetailDto,
+  TaskPageDto,
+  TaskStatusDto,
+} from './dto/task-views.dto';
+import {
+  decodeCursor,
+  encodeCursor,
+  toCreated,
+  toDetail,
+  toFailed,
+  toStatus,
+} from './task.mapper';
+import { TasksService } from './tasks.service';
+
+const DAY = 24 * 3600 * 1000;
+
+@ApiTags('tasks')
+@ApiAuthenticated()
+@UseGuards(ApiKeyGuard)
+@Controller('api/v1/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Post('create/:task_name')
+  @ApiOperation({
+    summary: 'Create a task (seed-compatible)',
+    description:
+      'The body is the task\'s payload, validated against its type. Answers 202 with the job id; 200 when an ' +
+      'Idempotency-Key matched an earlier identical request or a stored result of the same scope was reused.',
+  })
+  @ApiParam({ name: 'task_name', example: 'diagnostic' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → the same task' })
+  @ApiBody({
+    schema: { type: 'object', additionalProperties: true },
+    examples: { diagnostic: { value: { sleep_ms: 100, fail_attempts: 1, stages: ['read', 'write'] } } },
+  })
+  @ApiResponse({ status: 202, type: TaskCreatedDto, description: 'Task stored and queued' })
+  @ApiResponse({ status: 200, type: TaskCreatedDto, description: 'Existing task returned' })
+  @ApiProblem(400, 'Invalid payload; `errors` names each field')
+  @ApiProblem(404, 'Unknown task name; `known_tasks` lists the names')
+  @ApiProblem(413, 'Body too large')
+  @ApiProblem(422, 'Idempotency-Key reused with a different body')
+  async create(
+    @Param('task_name') name: string,
+    @Body() body: unknown,
+    @Query() q: RefreshQueryDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @TraceId() traceId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaskCreatedDto> {
+    if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
+      throw new InvalidFieldsException([{ field: 'Idempotency-Key', message: 'must be 1–255 characters' }]);
+    }
+    const refresh = q.refresh ?? (body as { refresh?: unknown } | null)?.refresh === true;
+    const out = await this.tasks.create(name, body, { idempotencyKey, refresh, traceId });
+    res.status(out.created && !out.reused ? 202 : 200);
+    return toCreated(out.task, out.reused);
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Create up to 1,000 tasks of one type in one call',
+    description: 'All payloads are validated first; either every task is stored (one transaction) or none.',
+  })
+  @ApiResponse({ status: 202, type: BatchCreatedDto })
+  @ApiProblem(400, 'Invalid payloads; `errors` names each field as payloads[i].field')
+  @ApiProblem(404, 'Unknown task name')
+  async batch(@Body() dto: BatchCreateDto, @TraceId() traceId: string): Promise<BatchCreatedDto> {
+    const { batchId, ids } = await this.tasks.createBatch(dto.task_name, dto.payloads, dto.callback_url, traceId);
+    return { batch_id: batchId, task_name: dto.task_name, count: ids.length, job_ids: ids, status: 'queued' };
+  }
+
+  @Get('failed')
+  @ApiOperation({
+    summary: 'List failed tasks (seed-compatible)',
+    description: 'Failed tasks created between start_date (default now − 7 days) and end_date (default now), newest first.',
+  })
+  @ApiOkResponse({ type: [FailedTaskDto] })
+  @ApiProblem(400, 'Invalid query parameter')
+  async failed(@Query() q: FailedQueryDto): Promise<FailedTaskDto[]> {
+    const to = q.end_date ?? new Date();
+    const from = q.start_date ?? new Date(to.getTime() - 7 * DAY);
+    if (from > to) {
+      throw new InvalidFieldsException([{ field: 'start_date', message: 'start_date must not be after end_date' }]);
+    }
+    const rows = await this.tasks.listFailed({
+      from,
+      to,
+      retryableOnly: q.retryable_only ?? false,
+      type: q.task_name,
+      limit: q.limit ?? 100,
+    });
+    return rows.map(toFailed);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tasks, newest first, with filters and cursor paging' })
+  @ApiOkResponse({ type: TaskPageDto })
+  @ApiProblem(400, 'Invalid query parameter')
+  async list(@Query() q: ListTasksQueryDto): Promise<TaskPageDto> {
+    const before = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (before === null) throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
+    const limit = q.limit ?? 50;
+    const rows = await this.tasks.list({
+      type: q.task_name,
+      status: q.status,
+      accountId: q.account_id,
+      leadId: q.lead_id,
+      batchId: q.batch_id,
+      createdFrom: q.created_from,
+      createdTo: q.created_to,
+      before,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toDetail),
+      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
+    };
+  }
+
+  @Get(':job_id/status')
+  @ApiOperation({ summary: 'Status of a task in any state (seed-compatible)' })
+  @ApiOkResponse({ type: TaskStatusDto })
+  @ApiProblem(404, 'No such task')
+  async status(@Param('job_id') id: string): Promise<TaskStatusDto> {
+    return toStatus(await this.tasks.get(id));
+  }
+
+  @Get(':job_id')
+  @ApiOperation({ summary: 'Full view of a task: input, result, error, progress, stages' })
+  @ApiOkResponse({ type: TaskDetailDto })
+  @ApiProblem(404, 'No such task')
+  async get(@Param('job_id') id: string): Promise<TaskDetailDto> {
+    return toDetail(await this.tasks.get(id));
+  }
+
+  @Post(':job_id/retry')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Retry a failed or cancelled task (any type)',
+    description: 'Starts a new round of attempts on the same job id; completed stages are not redone.',
+  })
+  @ApiResponse({ status: 202, type: TaskCreatedDto })
+  @ApiProblem(404, 'No such task')
+  @ApiProblem(409, 'The task is queued, running or succeeded')
+  async retry(@Param('job_id') id: string): Promise<TaskCreatedDto> {
+    return toCreated(await this.tasks.retry(id));
+  }
+
+  @Post(':job_id/cancel')
+  @ApiOperation({
+    summary: 'Cancel a task',
+    description: 'A queued task is cancelled at once (200); a running one stops at its next check (202).',
+  })
+  @ApiResponse({ status: 200, type: CancelResultDto, description: 'Cancelled' })
+  @ApiResponse({ status: 202, type: CancelResultDto, description: 'Cancel requested; the task is running' })
+  @ApiProblem(404, 'No such task')
+  @ApiProblem(409, 'The task has already ended')
+  async cancel(@Param('job_id') id: string, @Res({ passthrough: true }) res: Response): Promise<CancelResultDto> {
+    const { task, pending } = await this.tasks.cancel(id);
+    res.status(pending ? 202 : 200);
+    return { ...toStatus(task), cancel_requested: pending };
+  }
+}

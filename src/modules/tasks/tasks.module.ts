@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CancelBus } from './engine/cancel-bus';
+import { TaskLifecycle } from './engine/task-lifecycle';
+import { TaskQueues } from './engine/task-queues';
+import { TaskRegistry } from './engine/task-registry';
+import { TaskRunner } from './engine/task-runner';
+import { TaskEntity } from './task.entity';
+import { TasksController } from './tasks.controller';
+import { TasksRepository } from './tasks.repository';
+import { TasksService } from './tasks.service';
+
+/**
+ * The task engine. Feature modules add task types by declaring a @TaskType provider; the engine
+ * finds them at boot. `api` mounts the HTTP API; `worker` starts the queue workers.
+ */
+@Module({})
+export class TasksModule {
+  static forRoot(opts: { api: boolean; worker: boolean }): DynamicModule {
+    return {
+      module: TasksModule,
+      global: true,
+      imports: [DiscoveryModule, TypeOrmModule.forFeature([TaskEntity])],
+      controllers: opts.api ? [TasksController] : [],
+      providers: [
+        TaskRegistry,
+        TaskQueues,
+        TaskLifecycle,
+        CancelBus,
+        TasksRepository,
+        TasksService,
+        ...(opts.worker ? [TaskRunner] : []),
+      ],
+      exports: [TaskRegistry, TaskQueues, TasksRepository, TasksService, TaskLifecycle],
+    };
+  }
+}

@@ -1,0 +1,275 @@
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { FieldError, InvalidFieldsException, validatePayload } from '../../common/http/validation';
+import { MetricsService } from '../metrics/metrics.service';
+import { CancelBus } from './engine/cancel-bus';
+import { TaskLifecycle } from './engine/task-lifecycle';
+import { TaskQueues } from './engine/task-queues';
+import { TaskRegistry } from './engine/task-registry';
+import { ResolvedTaskType } from './engine/task-type.decorator';
+import { TaskEntity, TaskStatus } from './task.entity';
+import { TaskListFilter, TasksRepository } from './tasks.repository';
+
+export interface CreateOptions {
+  idempotencyKey?: string;
+  refresh?: boolean;
+  traceId: string;
+}
+
+export interface CreateOutcome {
+  task: TaskEntity;
+  /** false when an existing task was returned (same idempotency key, or a reused result). */
+  created: boolean;
+  reused: boolean;
+}
+
+/** Stable JSON (sorted keys) so equal payloads hash equally whatever their key order. */
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() ? v.trim().slice(0, 255) : typeof v === 'number' ? String(v) : null;
+
+@Injectable()
+export class TasksService {
+  private readonly logger = new Logger(TasksService.name);
+
+  constructor(
+    private readonly registry: TaskRegistry,
+    private readonly repo: TasksRepository,
+    private readonly queues: TaskQueues,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly cancelBus: CancelBus,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  taskType(name: string): ResolvedTaskType<any> {
+    const type = this.registry.get(name);
+    if (!type) {
+      throw new NotFoundException({
+        detail: `Unknown task "${name}". Known tasks: ${this.registry.names().join(', ') || '(none)'}`,
+        known_tasks: this.registry.names(),
+      });
+    }
+    return type;
+  }
+
+  private async validated(type: ResolvedTaskType<any>, payload: unknown, prefix = ''): Promise<FieldError[]> {
+    const errors = await validatePayload(type.input, payload, prefix);
+    const cb = (payload as Record<string, unknown> | null)?.callback_url;
+    if (cb !== undefined && cb !== null && !isHttpUrl(cb)) {
+      errors.push({ field: prefix ? `${prefix}.callback_url` : 'callback_url', message: 'callback_url must be an http(s) URL' });
+    }
+    return errors;
+  }
+
+  private newTask(
+    type: ResolvedTaskType<any>,
+    input: Record<string, unknown>,
+    traceId: string,
+    extra: Partial<TaskEntity> = {},
+  ): Partial<TaskEntity> {
+    const entities = type.entities?.(input as any) ?? {
+      accountId: str(input.account_id),
+      leadId: str(input.lead_id),
+    };
+    return {
+      id: randomUUID(),
+      type: type.name,
+      status: 'queued',
+      stage: null,
+      progress: { percent: 0 },
+      attempts: 0,
+      maxAttempts: type.maxAttempts,
+      priority: type.priority ?? 0,
+      timeoutMs: type.timeoutMs,
+      input,
+      checkpoints: {},
+      scopeKey: type.scope?.(input as any) ?? null,
+      accountId: entities.accountId ?? null,
+      leadId: entities.leadId ?? null,
+      callbackUrl: typeof input.callback_url === 'string' ? input.callback_url : null,
+      traceId,
+      costUsd: 0,
+      ...extra,
+    };
+  }
+
+  async create(name: string, payload: unknown, opts: CreateOptions): Promise<CreateOutcome> {
+    const type = this.taskType(name);
+    const errors = await this.validated(type, payload);
+    if (errors.length) throw new InvalidFieldsException(errors);
+    const input = payload as Record<string, unknown>;
+    const requestHash = createHash('sha256').update(stableStringify({ name, input })).digest('hex');
+
+    if (opts.idempotencyKey) {
+      const existing = await this.repo.findByIdempotencyKey(opts.idempotencyKey);
+      if (existing) return this.sameKey(existing, requestHash);
+    }
+
+    const draft = this.newTask(type, input, opts.traceId, {
+      idempotencyKey: opts.idempotencyKey ?? null,
+      requestHash,
+    });
+
+    if (draft.scopeKey && !opts.refresh) {
+      const prior = await this.repo.findLatestSucceededInScope(type.name, draft.scopeKey);
+      if (prior) {
+        const now = new Date();
+        const reused = {
+          ...draft,
+          status: 'succeeded' as TaskStatus,
+          result: prior.result,
+          progress: { percent: 100, message: 'stored result reused' },
+          reusedFrom: prior.id,
+          startedAt: now,
+          finishedAt: now,
+        };
+        if (!(await this.repo.insert(reused))) return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
+        this.metrics.tasksCreated.inc({ type: type.name });
+        this.metrics.tasksFinished.inc({ type: type.name, status: 'succeeded' });
+        return { task: (await this.repo.findById(reused.id!))!, created: true, reused: true };
+      }
+    }
+
+    if (!(await this.repo.insert(draft))) {
+      // A concurrent request with the same idempotency key won the insert.
+      return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
+    }
+    this.metrics.tasksCreated.inc({ type: type.name });
+    await this.enqueueSafely([draft as TaskEntity]);
+    return { task: (await this.repo.findById(draft.id!))!, created: true, reused: false };
+  }
+
+  private async mustFindByKey(key: string | undefined): Promise<TaskEntity> {
+    const t = key ? await this.repo.findByIdempotencyKey(key) : null;
+    if (!t) throw new ConflictException({ detail: 'a concurrent request is creating this task; retry' });
+    return t;
+  }
+
+  private sameKey(existing: TaskEntity, requestHash: string): CreateOutcome {
+    if (existing.requestHash !== requestHash) {
+      throw new UnprocessableEntityException({
+        detail: 'Idempotency-Key was already used with a different request body; use a new key for a new task',
+        job_id: existing.id,
+      });
+    }
+    return { task: existing, created: false, reused: false };
+  }
+
+  /** A stored task whose job could not be queued is picked up by the requeue sweep; nothing is lost. */
+  private async enqueueSafely(tasks: TaskEntity[]): Promise<void> {
+    try {
+      await this.queues.enqueueMany(tasks);
+    } catch (err) {
+      this.logger.warn(
+        `stored ${tasks.length} task(s) but could not queue them yet (${(err as Error).message}); the requeue sweep will`,
+      );
+    }
+  }
+
+  async createBatch(
+    name: string,
+    payloads: Record<string, unknown>[],
+    callbackUrl: string | undefined,
+    traceId: string,
+  ): Promise<{ batchId: string; ids: string[] }> {
+    const type = this.taskType(name);
+    const errors: FieldError[] = [];
+    for (let i = 0; i < payloads.length; i++) {
+      errors.push(...(await this.validated(type, payloads[i], `payloads[${i}]`)));
+    }
+    if (errors.length) throw new InvalidFieldsException(errors.slice(0, 100));
+    const batchId = randomUUID();
+    const drafts = payloads.map((p) =>
+      this.newTask(type, p, traceId, {
+        batchId,
+        callbackUrl: (typeof p.callback_url === 'string' ? p.callback_url : callbackUrl) ?? null,
+      }),
+    );
+    await this.repo.transaction((em) => this.repo.insertMany(drafts, em));
+    this.metrics.tasksCreated.inc({ type: type.name }, drafts.length);
+    await this.enqueueSafely(drafts as TaskEntity[]);
+    return { batchId, ids: drafts.map((d) => d.id!) };
+  }
+
+  async get(id: string): Promise<TaskEntity> {
+    const task = isUuid(id) ? await this.repo.findById(id) : null;
+    if (!task) throw new NotFoundException({ detail: `No task with job_id "${id}"` });
+    return task;
+  }
+
+  list(filter: TaskListFilter): Promise<TaskEntity[]> {
+    return this.repo.list(filter);
+  }
+
+  listFailed(f: { from: Date; to: Date; retryableOnly: boolean; type?: string; limit: number }) {
+    return this.repo.listFailed(f);
+  }
+
+  /** failed or cancelled → a new round of attempts on the same job id. */
+  async retry(id: string): Promise<TaskEntity> {
+    const task = await this.get(id);
+    if (task.status !== 'failed' && task.status !== 'cancelled') {
+      throw new ConflictException({
+        detail: `Only failed or cancelled tasks can be retried; this one is ${task.status}`,
+        status_now: task.status,
+      });
+    }
+    this.taskType(task.type);
+    const reset = await this.repo.resetForRetry(id);
+    if (!reset) throw new ConflictException({ detail: 'the task changed state meanwhile; read it again' });
+    await this.queues.enqueue(reset).catch((err) =>
+      this.logger.warn(`retry of ${id} stored but not queued yet (${(err as Error).message})`),
+    );
+    return reset;
+  }
+
+  /** queued → cancelled at once; running → aborted at its next check. */
+  async cancel(id: string): Promise<{ task: TaskEntity; pending: boolean }> {
+    const task = await this.get(id);
+    if (task.status !== 'queued' && task.status !== 'running') {
+      throw new ConflictException({
+        detail: `Only queued or running tasks can be cancelled; this one is ${task.status}`,
+        status_now: task.status,
+      });
+    }
+    await this.repo.requestCancel(id);
+    if (task.status === 'queued') {
+      const done = await this.lifecycle.cancel(task, task.stage, undefined, ['queued']);
+      if (done) {
+        await this.queues.removeIfIdle(task).catch(() => undefined);
+        return { task: done, pending: false };
+      }
+    }
+    await this.cancelBus.publish(id).catch(() => undefined);
+    return { task: (await this.repo.findById(id))!, pending: true };
+  }
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID_RE.test(s);
+
+function isHttpUrl(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
