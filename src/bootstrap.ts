@@ -23,7 +23,9 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  setupHttp(app, config);
+  const afterInit = setupHttp(app, config);
+  await app.init();
+  afterInit();
   return app;
 }
 

@@ -51,7 +51,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   toProblem(exception: unknown): ProblemDetails {
-    const bodyParser = exception as { type?: string; status?: number; statusCode?: number; limit?: number };
+    // Nest wraps body-parser errors in an HttpException whose cause is the original error.
+    type BodyParserError = { type?: string; limit?: number };
+    const own = exception as BodyParserError & { cause?: BodyParserError };
+    const bodyParser: BodyParserError = own?.type ? own : (own?.cause ?? {});
     if (bodyParser?.type === 'entity.too.large') {
       return this.make(413, `request body is larger than the limit of ${bodyParser.limit} bytes`);
     }

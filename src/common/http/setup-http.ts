@@ -11,8 +11,11 @@ import { TaskQueues } from '../../modules/tasks/engine/task-queues';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { validationPipe } from './validation';
 
-/** Body limit, security headers, validation, API docs and the queue dashboard. */
-export function setupHttp(app: NestExpressApplication, config: AppConfig): void {
+/**
+ * Body limit, security headers, validation, API docs and the queue dashboard. Returns what must
+ * run once the app is initialised (the dashboard learns the queues from the task registry).
+ */
+export function setupHttp(app: NestExpressApplication, config: AppConfig): () => void {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const strict = helmet();
@@ -25,11 +28,12 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): void 
   app.useGlobalPipes(validationPipe);
 
   const api = config.ASSAY_ROLE !== 'worker';
-  if (api && config.QUEUE_DASHBOARD_ENABLED) mountQueueDashboard(app, config);
+  const board = api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app, config) : undefined;
   if (api && config.DOCS_ENABLED) {
     const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
     SwaggerModule.setup('docs', app, () => document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
   }
+  return () => board?.setQueues(app.get(TaskQueues).allQueues().map((q) => new BullMQAdapter(q)));
 }
 
 export function buildOpenApiConfig() {
@@ -70,14 +74,10 @@ export function buildOpenApiConfig() {
   return doc;
 }
 
-function mountQueueDashboard(app: NestExpressApplication, config: AppConfig): void {
+function mountQueueDashboard(app: NestExpressApplication, config: AppConfig) {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/queues');
-  const queues = app.get(TaskQueues);
-  createBullBoard({
-    queues: queues.allQueues().map((q) => new BullMQAdapter(q, { readOnlyMode: false })),
-    serverAdapter,
-  });
+  const board = createBullBoard({ queues: [], serverAdapter });
   const guard = new ApiKeyGuard(config);
   const filter = new ProblemDetailsFilter();
   app.use('/queues', (req: Request, res: Response, next: NextFunction) => {
@@ -90,4 +90,5 @@ function mountQueueDashboard(app: NestExpressApplication, config: AppConfig): vo
     }
   });
   app.use('/queues', serverAdapter.getRouter());
+  return board;
 }

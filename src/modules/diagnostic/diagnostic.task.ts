@@ -39,6 +39,16 @@ export class DiagnosticInput {
   @Matches(/^[a-z0-9_-]{1,40}$/i, { each: true, message: 'each stage must be 1–40 letters, digits, _ or -' })
   stages?: string[];
 
+  @ApiPropertyOptional({
+    description:
+      'Result scope: a later diagnostic task with the same scope returns this one\'s stored result without running (unless refresh)',
+    example: 'check-42',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:-]{1,100}$/, { message: 'result_scope must be 1–100 letters, digits, _ . : or -' })
+  result_scope?: string;
+
   @ApiPropertyOptional({ description: 'Caller\'s account id (kept on the task)' })
   @IsOptional()
   @IsString()
@@ -69,7 +79,8 @@ export interface DiagnosticResult {
   concurrency: 50,
   maxAttempts: 5,
   timeoutMs: 15 * 60_000,
-  description: 'Pipeline self-check: sleep_ms, fail_attempts, stages',
+  description: 'Pipeline self-check: sleep_ms, fail_attempts, stages, result_scope',
+  scope: (input) => input.result_scope,
 })
 export class DiagnosticTask implements TaskHandler<DiagnosticInput, DiagnosticResult> {
   async run(ctx: TaskContext<DiagnosticInput>): Promise<DiagnosticResult> {

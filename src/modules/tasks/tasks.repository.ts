@@ -50,8 +50,9 @@ export class TasksRepository {
       .insert()
       .values(task as QueryDeepPartialEntity<TaskEntity>)
       .orIgnore()
+      .returning(['id'])
       .execute();
-    return (res.raw as unknown[]).length > 0 || res.identifiers.some((i) => i && i.id);
+    return (res.raw as unknown[]).length > 0;
   }
 
   async insertMany(tasks: Partial<TaskEntity>[], em: EntityManager): Promise<void> {
@@ -200,13 +201,16 @@ export class TasksRepository {
     );
   }
 
-  /** failed/cancelled → queued for a fresh round of attempts. Returns null if the task is not in those states. */
-  async resetForRetry(id: string): Promise<TaskEntity | null> {
+  /**
+   * failed/cancelled → queued for a fresh round of `roundAttempts` attempts. Attempt numbers keep
+   * counting across rounds. Returns null if the task is not in those states.
+   */
+  async resetForRetry(id: string, roundAttempts: number): Promise<TaskEntity | null> {
     const rows = await this.ds.query(
-      `UPDATE tasks SET status = 'queued', attempts = 0, cancel_requested_at = NULL,
+      `UPDATE tasks SET status = 'queued', max_attempts = attempts + $2, cancel_requested_at = NULL,
               next_attempt_at = NULL, finished_at = NULL, updated_at = now()
         WHERE id = $1 AND status IN ('failed','cancelled') RETURNING *`,
-      [id],
+      [id, roundAttempts],
     );
     const list = rows[0] as Record<string, unknown>[];
     return list.length ? this.repo().create(this.fromRaw(list[0])) : null;

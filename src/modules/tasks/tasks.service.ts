@@ -230,8 +230,8 @@ export class TasksService {
         status_now: task.status,
       });
     }
-    this.taskType(task.type);
-    const reset = await this.repo.resetForRetry(id);
+    const type = this.taskType(task.type);
+    const reset = await this.repo.resetForRetry(id, type.maxAttempts);
     if (!reset) throw new ConflictException({ detail: 'the task changed state meanwhile; read it again' });
     await this.queues.enqueue(reset).catch((err) =>
       this.logger.warn(`retry of ${id} stored but not queued yet (${(err as Error).message})`),

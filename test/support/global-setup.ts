@@ -1,0 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ADMIN_DATABASE_URL, databaseUrl } from './env';
+
+/**
+ * One database and one Redis key prefix per test run, so concurrent runs never collide.
+ * The names travel to the test files through the environment; global-teardown removes both.
+ */
+export default async function globalSetup(): Promise<void> {
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const db = `assay_test_${run}`;
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL, connectionTimeoutMillis: 5000 });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${db}"`);
+  await admin.end();
+  process.env.ASSAY_TEST_DATABASE_URL = databaseUrl(db);
+  process.env.ASSAY_TEST_DATABASE = db;
+  process.env.ASSAY_TEST_REDIS_PREFIX = `assay-test-${run}`;
+}

@@ -1,0 +1,24 @@
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { ADMIN_DATABASE_URL, REDIS_URL } from './env';
+
+export default async function globalTeardown(): Promise<void> {
+  const db = process.env.ASSAY_TEST_DATABASE;
+  if (db) {
+    const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    await admin.end();
+  }
+  const prefix = process.env.ASSAY_TEST_REDIS_PREFIX;
+  if (prefix) {
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+}
