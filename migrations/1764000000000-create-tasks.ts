@@ -45,7 +45,9 @@ export class CreateTasks1764000000000 implements MigrationInterface {
       `CREATE INDEX tasks_scope_succeeded_idx ON tasks (type, scope_key, finished_at DESC)
          WHERE status = 'succeeded' AND scope_key IS NOT NULL`,
     );
-    await q.query(`CREATE INDEX tasks_account_id_idx ON tasks (account_id) WHERE account_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX tasks_account_id_idx ON tasks (account_id) WHERE account_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX tasks_lead_id_idx ON tasks (lead_id) WHERE lead_id IS NOT NULL`);
     await q.query(`CREATE INDEX tasks_batch_id_idx ON tasks (batch_id) WHERE batch_id IS NOT NULL`);
   }

@@ -14,11 +14,12 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: config.STARTUP_CONNECT_TIMEOUT_MS },
+    extra: {
+      max: config.DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: config.STARTUP_CONNECT_TIMEOUT_MS,
+    },
   };
 }
-
-
 
 export function createDataSource(config: AppConfig): DataSource {
   return new DataSource(dataSourceOptions(config));

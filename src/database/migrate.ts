@@ -4,7 +4,10 @@ import { ensureDatabase } from '../common/startup/dependencies';
 import { createDataSource } from './data-source';
 
 /** Applies pending migrations (each in its own transaction). Used at start-up and by `npm run db:migrate`. */
-export async function runMigrations(config: AppConfig, logger = new Logger('Migrations')): Promise<string[]> {
+export async function runMigrations(
+  config: AppConfig,
+  logger = new Logger('Migrations'),
+): Promise<string[]> {
   const ds = createDataSource(config);
   await ds.initialize();
   try {
@@ -21,7 +24,9 @@ if (require.main === module) {
     const config = loadConfig();
     await ensureDatabase(config);
     const applied = await runMigrations(config);
-    console.log(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
+    console.log(
+      applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date',
+    );
   })().catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);

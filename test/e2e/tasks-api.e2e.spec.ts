@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
 
 describe('task API end to end (real Postgres + Redis)', () => {
@@ -29,7 +30,9 @@ describe('task API end to end (real Postgres + Redis)', () => {
     }, `task ${id} to finish`);
 
   const countTasks = async () => {
-    const rows = await t.app.get(require('typeorm').DataSource).query('SELECT count(*)::int AS n FROM tasks');
+    const rows = await t.app
+      .get(require('typeorm').DataSource)
+      .query('SELECT count(*)::int AS n FROM tasks');
     return rows[0].n as number;
   };
 
@@ -40,11 +43,17 @@ describe('task API end to end (real Postgres + Redis)', () => {
       expect(res.body).toMatchObject({ status: 401, title: 'Unauthorized' });
       expect(res.body.detail).toMatch(/API key required/);
       await http().get('/api/v1/tasks').set('x-api-key', 'not-the-key-at-all-1234').expect(401);
-      await http().get('/api/v1/tasks').set('authorization', 'Bearer wrong-wrong-wrong-wrong').expect(401);
+      await http()
+        .get('/api/v1/tasks')
+        .set('authorization', 'Bearer wrong-wrong-wrong-wrong')
+        .expect(401);
     });
 
     it('accepts the key as Bearer or X-API-Key', async () => {
-      await http().get('/api/v1/tasks').set('authorization', `Bearer ${authHeaders['x-api-key']}`).expect(200);
+      await http()
+        .get('/api/v1/tasks')
+        .set('authorization', `Bearer ${authHeaders['x-api-key']}`)
+        .expect(200);
       await http().get('/api/v1/tasks').set(authHeaders).expect(200);
     });
 
@@ -61,16 +70,24 @@ describe('task API end to end (real Postgres + Redis)', () => {
     expect(res.body.job_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.status_url).toBe(`/api/v1/tasks/${res.body.job_id}/status`);
     const done = await untilFinal(res.body.job_id);
-    expect(done).toMatchObject({ status: 'succeeded', entity_id: 'acc-1', completion_percentage: 100, attempt_number: 1 });
+    expect(done).toMatchObject({
+      status: 'succeeded',
+      entity_id: 'acc-1',
+      completion_percentage: 100,
+      attempt_number: 1,
+    });
     const full = await http().get(`/api/v1/tasks/${res.body.job_id}`).set(authHeaders).expect(200);
     expect(full.body.result).toMatchObject({ ok: true, slept_ms: 5 });
     expect(full.body.input).toEqual({ sleep_ms: 5, account_id: 'acc-1' });
   });
 
   it('a retried task resumes after its last completed stage', async () => {
-    const res = await create({ stages: ['read', 'extract', 'store'], fail_attempts: 1 }).expect(202);
+    const res = await create({ stages: ['read', 'extract', 'store'], fail_attempts: 1 }).expect(
+      202,
+    );
     await untilFinal(res.body.job_id);
-    const full = (await http().get(`/api/v1/tasks/${res.body.job_id}`).set(authHeaders).expect(200)).body;
+    const full = (await http().get(`/api/v1/tasks/${res.body.job_id}`).set(authHeaders).expect(200))
+      .body;
     expect(full.status).toBe('succeeded');
     expect(full.attempt_number).toBe(2);
     // "read" ran on attempt 1 only; attempt 2 reused its checkpoint.
@@ -88,13 +105,26 @@ describe('task API end to end (real Postgres + Redis)', () => {
     const res = await create({ fail_attempts: 5 }).expect(202);
     const id = res.body.job_id;
     const failed = await untilFinal(id);
-    expect(failed).toMatchObject({ status: 'failed', retryable: true, attempt_number: 5, max_retries: 5 });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      retryable: true,
+      attempt_number: 5,
+      max_retries: 5,
+    });
     expect(failed.error_details).toMatchObject({ error_type: 'TEMPORARY', retryable: true });
 
-    const list = await http().get('/api/v1/tasks/failed?retryable_only=true&task_name=diagnostic').set(authHeaders).expect(200);
+    const list = await http()
+      .get('/api/v1/tasks/failed?retryable_only=true&task_name=diagnostic')
+      .set(authHeaders)
+      .expect(200);
     expect(list.body.map((f: { job_id: string }) => f.job_id)).toContain(id);
     const item = list.body.find((f: { job_id: string }) => f.job_id === id);
-    expect(item).toMatchObject({ status: 'failed', retryable: true, attempt_number: 5, max_retries: 5 });
+    expect(item).toMatchObject({
+      status: 'failed',
+      retryable: true,
+      attempt_number: 5,
+      max_retries: 5,
+    });
 
     const retried = await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(202);
     expect(retried.body).toMatchObject({ job_id: id, status: 'queued' });
@@ -145,10 +175,16 @@ describe('task API end to end (real Postgres + Redis)', () => {
       const first = await create({ sleep_ms: 1, result_scope: scope }).expect(202);
       await untilFinal(first.body.job_id);
       const reused = await create({ sleep_ms: 1, result_scope: scope }).expect(200);
-      expect(reused.body).toMatchObject({ status: 'succeeded', reused: true, reused_from: first.body.job_id });
+      expect(reused.body).toMatchObject({
+        status: 'succeeded',
+        reused: true,
+        reused_from: first.body.job_id,
+      });
       expect(reused.body.job_id).not.toBe(first.body.job_id);
-      const firstFull = (await http().get(`/api/v1/tasks/${first.body.job_id}`).set(authHeaders)).body;
-      const reusedFull = (await http().get(`/api/v1/tasks/${reused.body.job_id}`).set(authHeaders)).body;
+      const firstFull = (await http().get(`/api/v1/tasks/${first.body.job_id}`).set(authHeaders))
+        .body;
+      const reusedFull = (await http().get(`/api/v1/tasks/${reused.body.job_id}`).set(authHeaders))
+        .body;
       expect(reusedFull.result).toEqual(firstFull.result);
       const fresh = await http()
         .post('/api/v1/tasks/create/diagnostic?refresh=true')
@@ -172,9 +208,12 @@ describe('task API end to end (real Postgres + Redis)', () => {
       await http().post(`/api/v1/tasks/${id}/cancel`).set(authHeaders).expect(409);
       // A cancelled task can be retried.
       await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(202);
-      await http().post(`/api/v1/tasks/${id}/cancel`).set(authHeaders).expect((r) => {
-        expect([200, 202]).toContain(r.status);
-      });
+      await http()
+        .post(`/api/v1/tasks/${id}/cancel`)
+        .set(authHeaders)
+        .expect((r) => {
+          expect([200, 202]).toContain(r.status);
+        });
       expect((await untilFinal(id)).status).toBe('cancelled');
     });
   });
@@ -184,12 +223,18 @@ describe('task API end to end (real Postgres + Redis)', () => {
       const res = await http()
         .post('/api/v1/tasks/batch')
         .set(authHeaders)
-        .send({ task_name: 'diagnostic', payloads: [{ sleep_ms: 1 }, { sleep_ms: 2 }, { sleep_ms: 3 }] })
+        .send({
+          task_name: 'diagnostic',
+          payloads: [{ sleep_ms: 1 }, { sleep_ms: 2 }, { sleep_ms: 3 }],
+        })
         .expect(202);
       expect(res.body.count).toBe(3);
       expect(res.body.job_ids).toHaveLength(3);
       for (const id of res.body.job_ids) expect((await untilFinal(id)).status).toBe('succeeded');
-      const page = await http().get(`/api/v1/tasks?batch_id=${res.body.batch_id}`).set(authHeaders).expect(200);
+      const page = await http()
+        .get(`/api/v1/tasks?batch_id=${res.body.batch_id}`)
+        .set(authHeaders)
+        .expect(200);
       expect(page.body.items).toHaveLength(3);
     });
 
@@ -200,7 +245,9 @@ describe('task API end to end (real Postgres + Redis)', () => {
         .set(authHeaders)
         .send({ task_name: 'diagnostic', payloads: [{ sleep_ms: 1 }, { sleep_ms: -5 }] })
         .expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['payloads[1].sleep_ms']);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([
+        'payloads[1].sleep_ms',
+      ]);
       expect(await countTasks()).toBe(before);
     });
 
@@ -224,13 +271,21 @@ describe('task API end to end (real Postgres + Redis)', () => {
     });
 
     it('unknown task → 404 listing the known names', async () => {
-      const res = await http().post('/api/v1/tasks/create/nope').set(authHeaders).send({}).expect(404);
+      const res = await http()
+        .post('/api/v1/tasks/create/nope')
+        .set(authHeaders)
+        .send({})
+        .expect(404);
       expect(res.body.known_tasks).toContain('diagnostic');
       expect(res.body.detail).toMatch(/Known tasks: .*diagnostic/);
     });
 
     it('invalid fields → 400 naming each field', async () => {
-      const res = await create({ sleep_ms: 'soon', fail_attempts: 99, stages: ['ok', 'bad stage!'] }).expect(400);
+      const res = await create({
+        sleep_ms: 'soon',
+        fail_attempts: 99,
+        stages: ['ok', 'bad stage!'],
+      }).expect(400);
       const fields = res.body.errors.map((e: { field: string }) => e.field);
       expect(fields).toEqual(expect.arrayContaining(['sleep_ms', 'fail_attempts', 'stages']));
       expect(res.text).not.toMatch(/at .*\.ts:\d+/);
@@ -264,14 +319,27 @@ describe('task API end to end (real Postgres + Redis)', () => {
 
     it('missing and wrong keys → 401 before anything is read', async () => {
       await http().post('/api/v1/tasks/create/diagnostic').send({ sleep_ms: 1 }).expect(401);
-      await http().post('/api/v1/tasks/create/diagnostic').set('x-api-key', 'x'.repeat(30)).send({}).expect(401);
+      await http()
+        .post('/api/v1/tasks/create/diagnostic')
+        .set('x-api-key', 'x'.repeat(30))
+        .send({})
+        .expect(401);
     });
 
     it('unknown job ids → 404, not 500', async () => {
       await http().get('/api/v1/tasks/not-a-uuid/status').set(authHeaders).expect(404);
-      await http().get('/api/v1/tasks/00000000-0000-4000-8000-000000000000').set(authHeaders).expect(404);
-      await http().post('/api/v1/tasks/00000000-0000-4000-8000-000000000000/retry').set(authHeaders).expect(404);
-      await http().post('/api/v1/tasks/00000000-0000-4000-8000-000000000000/cancel').set(authHeaders).expect(404);
+      await http()
+        .get('/api/v1/tasks/00000000-0000-4000-8000-000000000000')
+        .set(authHeaders)
+        .expect(404);
+      await http()
+        .post('/api/v1/tasks/00000000-0000-4000-8000-000000000000/retry')
+        .set(authHeaders)
+        .expect(404);
+      await http()
+        .post('/api/v1/tasks/00000000-0000-4000-8000-000000000000/cancel')
+        .set(authHeaders)
+        .expect(404);
     });
   });
 

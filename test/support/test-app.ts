@@ -17,7 +17,8 @@ export interface TestApp {
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const dbUrl = process.env.ASSAY_TEST_DATABASE_URL;
   const prefix = process.env.ASSAY_TEST_REDIS_PREFIX;
-  if (!dbUrl || !prefix) throw new Error('run the tests through jest (global-setup creates the database)');
+  if (!dbUrl || !prefix)
+    throw new Error('run the tests through jest (global-setup creates the database)');
   return {
     NODE_ENV: 'test',
     DATABASE_URL: dbUrl,

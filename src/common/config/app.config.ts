@@ -1,15 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type AssayRole = (typeof ROLES)[number];
@@ -208,7 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(config, { forbidUnknownValues: false });
   const problems = errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map((msg) =>
-      msg.startsWith(e.property) ? `${msg} (got ${JSON.stringify(raw[e.property])})` : `${e.property}: ${msg} (got ${JSON.stringify(raw[e.property])})`,
+      msg.startsWith(e.property)
+        ? `${msg} (got ${JSON.stringify(raw[e.property])})`
+        : `${e.property}: ${msg} (got ${JSON.stringify(raw[e.property])})`,
     ),
   );
   if (config.NODE_ENV === 'production' && config.ASSAY_API_KEYS.length === 0) {

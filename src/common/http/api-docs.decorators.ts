@@ -3,7 +3,9 @@ import { ApiResponse, ApiSecurity, ApiBearerAuth } from '@nestjs/swagger';
 
 const problem = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } },
+  content: {
+    'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } },
+  },
 });
 
 /** The error responses every authenticated route can give, documented once. */

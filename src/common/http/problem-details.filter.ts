@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 
 const TITLES: Record<number, string> = {
@@ -42,7 +49,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     problem.instance = req.originalUrl?.split('?')[0];
     if (problem.status >= 500) {
       this.logger.error(
-        { err: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : exception },
+        {
+          err:
+            exception instanceof Error
+              ? { name: exception.name, message: exception.message, stack: exception.stack }
+              : exception,
+        },
         'unhandled error',
       );
     }
@@ -59,7 +71,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return this.make(413, `request body is larger than the limit of ${bodyParser.limit} bytes`);
     }
     if (bodyParser?.type === 'entity.parse.failed') {
-      return this.make(400, 'request body is not valid JSON', [{ field: 'body', message: 'malformed JSON' }]);
+      return this.make(400, 'request body is not valid JSON', [
+        { field: 'body', message: 'malformed JSON' },
+      ]);
     }
     if (bodyParser?.type === 'encoding.unsupported' || bodyParser?.type === 'charset.unsupported') {
       return this.make(415, 'unsupported body encoding or charset');
@@ -75,7 +89,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const p = this.make(status, text, errors as ProblemDetails['errors']);
       return { ...p, ...extra };
     }
-    return this.make(HttpStatus.INTERNAL_SERVER_ERROR, 'an unexpected error occurred; it has been logged');
+    return this.make(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'an unexpected error occurred; it has been logged',
+    );
   }
 
   private make(status: number, detail?: string, errors?: ProblemDetails['errors']): ProblemDetails {

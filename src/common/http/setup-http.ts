@@ -24,16 +24,29 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
   app.use((req: Request, res: Response, next: NextFunction) =>
     /^\/(docs|queues)(\/|$)/.test(req.path) ? relaxed(req, res, next) : strict(req, res, next),
   );
-  app.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT, type: ['application/json', 'application/*+json'] });
+  app.useBodyParser('json', {
+    limit: config.HTTP_BODY_LIMIT,
+    type: ['application/json', 'application/*+json'],
+  });
   app.useGlobalPipes(validationPipe);
 
   const api = config.ASSAY_ROLE !== 'worker';
-  const board = api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app, config) : undefined;
+  const board =
+    api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app, config) : undefined;
   if (api && config.DOCS_ENABLED) {
     const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
-    SwaggerModule.setup('docs', app, () => document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
+    SwaggerModule.setup('docs', app, () => document, {
+      jsonDocumentUrl: 'docs-json',
+      yamlDocumentUrl: 'docs-yaml',
+    });
   }
-  return () => board?.setQueues(app.get(TaskQueues).allQueues().map((q) => new BullMQAdapter(q)));
+  return () =>
+    board?.setQueues(
+      app
+        .get(TaskQueues)
+        .allQueues()
+        .map((q) => new BullMQAdapter(q)),
+    );
 }
 
 export function buildOpenApiConfig() {
@@ -45,8 +58,14 @@ export function buildOpenApiConfig() {
         'Errors are RFC 9457 problem details.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An ASSAY_API_KEYS key' }, 'bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An ASSAY_API_KEYS key' }, 'api-key')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An ASSAY_API_KEYS key' },
+      'bearer',
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An ASSAY_API_KEYS key' },
+      'api-key',
+    )
     .build();
   doc.components = {
     ...doc.components,
@@ -64,7 +83,10 @@ export function buildOpenApiConfig() {
             type: 'array',
             items: {
               type: 'object',
-              properties: { field: { type: 'string', example: 'sleep_ms' }, message: { type: 'string' } },
+              properties: {
+                field: { type: 'string', example: 'sleep_ms' },
+                message: { type: 'string' },
+              },
             },
           },
         },
@@ -86,7 +108,10 @@ function mountQueueDashboard(app: NestExpressApplication, config: AppConfig) {
       next();
     } catch (err) {
       const p = filter.toProblem(err);
-      res.status(p.status).type('application/problem+json').send(JSON.stringify({ ...p, instance: '/queues' }));
+      res
+        .status(p.status)
+        .type('application/problem+json')
+        .send(JSON.stringify({ ...p, instance: '/queues' }));
     }
   });
   app.use('/queues', serverAdapter.getRouter());

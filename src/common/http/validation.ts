@@ -23,7 +23,10 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 export class InvalidFieldsException extends BadRequestException {
-  constructor(readonly errors: FieldError[], detail?: string) {
+  constructor(
+    readonly errors: FieldError[],
+    detail?: string,
+  ) {
     super({ detail: detail ?? errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors });
   }
 }

@@ -21,7 +21,12 @@ export class LoggingModule {
             customAttributeKeys: { reqId: 'trace_id' },
             autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
             serializers: {
-              req: (req: { id: unknown; method: string; url: string; headers?: Record<string, unknown> }) => ({
+              req: (req: {
+                id: unknown;
+                method: string;
+                url: string;
+                headers?: Record<string, unknown>;
+              }) => ({
                 id: req.id,
                 method: req.method,
                 url: req.url?.split('?')[0],

@@ -21,7 +21,10 @@ class RedisCloser implements OnApplicationShutdown {
       provide: REDIS,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        const r = new Redis({ ...redisOptions(config, 'producer'), enableOfflineQueue: true } as RedisOptions);
+        const r = new Redis({
+          ...redisOptions(config, 'producer'),
+          enableOfflineQueue: true,
+        } as RedisOptions);
         r.on('error', () => undefined);
         return r;
       },

@@ -27,7 +27,10 @@ function describe(err: unknown): string {
  */
 export async function ensureDatabase(config: AppConfig): Promise<void> {
   const timeout = config.STARTUP_CONNECT_TIMEOUT_MS;
-  const client = new Client({ connectionString: config.DATABASE_URL, connectionTimeoutMillis: timeout });
+  const client = new Client({
+    connectionString: config.DATABASE_URL,
+    connectionTimeoutMillis: timeout,
+  });
   try {
     await client.connect();
     await client.end();
@@ -81,7 +84,8 @@ export async function ensureRedis(config: AppConfig): Promise<void> {
   try {
     await redis.connect();
     await redis.ping();
-    const policy = (await redis.config('GET', 'maxmemory-policy').catch(() => null)) as string[] | null;
+    const policy = (await redis.config('GET', 'maxmemory-policy').catch(() => null)) as
+      string[] | null;
     if (policy && policy[1] && policy[1] !== 'noeviction') {
       process.emitWarning(
         `Redis maxmemory-policy is "${policy[1]}"; BullMQ needs "noeviction" to never lose jobs.`,

@@ -14,14 +14,24 @@ import { TaskError } from '../tasks/engine/task-errors';
 import { TaskHandler, TaskType } from '../tasks/engine/task-type.decorator';
 
 export class DiagnosticInput {
-  @ApiPropertyOptional({ description: 'Milliseconds to sleep (split across stages)', minimum: 0, maximum: 600000, default: 0 })
+  @ApiPropertyOptional({
+    description: 'Milliseconds to sleep (split across stages)',
+    minimum: 0,
+    maximum: 600000,
+    default: 0,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(600_000)
   sleep_ms?: number;
 
-  @ApiPropertyOptional({ description: 'How many first attempts fail with a retryable error', minimum: 0, maximum: 10, default: 0 })
+  @ApiPropertyOptional({
+    description: 'How many first attempts fail with a retryable error',
+    minimum: 0,
+    maximum: 10,
+    default: 0,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -36,25 +46,30 @@ export class DiagnosticInput {
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @Matches(/^[a-z0-9_-]{1,40}$/i, { each: true, message: 'each stage must be 1–40 letters, digits, _ or -' })
+  @Matches(/^[a-z0-9_-]{1,40}$/i, {
+    each: true,
+    message: 'each stage must be 1–40 letters, digits, _ or -',
+  })
   stages?: string[];
 
   @ApiPropertyOptional({
     description:
-      'Result scope: a later diagnostic task with the same scope returns this one\'s stored result without running (unless refresh)',
+      "Result scope: a later diagnostic task with the same scope returns this one's stored result without running (unless refresh)",
     example: 'check-42',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[\w.:-]{1,100}$/, { message: 'result_scope must be 1–100 letters, digits, _ . : or -' })
+  @Matches(/^[\w.:-]{1,100}$/, {
+    message: 'result_scope must be 1–100 letters, digits, _ . : or -',
+  })
   result_scope?: string;
 
-  @ApiPropertyOptional({ description: 'Caller\'s account id (kept on the task)' })
+  @ApiPropertyOptional({ description: "Caller's account id (kept on the task)" })
   @IsOptional()
   @IsString()
   account_id?: string;
 
-  @ApiPropertyOptional({ description: 'Caller\'s lead id (kept on the task)' })
+  @ApiPropertyOptional({ description: "Caller's lead id (kept on the task)" })
   @IsOptional()
   @IsString()
   lead_id?: string;
@@ -93,20 +108,29 @@ export class DiagnosticTask implements TaskHandler<DiagnosticInput, DiagnosticRe
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       const out = await ctx.checkpoint(name, async () => {
-        await ctx.progress(name, (i / names.length) * 100, `stage ${name}`, { done: i, total: names.length });
+        await ctx.progress(name, (i / names.length) * 100, `stage ${name}`, {
+          done: i,
+          total: names.length,
+        });
         if (perStage) await ctx.sleep(perStage);
         return { name, ran_on_attempt: ctx.attempt };
       });
       ran.push(out);
       // Failing after the first stage shows that a retry resumes instead of redoing it.
       if (i === 0 && ctx.attempt <= fail_attempts) {
-        throw new TaskError('TEMPORARY', `diagnostic: failing attempt ${ctx.attempt} of ${fail_attempts} on purpose`);
+        throw new TaskError(
+          'TEMPORARY',
+          `diagnostic: failing attempt ${ctx.attempt} of ${fail_attempts} on purpose`,
+        );
       }
     }
     if (!names.length) {
       if (sleep_ms) await ctx.sleep(sleep_ms);
       if (ctx.attempt <= fail_attempts) {
-        throw new TaskError('TEMPORARY', `diagnostic: failing attempt ${ctx.attempt} of ${fail_attempts} on purpose`);
+        throw new TaskError(
+          'TEMPORARY',
+          `diagnostic: failing attempt ${ctx.attempt} of ${fail_attempts} on purpose`,
+        );
       }
     }
     return {

@@ -1,5 +1,10 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheck,
   HealthCheckService,
@@ -37,16 +42,22 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is up (no dependency is called)' })
-  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', example: 'healthy' } } } })
+  @ApiOkResponse({
+    schema: { type: 'object', properties: { status: { type: 'string', example: 'healthy' } } },
+  })
   live(): { status: string } {
     return { status: 'healthy' };
   }
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL, Redis and the task queues, each with a timeout' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL, Redis and the task queues, each with a timeout',
+  })
   @ApiOkResponse({ description: 'Every dependency is up' })
-  @ApiServiceUnavailableResponse({ description: 'At least one dependency is down; `error` and `details` say which' })
+  @ApiServiceUnavailableResponse({
+    description: 'At least one dependency is down; `error` and `details` say which',
+  })
   ready() {
     return this.health.check([
       () => this.db.pingCheck('postgres', { timeout: TIMEOUT_MS }),

@@ -1,4 +1,10 @@
-import { CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpException,
+  Injectable,
+  NestInterceptor,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Observable, tap } from 'rxjs';
 import { MetricsService } from './metrics.service';
@@ -17,7 +23,8 @@ export class HttpMetricsInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         next: () => end({ status: String(res.statusCode) }),
-        error: (err) => end({ status: String(err instanceof HttpException ? err.getStatus() : 500) }),
+        error: (err) =>
+          end({ status: String(err instanceof HttpException ? err.getStatus() : 500) }),
       }),
     );
   }

@@ -8,7 +8,11 @@ import { QueueMetrics } from './queue-metrics';
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, QueueMetrics, { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor }],
+  providers: [
+    MetricsService,
+    QueueMetrics,
+    { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
+  ],
   exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -65,7 +65,10 @@ export class SweepsService {
   private async stuck(): Promise<number> {
     const stuck = await this.repo.failStuckRunning(this.config.QUEUE_LOCK_DURATION_MS * 2, BATCH);
     for (const t of stuck) {
-      await this.repo.setNextAttempt(t.id, new Date(Date.now() + backoffMs(t.attempts, this.config.TASK_BACKOFF_BASE_MS)));
+      await this.repo.setNextAttempt(
+        t.id,
+        new Date(Date.now() + backoffMs(t.attempts, this.config.TASK_BACKOFF_BASE_MS)),
+      );
       this.metrics.tasksFinished.inc({ type: t.type, status: 'failed' });
     }
     return stuck.length;

@@ -49,7 +49,13 @@ export class TaskEntity {
   @Column('varchar', { name: 'lead_id', length: 255, nullable: true }) leadId: string | null;
   @Column('text', { name: 'callback_url', nullable: true }) callbackUrl: string | null;
   @Column('varchar', { name: 'trace_id', length: 64 }) traceId: string;
-  @Column('numeric', { name: 'cost_usd', precision: 14, scale: 6, default: 0, transformer: numeric })
+  @Column('numeric', {
+    name: 'cost_usd',
+    precision: 14,
+    scale: 6,
+    default: 0,
+    transformer: numeric,
+  })
   costUsd: number;
   @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
   cancelRequestedAt: Date | null;

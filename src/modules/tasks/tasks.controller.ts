@@ -39,14 +39,7 @@ import {
   TaskPageDto,
   TaskStatusDto,
 } from './dto/task-views.dto';
-import {
-  decodeCursor,
-  encodeCursor,
-  toCreated,
-  toDetail,
-  toFailed,
-  toStatus,
-} from './task.mapper';
+import { decodeCursor, encodeCursor, toCreated, toDetail, toFailed, toStatus } from './task.mapper';
 import { TasksService } from './tasks.service';
 
 const DAY = 24 * 3600 * 1000;
@@ -62,14 +55,20 @@ export class TasksController {
   @ApiOperation({
     summary: 'Create a task (seed-compatible)',
     description:
-      'The body is the task\'s payload, validated against its type. Answers 202 with the job id; 200 when an ' +
+      "The body is the task's payload, validated against its type. Answers 202 with the job id; 200 when an " +
       'Idempotency-Key matched an earlier identical request or a stored result of the same scope was reused.',
   })
   @ApiParam({ name: 'task_name', example: 'diagnostic' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → the same task' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body → the same task',
+  })
   @ApiBody({
     schema: { type: 'object', additionalProperties: true },
-    examples: { diagnostic: { value: { sleep_ms: 100, fail_attempts: 1, stages: ['read', 'write'] } } },
+    examples: {
+      diagnostic: { value: { sleep_ms: 100, fail_attempts: 1, stages: ['read', 'write'] } },
+    },
   })
   @ApiResponse({ status: 202, type: TaskCreatedDto, description: 'Task stored and queued' })
   @ApiResponse({ status: 200, type: TaskCreatedDto, description: 'Existing task returned' })
@@ -85,8 +84,13 @@ export class TasksController {
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto> {
-    if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
-      throw new InvalidFieldsException([{ field: 'Idempotency-Key', message: 'must be 1–255 characters' }]);
+    if (
+      idempotencyKey !== undefined &&
+      (idempotencyKey.length < 1 || idempotencyKey.length > 255)
+    ) {
+      throw new InvalidFieldsException([
+        { field: 'Idempotency-Key', message: 'must be 1–255 characters' },
+      ]);
     }
     const refresh = q.refresh ?? (body as { refresh?: unknown } | null)?.refresh === true;
     const out = await this.tasks.create(name, body, { idempotencyKey, refresh, traceId });
@@ -98,20 +102,33 @@ export class TasksController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Create up to 1,000 tasks of one type in one call',
-    description: 'All payloads are validated first; either every task is stored (one transaction) or none.',
+    description:
+      'All payloads are validated first; either every task is stored (one transaction) or none.',
   })
   @ApiResponse({ status: 202, type: BatchCreatedDto })
   @ApiProblem(400, 'Invalid payloads; `errors` names each field as payloads[i].field')
   @ApiProblem(404, 'Unknown task name')
   async batch(@Body() dto: BatchCreateDto, @TraceId() traceId: string): Promise<BatchCreatedDto> {
-    const { batchId, ids } = await this.tasks.createBatch(dto.task_name, dto.payloads, dto.callback_url, traceId);
-    return { batch_id: batchId, task_name: dto.task_name, count: ids.length, job_ids: ids, status: 'queued' };
+    const { batchId, ids } = await this.tasks.createBatch(
+      dto.task_name,
+      dto.payloads,
+      dto.callback_url,
+      traceId,
+    );
+    return {
+      batch_id: batchId,
+      task_name: dto.task_name,
+      count: ids.length,
+      job_ids: ids,
+      status: 'queued',
+    };
   }
 
   @Get('failed')
   @ApiOperation({
     summary: 'List failed tasks (seed-compatible)',
-    description: 'Failed tasks created between start_date (default now − 7 days) and end_date (default now), newest first.',
+    description:
+      'Failed tasks created between start_date (default now − 7 days) and end_date (default now), newest first.',
   })
   @ApiOkResponse({ type: [FailedTaskDto] })
   @ApiProblem(400, 'Invalid query parameter')
@@ -119,7 +136,9 @@ export class TasksController {
     const to = q.end_date ?? new Date();
     const from = q.start_date ?? new Date(to.getTime() - 7 * DAY);
     if (from > to) {
-      throw new InvalidFieldsException([{ field: 'start_date', message: 'start_date must not be after end_date' }]);
+      throw new InvalidFieldsException([
+        { field: 'start_date', message: 'start_date must not be after end_date' },
+      ]);
     }
     const rows = await this.tasks.listFailed({
       from,
@@ -137,7 +156,8 @@ export class TasksController {
   @ApiProblem(400, 'Invalid query parameter')
   async list(@Query() q: ListTasksQueryDto): Promise<TaskPageDto> {
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (before === null) throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
+    if (before === null)
+      throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
     const limit = q.limit ?? 50;
     const rows = await this.tasks.list({
       type: q.task_name,
@@ -177,7 +197,8 @@ export class TasksController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Retry a failed or cancelled task (any type)',
-    description: 'Starts a new round of attempts on the same job id; completed stages are not redone.',
+    description:
+      'Starts a new round of attempts on the same job id; completed stages are not redone.',
   })
   @ApiResponse({ status: 202, type: TaskCreatedDto })
   @ApiProblem(404, 'No such task')
@@ -189,13 +210,21 @@ export class TasksController {
   @Post(':job_id/cancel')
   @ApiOperation({
     summary: 'Cancel a task',
-    description: 'A queued task is cancelled at once (200); a running one stops at its next check (202).',
+    description:
+      'A queued task is cancelled at once (200); a running one stops at its next check (202).',
   })
   @ApiResponse({ status: 200, type: CancelResultDto, description: 'Cancelled' })
-  @ApiResponse({ status: 202, type: CancelResultDto, description: 'Cancel requested; the task is running' })
+  @ApiResponse({
+    status: 202,
+    type: CancelResultDto,
+    description: 'Cancel requested; the task is running',
+  })
   @ApiProblem(404, 'No such task')
   @ApiProblem(409, 'The task has already ended')
-  async cancel(@Param('job_id') id: string, @Res({ passthrough: true }) res: Response): Promise<CancelResultDto> {
+  async cancel(
+    @Param('job_id') id: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CancelResultDto> {
     const { task, pending } = await this.tasks.cancel(id);
     res.status(pending ? 202 : 200);
     return { ...toStatus(task), cancel_requested: pending };

@@ -2,12 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import {
-  TaskEntity,
-  TaskErrorInfo,
-  TaskProgress,
-  TaskStatus,
-} from './task.entity';
+import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
 export interface TaskListFilter {
   type?: string;
@@ -57,7 +52,11 @@ export class TasksRepository {
 
   async insertMany(tasks: Partial<TaskEntity>[], em: EntityManager): Promise<void> {
     for (let i = 0; i < tasks.length; i += 500) {
-      await this.repo(em).createQueryBuilder().insert().values(tasks.slice(i, i + 500) as QueryDeepPartialEntity<TaskEntity>[]).execute();
+      await this.repo(em)
+        .createQueryBuilder()
+        .insert()
+        .values(tasks.slice(i, i + 500) as QueryDeepPartialEntity<TaskEntity>[])
+        .execute();
     }
   }
 
@@ -92,7 +91,10 @@ export class TasksRepository {
     if (f.createdFrom) qb.andWhere('t.created_at >= :from', { from: f.createdFrom });
     if (f.createdTo) qb.andWhere('t.created_at <= :to', { to: f.createdTo });
     if (f.before) {
-      qb.andWhere('(t.created_at, t.id) < (:bc, :bid)', { bc: f.before.createdAt, bid: f.before.id });
+      qb.andWhere('(t.created_at, t.id) < (:bc, :bid)', {
+        bc: f.before.createdAt,
+        bid: f.before.id,
+      });
     }
     return qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').limit(f.limit).getMany();
   }
@@ -125,7 +127,9 @@ export class TasksRepository {
       .returning('*')
       .execute()
       .then((r) => r.raw);
-    return rows.length ? this.repo().create(this.fromRaw(rows[0] as unknown as Record<string, unknown>)) : null;
+    return rows.length
+      ? this.repo().create(this.fromRaw(rows[0] as unknown as Record<string, unknown>))
+      : null;
   }
 
   /** Writes progress; returns true when the attempt should stop (cancel requested, or task ended elsewhere). */
@@ -178,10 +182,7 @@ export class TasksRepository {
 
   /** A retryable failure with attempts left: back to queued, error kept for the record. */
   async markRetrying(id: string, error: TaskErrorInfo, nextAttemptAt: Date): Promise<void> {
-    await this.repo().update(
-      { id, status: 'running' },
-      { status: 'queued', error, nextAttemptAt },
-    );
+    await this.repo().update({ id, status: 'running' }, { status: 'queued', error, nextAttemptAt });
   }
 
   /** Graceful shutdown hands a running task back to the queue without using an attempt. */

@@ -42,7 +42,11 @@ function stableStringify(value: unknown): string {
 }
 
 const str = (v: unknown): string | null =>
-  typeof v === 'string' && v.trim() ? v.trim().slice(0, 255) : typeof v === 'number' ? String(v) : null;
+  typeof v === 'string' && v.trim()
+    ? v.trim().slice(0, 255)
+    : typeof v === 'number'
+      ? String(v)
+      : null;
 
 @Injectable()
 export class TasksService {
@@ -68,11 +72,18 @@ export class TasksService {
     return type;
   }
 
-  private async validated(type: ResolvedTaskType<any>, payload: unknown, prefix = ''): Promise<FieldError[]> {
+  private async validated(
+    type: ResolvedTaskType<any>,
+    payload: unknown,
+    prefix = '',
+  ): Promise<FieldError[]> {
     const errors = await validatePayload(type.input, payload, prefix);
     const cb = (payload as Record<string, unknown> | null)?.callback_url;
     if (cb !== undefined && cb !== null && !isHttpUrl(cb)) {
-      errors.push({ field: prefix ? `${prefix}.callback_url` : 'callback_url', message: 'callback_url must be an http(s) URL' });
+      errors.push({
+        field: prefix ? `${prefix}.callback_url` : 'callback_url',
+        message: 'callback_url must be an http(s) URL',
+      });
     }
     return errors;
   }
@@ -139,7 +150,8 @@ export class TasksService {
           startedAt: now,
           finishedAt: now,
         };
-        if (!(await this.repo.insert(reused))) return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
+        if (!(await this.repo.insert(reused)))
+          return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
         this.metrics.tasksCreated.inc({ type: type.name });
         this.metrics.tasksFinished.inc({ type: type.name, status: 'succeeded' });
         return { task: (await this.repo.findById(reused.id!))!, created: true, reused: true };
@@ -157,14 +169,16 @@ export class TasksService {
 
   private async mustFindByKey(key: string | undefined): Promise<TaskEntity> {
     const t = key ? await this.repo.findByIdempotencyKey(key) : null;
-    if (!t) throw new ConflictException({ detail: 'a concurrent request is creating this task; retry' });
+    if (!t)
+      throw new ConflictException({ detail: 'a concurrent request is creating this task; retry' });
     return t;
   }
 
   private sameKey(existing: TaskEntity, requestHash: string): CreateOutcome {
     if (existing.requestHash !== requestHash) {
       throw new UnprocessableEntityException({
-        detail: 'Idempotency-Key was already used with a different request body; use a new key for a new task',
+        detail:
+          'Idempotency-Key was already used with a different request body; use a new key for a new task',
         job_id: existing.id,
       });
     }
@@ -232,10 +246,13 @@ export class TasksService {
     }
     const type = this.taskType(task.type);
     const reset = await this.repo.resetForRetry(id, type.maxAttempts);
-    if (!reset) throw new ConflictException({ detail: 'the task changed state meanwhile; read it again' });
-    await this.queues.enqueue(reset).catch((err) =>
-      this.logger.warn(`retry of ${id} stored but not queued yet (${(err as Error).message})`),
-    );
+    if (!reset)
+      throw new ConflictException({ detail: 'the task changed state meanwhile; read it again' });
+    await this.queues
+      .enqueue(reset)
+      .catch((err) =>
+        this.logger.warn(`retry of ${id} stored but not queued yet (${(err as Error).message})`),
+      );
     return reset;
   }
 

@@ -19,7 +19,11 @@ import {
 import { TASK_STATUSES, TaskStatus } from '../task.entity';
 
 const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' || value === '1' || value === true ? true : value === 'false' || value === '0' || value === false ? false : value;
+  value === 'true' || value === '1' || value === true
+    ? true
+    : value === 'false' || value === '0' || value === false
+      ? false
+      : value;
 
 export class RefreshQueryDto {
   @ApiPropertyOptional({
@@ -33,13 +37,19 @@ export class RefreshQueryDto {
 }
 
 export class FailedQueryDto {
-  @ApiPropertyOptional({ description: 'ISO date-time; default now − 7 days', example: '2026-11-16T00:00:00Z' })
+  @ApiPropertyOptional({
+    description: 'ISO date-time; default now − 7 days',
+    example: '2026-11-16T00:00:00Z',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'start_date must be an ISO 8601 date-time' })
   start_date?: Date;
 
-  @ApiPropertyOptional({ description: 'ISO date-time; default now', example: '2026-11-23T23:59:59Z' })
+  @ApiPropertyOptional({
+    description: 'ISO date-time; default now',
+    example: '2026-11-23T23:59:59Z',
+  })
   @IsOptional()
   @Type(() => Date)
   @IsDate({ message: 'end_date must be an ISO 8601 date-time' })
@@ -73,8 +83,13 @@ export class ListTasksQueryDto {
 
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'failed,cancelled' })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
-  @IsIn(TASK_STATUSES as unknown as string[], { each: true, message: `status must be among ${TASK_STATUSES.join(', ')}` })
+  @Transform(({ value }) =>
+    typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,
+  )
+  @IsIn(TASK_STATUSES as unknown as string[], {
+    each: true,
+    message: `status must be among ${TASK_STATUSES.join(', ')}`,
+  })
   status?: TaskStatus[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) account_id?: string;

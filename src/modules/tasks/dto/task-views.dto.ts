@@ -4,7 +4,11 @@ import { TASK_STATUSES, TaskStatus } from '../task.entity';
 export class TaskProgressDto {
   @ApiProperty({ example: 40 }) percent: number;
   @ApiPropertyOptional({ example: 'reading website' }) message?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'number' }, example: { done: 2, total: 5 } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    example: { done: 2, total: 5 },
+  })
   counters?: Record<string, number>;
 }
 
@@ -30,12 +34,14 @@ export class TaskCreatedDto {
   @ApiProperty({ format: 'uuid', example: '0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21' }) job_id: string;
   @ApiProperty({ example: 'diagnostic' }) task_name: string;
   @ApiProperty({ enum: TASK_STATUSES, example: 'queued' }) status: TaskStatus;
-  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' }) status_url: string;
+  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
+  status_url: string;
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: 1 }) attempt_number: number;
   @ApiProperty({ example: 3 }) max_retries: number;
   @ApiPropertyOptional({
-    description: 'True when a stored successful result of the same scope was returned without running.',
+    description:
+      'True when a stored successful result of the same scope was returned without running.',
     example: false,
   })
   reused?: boolean;
@@ -46,34 +52,55 @@ export class TaskCreatedDto {
 export class TaskStatusDto {
   @ApiProperty({ format: 'uuid' }) job_id: string;
   @ApiProperty({ example: 'diagnostic' }) task_name: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'account_id, else lead_id', example: 'acc_123' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'account_id, else lead_id',
+    example: 'acc_123',
+  })
   entity_id: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) account_id: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) lead_id: string | null;
   @ApiProperty({ enum: TASK_STATUSES }) status: TaskStatus;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'extracting' }) stage: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'extracting' }) stage:
+    string | null;
   @ApiProperty({ type: TaskProgressDto }) progress: TaskProgressDto;
   @ApiProperty({ example: 40 }) completion_percentage: number;
   @ApiProperty({ description: 'Attempts started so far', example: 1 }) attempt_number: number;
   @ApiProperty({ description: 'Attempts allowed in total', example: 3 }) max_retries: number;
-  @ApiProperty({ description: 'Failed with an error that a retry may fix', example: false }) retryable: boolean;
-  @ApiProperty({ description: 'Failed but stored a partial result', example: false }) is_partial: boolean;
-  @ApiPropertyOptional({ type: SeedErrorDetailsDto, nullable: true }) error_details: SeedErrorDetailsDto | null;
+  @ApiProperty({ description: 'Failed with an error that a retry may fix', example: false })
+  retryable: boolean;
+  @ApiProperty({ description: 'Failed but stored a partial result', example: false })
+  is_partial: boolean;
+  @ApiPropertyOptional({ type: SeedErrorDetailsDto, nullable: true })
+  error_details: SeedErrorDetailsDto | null;
   @ApiPropertyOptional({ type: TaskErrorDto, nullable: true }) error: TaskErrorDto | null;
   @ApiProperty({ example: 0.0123 }) cost_usd: number;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
   @ApiPropertyOptional({ type: String, nullable: true }) started_at: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) finished_at: string | null;
-  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' }) status_url: string;
+  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
+  status_url: string;
 }
 
 export class TaskDetailDto extends TaskStatusDto {
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The payload as created' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The payload as created',
+  })
   input: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'The result (when succeeded) or partial result', nullable: true })
+  @ApiPropertyOptional({
+    description: 'The result (when succeeded) or partial result',
+    nullable: true,
+  })
   result: unknown;
-  @ApiProperty({ type: [String], description: 'Stages completed (kept across retries)', example: ['read'] })
+  @ApiProperty({
+    type: [String],
+    description: 'Stages completed (kept across retries)',
+    example: ['read'],
+  })
   completed_stages: string[];
   @ApiProperty({ example: 0 }) priority: number;
   @ApiProperty({ example: 900000 }) timeout_ms: number;
@@ -82,15 +109,26 @@ export class TaskDetailDto extends TaskStatusDto {
   @ApiProperty({ example: '4bf92f3577b34da6a3ce929d0e0e4736' }) trace_id: string;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) reused_from: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'uuid' }) batch_id: string | null;
-  @ApiProperty({ description: 'A cancel was requested and the task has not ended yet', example: false })
+  @ApiProperty({
+    description: 'A cancel was requested and the task has not ended yet',
+    example: false,
+  })
   cancel_requested: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'When the next attempt is due' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'When the next attempt is due',
+  })
   next_attempt_at: string | null;
 }
 
 export class TaskPageDto {
   @ApiProperty({ type: [TaskDetailDto] }) items: TaskDetailDto[];
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Pass as `cursor` for the next page' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page',
+  })
   next_cursor: string | null;
 }
 
@@ -104,7 +142,8 @@ export class FailedTaskDto {
   @ApiProperty() is_partial: boolean;
   @ApiProperty() completion_percentage: number;
   @ApiProperty() retryable: boolean;
-  @ApiPropertyOptional({ type: SeedErrorDetailsDto, nullable: true }) error_details: SeedErrorDetailsDto | null;
+  @ApiPropertyOptional({ type: SeedErrorDetailsDto, nullable: true })
+  error_details: SeedErrorDetailsDto | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
@@ -113,11 +152,15 @@ export class BatchCreatedDto {
   @ApiProperty({ format: 'uuid' }) batch_id: string;
   @ApiProperty({ example: 'diagnostic' }) task_name: string;
   @ApiProperty({ example: 2 }) count: number;
-  @ApiProperty({ type: [String], example: ['0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21'] }) job_ids: string[];
+  @ApiProperty({ type: [String], example: ['0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21'] })
+  job_ids: string[];
   @ApiProperty({ example: 'queued' }) status: string;
 }
 
 export class CancelResultDto extends TaskStatusDto {
-  @ApiProperty({ example: true, description: 'True when the task was running and will stop at its next check' })
+  @ApiProperty({
+    example: true,
+    description: 'True when the task was running and will stop at its next check',
+  })
   cancel_requested: boolean;
 }

@@ -70,7 +70,9 @@ export class TaskContext<I = Record<string, unknown>> {
   async checkpoint<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const done = this.task.checkpoints?.[name];
     if (done) {
-      this.logger.log(`stage "${name}" already completed on an earlier attempt; reusing its output`);
+      this.logger.log(
+        `stage "${name}" already completed on an earlier attempt; reusing its output`,
+      );
       return done.output as T;
     }
     this.throwIfAborted();

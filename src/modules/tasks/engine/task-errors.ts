@@ -15,7 +15,14 @@ export type TaskErrorCode =
   | 'UNKNOWN'
   | (string & {});
 
-const RETRYABLE_BY_DEFAULT = new Set(['TEMPORARY', 'TIMEOUT', 'STALLED', 'RATE_LIMITED', 'UNKNOWN', 'INTERNAL']);
+const RETRYABLE_BY_DEFAULT = new Set([
+  'TEMPORARY',
+  'TIMEOUT',
+  'STALLED',
+  'RATE_LIMITED',
+  'UNKNOWN',
+  'INTERNAL',
+]);
 
 /** Throw from a task handler to end an attempt with a code; `retryable` decides whether it is retried. */
 export class TaskError extends Error {
@@ -51,8 +58,13 @@ export class TaskAbortedError extends Error {
 }
 
 /** Turns anything a handler threw into a code, message and retryable flag. */
-export function normaliseError(err: unknown): { code: string; message: string; retryable: boolean } {
-  if (err instanceof TaskError) return { code: err.code, message: err.message, retryable: err.retryable };
+export function normaliseError(err: unknown): {
+  code: string;
+  message: string;
+  retryable: boolean;
+} {
+  if (err instanceof TaskError)
+    return { code: err.code, message: err.message, retryable: err.retryable };
   if (err instanceof TaskAbortedError && err.reason === 'timeout') {
     return { code: 'TIMEOUT', message: 'task exceeded its timeout', retryable: true };
   }

@@ -44,15 +44,21 @@ export class TaskLifecycle {
     seconds?: number,
     from: TaskStatus[] = ['queued', 'running'],
   ): Promise<TaskEntity | null> {
-    const done = await this.repo.finish(task.id, 'cancelled', {
-      error: {
-        code: 'CANCELLED',
-        message: 'cancelled on request',
-        retryable: false,
-        stage,
-        at: new Date().toISOString(),
+    const done = await this.repo.finish(
+      task.id,
+      'cancelled',
+      {
+        error: {
+          code: 'CANCELLED',
+          message: 'cancelled on request',
+          retryable: false,
+          stage,
+          at: new Date().toISOString(),
+        },
       },
-    }, undefined, from);
+      undefined,
+      from,
+    );
     if (done) this.recordEnd(done, seconds);
     return done;
   }
@@ -65,7 +71,8 @@ export class TaskLifecycle {
   /** A queued task whose cancel was requested ends cancelled when a worker meets it. */
   async finishCancelledIfRequested(taskId: string): Promise<void> {
     const task = await this.repo.findById(taskId);
-    if (task && task.status === 'queued' && task.cancelRequestedAt) await this.cancel(task, task.stage);
+    if (task && task.status === 'queued' && task.cancelRequestedAt)
+      await this.cancel(task, task.stage);
   }
 
   async failStalled(taskId: string, message: string): Promise<void> {

@@ -17,8 +17,7 @@ export class TaskRegistry implements OnModuleInit {
     const owners = new Map<string, string>();
     for (const wrapper of wrappers) {
       const opts = this.discovery.getMetadataByDecorator(TaskType, wrapper) as
-        | TaskTypeOptions<any>
-        | undefined;
+        TaskTypeOptions<any> | undefined;
       const cls = wrapper.metatype?.name ?? String(wrapper.token);
       if (!opts?.name || !opts.input) {
         throw new Error(
@@ -30,7 +29,11 @@ export class TaskRegistry implements OnModuleInit {
           `@TaskType name "${opts.name}" on ${cls} must be snake_case (a-z, 0-9, _), 2–64 characters.`,
         );
       }
-      if (wrapper.scope === Scope.REQUEST || wrapper.scope === Scope.TRANSIENT || !wrapper.isDependencyTreeStatic()) {
+      if (
+        wrapper.scope === Scope.REQUEST ||
+        wrapper.scope === Scope.TRANSIENT ||
+        !wrapper.isDependencyTreeStatic()
+      ) {
         throw new Error(
           `Task type "${opts.name}" (${cls}) must be a singleton provider: remove the request/transient scope from it and its dependencies.`,
         );

@@ -1,4 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  BeforeApplicationShutdown,
+} from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../../../common/config/app.config';
@@ -53,7 +58,9 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
         maxStalledCount: this.config.QUEUE_MAX_STALLED_COUNT,
       });
       worker.on('error', (err) => this.logger.warn(`worker ${queue}: ${err.message}`));
-      worker.on('stalled', (jobId) => this.logger.warn(`job ${jobId} stalled; BullMQ re-queued it`));
+      worker.on('stalled', (jobId) =>
+        this.logger.warn(`job ${jobId} stalled; BullMQ re-queued it`),
+      );
       worker.on('failed', (job, err) => {
         // A job failed by BullMQ itself (stalled too often) never reached our error handling.
         if (job && /stalled more than allowable limit/.test(err.message)) {
@@ -77,7 +84,9 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       timer = setTimeout(() => r('grace'), this.config.SHUTDOWN_GRACE_MS);
     });
     if ((await Promise.race([closing, grace])) === 'grace' && this.running.size) {
-      this.logger.warn(`grace period over; handing ${this.running.size} running task(s) back to the queue`);
+      this.logger.warn(
+        `grace period over; handing ${this.running.size} running task(s) back to the queue`,
+      );
       for (const id of [...this.running.keys()]) this.abort(id, 'shutdown');
     }
     await closing;
@@ -179,13 +188,20 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       const info: TaskErrorInfo = { ...e, stage: ctx.stage, at: new Date().toISOString() };
       if (e.retryable && task.attempts < task.maxAttempts) {
         const delay = backoffMs(task.attempts, this.config.TASK_BACKOFF_BASE_MS);
-        logger.warn(`attempt ${task.attempts}/${task.maxAttempts} failed (${e.code}: ${e.message}); retrying in ${delay} ms`);
+        logger.warn(
+          `attempt ${task.attempts}/${task.maxAttempts} failed (${e.code}: ${e.message}); retrying in ${delay} ms`,
+        );
         await this.lifecycle.scheduleRetry(task, info, delay);
         await job.moveToDelayed(Date.now() + delay, token);
         throw new DelayedError();
       }
       logger.warn(`task failed (${e.code}: ${e.message})`);
-      await this.lifecycle.fail(task, info, seconds(), (err as { partialResult?: unknown })?.partialResult);
+      await this.lifecycle.fail(
+        task,
+        info,
+        seconds(),
+        (err as { partialResult?: unknown })?.partialResult,
+      );
       throw new UnrecoverableError(`${e.code}: ${e.message}`);
     }
   }
