@@ -30,9 +30,7 @@ describe('task API end to end (real Postgres + Redis)', () => {
     }, `task ${id} to finish`);
 
   const countTasks = async () => {
-    const rows = await t.app
-      .get(require('typeorm').DataSource)
-      .query('SELECT count(*)::int AS n FROM tasks');
+    const rows = await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM tasks');
     return rows[0].n as number;
   };
 
