@@ -14,6 +14,7 @@ import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { ProvidersModule } from './providers/providers.module';
 
 /**
  * The whole application, shaped by ASSAY_ROLE: `api` mounts the task API, `worker` starts the
@@ -21,7 +22,8 @@ import { TasksModule } from './modules/tasks/tasks.module';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  /** `extraModules`: more feature or provider modules (plugins), next to the built-in ones. */
+  static forRoot(config: AppConfig, extraModules: DynamicModule['imports'] = []): DynamicModule {
     const api = config.ASSAY_ROLE !== 'worker';
     const worker = config.ASSAY_ROLE !== 'api';
     const features: DynamicModule['imports'] = [];
@@ -37,11 +39,13 @@ export class AppModule {
           connection: redisOptions(config, 'worker'),
           prefix: config.REDIS_PREFIX,
         }),
-        MetricsModule,
+        MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         HealthModule,
         TasksModule.forRoot({ api, worker }),
         SweepsModule.forRoot({ worker, schedule: config.SWEEPS_ENABLED }),
+        ProvidersModule.forRoot({ api }),
         ...features,
+        ...extraModules,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger as NestLogger } from '@nestjs/common';
+import { DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
@@ -16,12 +16,16 @@ function loadDotEnv(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
 }
 
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+export async function createApp(
+  config: AppConfig,
+  extraModules: DynamicModule['imports'] = [],
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extraModules), {
     bufferLogs: true,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Exit 0 after a clean shutdown (the default re-raises the signal, so the exit looks like a crash).
   app.enableShutdownHooks();
   const afterInit = setupHttp(app, config);
   await app.init();
@@ -52,8 +56,10 @@ export async function main(): Promise<void> {
 
   const app = await createApp(config);
   await app.listen(config.PORT, config.HOST);
+  // The bound port, which differs from config.PORT when that is 0 (any free port).
+  const port = (app.getHttpServer().address() as { port?: number } | null)?.port ?? config.PORT;
   new NestLogger('Assay').log(
-    `role=${config.ASSAY_ROLE} listening on http://${config.HOST}:${config.PORT}` +
+    `role=${config.ASSAY_ROLE} listening on http://${config.HOST}:${port}` +
       (config.ASSAY_ROLE !== 'worker' && config.DOCS_ENABLED ? ' (docs at /docs)' : ''),
   );
 }

@@ -9,7 +9,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     type: 'postgres',
     url: config.DATABASE_URL,
     // Compiled entities and migrations (dist/...), or the .ts sources under ts-jest / swc.
-    entities: [join(__dirname, '..', 'modules', '**', '*.entity.{js,ts}')],
+    entities: [join(__dirname, '..', '{modules,providers}', '**', '*.entity.{js,ts}')],
     migrations: [join(__dirname, '..', '..', 'migrations', '*.{js,ts}')],
     migrationsTableName: 'migrations',
     synchronize: false,

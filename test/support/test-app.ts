@@ -1,3 +1,4 @@
+import { DynamicModule } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { AppConfig, loadConfig } from '../../src/common/config/app.config';
@@ -35,11 +36,14 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
 }
 
 /** Boots the real application (real Postgres and Redis) on a free port. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Record<string, string> = {},
+  extraModules: DynamicModule['imports'] = [],
+): Promise<TestApp> {
   const config = loadConfig(testEnv(overrides));
   await ensureDatabase(config);
   await runMigrations(config);
-  const app = await createApp(config);
+  const app = await createApp(config, extraModules);
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
   return {

@@ -167,6 +167,54 @@ export class AppConfig {
   @Min(0)
   TASK_RETENTION_DAYS = 30;
 
+  /** Default timeout of one provider call attempt (a provider's own `<ID>_TIMEOUT_MS` wins). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  PROVIDER_TIMEOUT_MS = 30000;
+
+  /** Default bulkhead: concurrent calls to one provider from one process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PROVIDER_MAX_CONCURRENCY = 10;
+
+  /** Attempts per provider call on transient errors (timeouts, 5xx), the first included. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  PROVIDER_RETRY_ATTEMPTS = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PROVIDER_RETRY_BASE_MS = 250;
+
+  /** Consecutive transient failures that open a provider's circuit breaker. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PROVIDER_BREAKER_THRESHOLD = 5;
+
+  /** How long an open breaker waits before letting one probe call through (half-open). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  PROVIDER_BREAKER_HALF_OPEN_MS = 30000;
+
+  /** Longest a call waits for the shared rate limiter (or a vendor's Retry-After) before failing RATE_LIMITED. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_MAX_WAIT_MS = 60000;
+
+  /**
+   * The environment as read at boot, for per-provider variables (`<ID>_API_KEY`, `<ID>_BASE_URL`…)
+   * and `WATERFALL_<CAPABILITY>`, resolved by the provider registry. Never logged.
+   */
+  rawEnv: Readonly<Record<string, string | undefined>> = {};
+
   /** A queued task older than this with no job in Redis is enqueued again by the requeue sweep. */
   @Transform(toInt)
   @IsInt()
@@ -185,7 +233,7 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = Object.keys(new AppConfig());
+const KNOWN_KEYS = Object.keys(new AppConfig()).filter((k) => k !== 'rawEnv');
 
 /** Reads and validates the environment once; lists every invalid variable in one error. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -210,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push('ASSAY_API_KEYS: every key must be at least 16 characters long');
   }
   if (problems.length) throw new ConfigError(problems);
+  config.rawEnv = Object.freeze({ ...env });
   return config;
 }
 

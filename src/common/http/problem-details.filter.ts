@@ -83,10 +83,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const body = exception.getResponse();
       if (typeof body === 'string') return this.make(status, body);
       const b = body as Record<string, unknown>;
-      const { detail, message, errors, error: _e, statusCode: _s, ...extra } = b;
+      const { detail, message, errors, error, statusCode: _s, ...extra } = b;
       const text =
         (detail as string) ?? (Array.isArray(message) ? message.join('; ') : (message as string));
       const p = this.make(status, text, errors as ProblemDetails['errors']);
+      // Nest's own `error` is the status text (the title already says it); any other `error`
+      // (e.g. terminus' map of the dependencies that are down) is detail worth keeping.
+      if (error !== undefined && typeof error !== 'string') extra.error = error;
+      // Extension members never replace the standard ones: `status` stays the HTTP status
+      // (terminus puts `status: "error"` in its body, which Express refuses as a status code).
+      for (const k of ['type', 'title', 'status', 'instance']) delete extra[k];
       return { ...p, ...extra };
     }
     return this.make(

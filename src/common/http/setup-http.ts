@@ -1,13 +1,15 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { AppConfig } from '../config/app.config';
 import { TaskQueues } from '../../modules/tasks/engine/task-queues';
+import { TaskRegistry } from '../../modules/tasks/engine/task-registry';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { validationPipe } from './validation';
 
@@ -33,20 +35,50 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
   const api = config.ASSAY_ROLE !== 'worker';
   const board =
     api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app, config) : undefined;
+  let document: OpenAPIObject | undefined;
   if (api && config.DOCS_ENABLED) {
-    const document = SwaggerModule.createDocument(app, buildOpenApiConfig());
-    SwaggerModule.setup('docs', app, () => document, {
+    SwaggerModule.setup('docs', app, () => document ?? buildOpenApiDocument(app), {
       jsonDocumentUrl: 'docs-json',
       yamlDocumentUrl: 'docs-yaml',
     });
   }
-  return () =>
+  // Task types are discovered during init; the dashboard and the docs need them.
+  return () => {
     board?.setQueues(
       app
         .get(TaskQueues)
         .allQueues()
         .map((q) => new BullMQAdapter(q)),
     );
+    if (api && config.DOCS_ENABLED) document = buildOpenApiDocument(app);
+  };
+}
+
+/** The OpenAPI document, with each task type's payload schema on the create route. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const types = app.get(TaskRegistry).all();
+  const document = SwaggerModule.createDocument(app, buildOpenApiConfig(), {
+    extraModels: types.map((t) => t.input),
+  });
+  const create = document.paths['/api/v1/tasks/create/{task_name}']?.post;
+  if (create && types.length) {
+    create.requestBody = {
+      required: true,
+      description: 'The payload of the task type named in the path (one schema per task type).',
+      content: {
+        'application/json': {
+          schema: { oneOf: types.map((t) => ({ $ref: `#/components/schemas/${t.input.name}` })) },
+        },
+      },
+    };
+    for (const p of create.parameters ?? []) {
+      if ('name' in p && p.name === 'task_name') {
+        p.schema = { type: 'string', enum: types.map((t) => t.name).sort() };
+        p.description = types.map((t) => `\`${t.name}\`: ${t.description ?? ''}`).join('; ');
+      }
+    }
+  }
+  return document;
 }
 
 export function buildOpenApiConfig() {

@@ -1,18 +1,28 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { HttpMetricsInterceptor } from './http-metrics.interceptor';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { QueueMetrics } from './queue-metrics';
 
-@Global()
-@Module({
-  controllers: [MetricsController],
-  providers: [
-    MetricsService,
-    QueueMetrics,
-    { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor },
-  ],
-  exports: [MetricsService],
-})
-export class MetricsModule {}
+/**
+ * MetricsService is always there (features record into it); METRICS_ENABLED=false only removes
+ * what exposes and feeds the scrape: the /metrics route, HTTP timing and queue depth reads.
+ */
+@Module({})
+export class MetricsModule {
+  static forRoot(opts: { enabled: boolean }): DynamicModule {
+    return {
+      module: MetricsModule,
+      global: true,
+      controllers: opts.enabled ? [MetricsController] : [],
+      providers: [
+        MetricsService,
+        ...(opts.enabled
+          ? [QueueMetrics, { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor }]
+          : []),
+      ],
+      exports: [MetricsService],
+    };
+  }
+}

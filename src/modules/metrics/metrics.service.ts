@@ -75,6 +75,16 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool
+    // check metrics rejects them); each is the sum of the by-type gauge of the same name without
+    // the suffix (nodejs_active_handles etc.), so nothing is lost.
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
+      this.registry.removeSingleMetric(name);
+    }
   }
 
   /** Registers a function run before each scrape (e.g. to read queue depths). */

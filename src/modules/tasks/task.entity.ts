@@ -22,6 +22,10 @@ export interface TaskErrorInfo {
 export type TaskCheckpoints = Record<string, { output: unknown; completed_at: string }>;
 
 const numeric = { to: (v: number) => v, from: (v: string | null) => (v == null ? 0 : Number(v)) };
+const nullableNumeric = {
+  to: (v: number | null) => v,
+  from: (v: string | null) => (v == null ? null : Number(v)),
+};
 
 @Entity({ name: 'tasks' })
 export class TaskEntity {
@@ -57,6 +61,10 @@ export class TaskEntity {
     transformer: numeric,
   })
   costUsd: number;
+  @Column('numeric', { name: 'budget_usd', precision: 14, scale: 6, nullable: true, transformer: nullableNumeric })
+  budgetUsd: number | null;
+  @Column('numeric', { name: 'batch_budget_usd', precision: 14, scale: 6, nullable: true, transformer: nullableNumeric })
+  batchBudgetUsd: number | null;
   @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
   cancelRequestedAt: Date | null;
   @Column('timestamptz', { name: 'next_attempt_at', nullable: true }) nextAttemptAt: Date | null;

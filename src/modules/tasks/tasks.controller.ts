@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBody,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -28,11 +29,12 @@ import {
   BatchCreateDto,
   FailedQueryDto,
   ListTasksQueryDto,
-  RefreshQueryDto,
+  CreateQueryDto,
 } from './dto/task-requests.dto';
 import {
   BatchCreatedDto,
   CancelResultDto,
+  DryRunDto,
   FailedTaskDto,
   TaskCreatedDto,
   TaskDetailDto,
@@ -45,6 +47,7 @@ import { TasksService } from './tasks.service';
 const DAY = 24 * 3600 * 1000;
 
 @ApiTags('tasks')
+@ApiExtraModels(TaskCreatedDto, DryRunDto)
 @ApiAuthenticated()
 @UseGuards(ApiKeyGuard)
 @Controller('api/v1/tasks')
@@ -71,7 +74,11 @@ export class TasksController {
     },
   })
   @ApiResponse({ status: 202, type: TaskCreatedDto, description: 'Task stored and queued' })
-  @ApiResponse({ status: 200, type: TaskCreatedDto, description: 'Existing task returned' })
+  @ApiResponse({
+    status: 200,
+    description: 'Existing task returned (idempotency or reused result), or a dry-run estimate',
+    schema: { oneOf: [{ $ref: '#/components/schemas/TaskCreatedDto' }, { $ref: '#/components/schemas/DryRunDto' }] },
+  })
   @ApiProblem(400, 'Invalid payload; `errors` names each field')
   @ApiProblem(404, 'Unknown task name; `known_tasks` lists the names')
   @ApiProblem(413, 'Body too large')
@@ -79,11 +86,15 @@ export class TasksController {
   async create(
     @Param('task_name') name: string,
     @Body() body: unknown,
-    @Query() q: RefreshQueryDto,
+    @Query() q: CreateQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<TaskCreatedDto> {
+  ): Promise<TaskCreatedDto | DryRunDto> {
+    if (q.dry_run ?? (body as { dry_run?: unknown } | null)?.dry_run === true) {
+      res.status(200);
+      return { dry_run: true, task_name: name, estimate: await this.tasks.estimate(name, body) };
+    }
     if (
       idempotencyKey !== undefined &&
       (idempotencyKey.length < 1 || idempotencyKey.length > 255)
@@ -106,15 +117,24 @@ export class TasksController {
       'All payloads are validated first; either every task is stored (one transaction) or none.',
   })
   @ApiResponse({ status: 202, type: BatchCreatedDto })
+  @ApiResponse({ status: 200, type: DryRunDto, description: 'dry_run: the estimate of the whole batch' })
   @ApiProblem(400, 'Invalid payloads; `errors` names each field as payloads[i].field')
   @ApiProblem(404, 'Unknown task name')
-  async batch(@Body() dto: BatchCreateDto, @TraceId() traceId: string): Promise<BatchCreatedDto> {
-    const { batchId, ids } = await this.tasks.createBatch(
+  async batch(
+    @Body() dto: BatchCreateDto,
+    @TraceId() traceId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BatchCreatedDto | DryRunDto> {
+    const { batchId, ids, estimate } = await this.tasks.createBatch(
       dto.task_name,
       dto.payloads,
-      dto.callback_url,
+      { callbackUrl: dto.callback_url, budgetUsd: dto.budget_usd, dryRun: dto.dry_run },
       traceId,
     );
+    if (estimate) {
+      res.status(200);
+      return { dry_run: true, task_name: dto.task_name, estimate };
+    }
     return {
       batch_id: batchId,
       task_name: dto.task_name,

@@ -7,12 +7,13 @@ import {
 } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { FieldError, InvalidFieldsException, validatePayload } from '../../common/http/validation';
+import { stableStringify } from '../../common/stable-json';
 import { MetricsService } from '../metrics/metrics.service';
 import { CancelBus } from './engine/cancel-bus';
 import { TaskLifecycle } from './engine/task-lifecycle';
 import { TaskQueues } from './engine/task-queues';
 import { TaskRegistry } from './engine/task-registry';
-import { ResolvedTaskType } from './engine/task-type.decorator';
+import { ResolvedTaskType, TaskEstimate } from './engine/task-type.decorator';
 import { TaskEntity, TaskStatus } from './task.entity';
 import { TaskListFilter, TasksRepository } from './tasks.repository';
 
@@ -27,18 +28,6 @@ export interface CreateOutcome {
   /** false when an existing task was returned (same idempotency key, or a reused result). */
   created: boolean;
   reused: boolean;
-}
-
-/** Stable JSON (sorted keys) so equal payloads hash equally whatever their key order. */
-function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 const str = (v: unknown): string | null =>
@@ -78,12 +67,19 @@ export class TasksService {
     prefix = '',
   ): Promise<FieldError[]> {
     const errors = await validatePayload(type.input, payload, prefix);
-    const cb = (payload as Record<string, unknown> | null)?.callback_url;
-    if (cb !== undefined && cb !== null && !isHttpUrl(cb)) {
-      errors.push({
-        field: prefix ? `${prefix}.callback_url` : 'callback_url',
-        message: 'callback_url must be an http(s) URL',
-      });
+    const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
+    const p = (payload ?? {}) as Record<string, unknown>;
+    if (p.callback_url !== undefined && p.callback_url !== null && !isHttpUrl(p.callback_url)) {
+      errors.push({ field: field('callback_url'), message: 'callback_url must be an http(s) URL' });
+    }
+    // Control fields every task type understands (outside its own DTO).
+    if (p.budget_usd !== undefined && p.budget_usd !== null && !isMoney(p.budget_usd)) {
+      errors.push({ field: field('budget_usd'), message: 'budget_usd must be a number ≥ 0 (USD)' });
+    }
+    for (const flag of ['refresh', 'dry_run'] as const) {
+      if (p[flag] !== undefined && typeof p[flag] !== 'boolean') {
+        errors.push({ field: field(flag), message: `${flag} must be true or false` });
+      }
     }
     return errors;
   }
@@ -114,6 +110,7 @@ export class TasksService {
       accountId: entities.accountId ?? null,
       leadId: entities.leadId ?? null,
       callbackUrl: typeof input.callback_url === 'string' ? input.callback_url : null,
+      budgetUsd: isMoney(input.budget_usd) ? input.budget_usd : null,
       traceId,
       costUsd: 0,
       ...extra,
@@ -196,23 +193,59 @@ export class TasksService {
     }
   }
 
+  /** Dry run: validates the payload and asks the task type what it would call and spend. Stores nothing. */
+  async estimate(name: string, payload: unknown): Promise<TaskEstimate> {
+    const type = this.taskType(name);
+    const errors = await this.validated(type, payload);
+    if (errors.length) throw new InvalidFieldsException(errors);
+    return this.estimateValid(type, payload as Record<string, unknown>);
+  }
+
+  private async estimateValid(type: ResolvedTaskType<any>, input: Record<string, unknown>): Promise<TaskEstimate> {
+    const e = (await type.handler.estimate?.(input)) ?? {
+      calls: 0,
+      cost_min_usd: 0,
+      cost_max_usd: 0,
+      notes: [`${type.name} makes no paid calls`],
+    };
+    const budget = isMoney(input.budget_usd) ? input.budget_usd : undefined;
+    if (budget !== undefined && e.cost_max_usd > budget) {
+      e.notes = [...(e.notes ?? []), `the worst case ($${e.cost_max_usd}) is above budget_usd ($${budget}): the task may stop with BUDGET_EXCEEDED`];
+    }
+    return e;
+  }
+
   async createBatch(
     name: string,
     payloads: Record<string, unknown>[],
-    callbackUrl: string | undefined,
+    opts: { callbackUrl?: string; budgetUsd?: number; dryRun?: boolean },
     traceId: string,
-  ): Promise<{ batchId: string; ids: string[] }> {
+  ): Promise<{ batchId: string; ids: string[]; estimate?: TaskEstimate }> {
     const type = this.taskType(name);
     const errors: FieldError[] = [];
     for (let i = 0; i < payloads.length; i++) {
       errors.push(...(await this.validated(type, payloads[i], `payloads[${i}]`)));
     }
     if (errors.length) throw new InvalidFieldsException(errors.slice(0, 100));
+    if (opts.dryRun) {
+      const total: TaskEstimate = { calls: 0, cost_min_usd: 0, cost_max_usd: 0 };
+      for (const p of payloads) {
+        const e = await this.estimateValid(type, p);
+        total.calls += e.calls;
+        total.cost_min_usd += e.cost_min_usd;
+        total.cost_max_usd += e.cost_max_usd;
+      }
+      if (opts.budgetUsd !== undefined && total.cost_max_usd > opts.budgetUsd) {
+        total.notes = [`the worst case ($${total.cost_max_usd}) is above the batch budget ($${opts.budgetUsd})`];
+      }
+      return { batchId: '', ids: [], estimate: total };
+    }
     const batchId = randomUUID();
     const drafts = payloads.map((p) =>
       this.newTask(type, p, traceId, {
         batchId,
-        callbackUrl: (typeof p.callback_url === 'string' ? p.callback_url : callbackUrl) ?? null,
+        batchBudgetUsd: opts.budgetUsd ?? null,
+        callbackUrl: (typeof p.callback_url === 'string' ? p.callback_url : opts.callbackUrl) ?? null,
       }),
     );
     await this.repo.transaction((em) => this.repo.insertMany(drafts, em));
@@ -280,6 +313,10 @@ export class TasksService {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (s: string) => UUID_RE.test(s);
+
+function isMoney(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
 
 function isHttpUrl(v: unknown): boolean {
   if (typeof v !== 'string') return false;

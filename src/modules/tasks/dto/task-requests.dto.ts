@@ -8,6 +8,7 @@ import {
   IsDate,
   IsIn,
   IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -25,7 +26,16 @@ const toBool = ({ value }: { value: unknown }) =>
       ? false
       : value;
 
-export class RefreshQueryDto {
+export class CreateQueryDto {
+  @ApiPropertyOptional({
+    description: 'Only estimate (calls, cost range); nothing is stored or run. Same as `"dry_run": true` in the body.',
+    example: false,
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  dry_run?: boolean;
+
   @ApiPropertyOptional({
     description: 'Run even if a stored successful result of the same scope exists.',
     example: false,
@@ -139,6 +149,20 @@ export class BatchCreateDto {
   @ArrayMaxSize(1000)
   @IsObject({ each: true, message: 'each payload must be a JSON object' })
   payloads: Record<string, unknown>[];
+
+  @ApiPropertyOptional({
+    description: 'Spending cap in USD shared by every task of the batch (each payload may also carry its own budget_usd)',
+    example: 5,
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  budget_usd?: number;
+
+  @ApiPropertyOptional({ description: 'Only estimate the whole batch; nothing is stored', example: false })
+  @IsOptional()
+  @IsBoolean()
+  dry_run?: boolean;
 
   @ApiPropertyOptional({ description: 'Default callback URL for every task of the batch' })
   @IsOptional()

@@ -87,6 +87,19 @@ export class TaskContext<I = Record<string, unknown>> {
     return output;
   }
 
+  /**
+   * What provider calls made for this task carry: task id and stage (ledger, budget), the abort
+   * signal, and whether the caller asked to refresh (bypass other tasks' cached answers).
+   */
+  providerScope(): { taskId: string; stage: string | null; signal: AbortSignal; bypassCache: boolean } {
+    return {
+      taskId: this.task.id,
+      stage: this.currentStage,
+      signal: this.signal,
+      bypassCache: (this.task.input as { refresh?: unknown })?.refresh === true,
+    };
+  }
+
   /** Names of the stages completed so far (this attempt or earlier ones). */
   completedStages(): string[] {
     return Object.keys(this.task.checkpoints ?? {});

@@ -186,6 +186,14 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       }
       const e = normaliseError(reason === 'timeout' ? new TaskAbortedError('timeout') : err);
       const info: TaskErrorInfo = { ...e, stage: ctx.stage, at: new Date().toISOString() };
+      if (e.code === 'RATE_LIMITED') {
+        // A vendor's rate limit is not the task's fault: wait it out without using an attempt.
+        const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? this.config.TASK_BACKOFF_BASE_MS;
+        logger.warn(`rate limited (${e.message}); trying again in ${wait} ms without using an attempt`);
+        await this.repo.handBack(task.id);
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
       if (e.retryable && task.attempts < task.maxAttempts) {
         const delay = backoffMs(task.attempts, this.config.TASK_BACKOFF_BASE_MS);
         logger.warn(
@@ -196,15 +204,24 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
         throw new DelayedError();
       }
       logger.warn(`task failed (${e.code}: ${e.message})`);
-      await this.lifecycle.fail(
-        task,
-        info,
-        seconds(),
-        (err as { partialResult?: unknown })?.partialResult,
-      );
+      await this.lifecycle.fail(task, info, seconds(), partialResultOf(err, e.code, ctx));
       throw new UnrecoverableError(`${e.code}: ${e.message}`);
     }
   }
+}
+
+/**
+ * What a failed task keeps as its result: the handler's own partial result, or — when a budget
+ * stopped it — the outputs of the stages it completed ("what it got so far").
+ */
+function partialResultOf(err: unknown, code: string, ctx: TaskContext<any>): unknown {
+  const own = (err as { partialResult?: unknown })?.partialResult;
+  if (own !== undefined) return own;
+  if (code !== 'BUDGET_EXCEEDED') return undefined;
+  const stages = Object.fromEntries(
+    Object.entries(ctx.task.checkpoints ?? {}).map(([name, c]) => [name, c.output]),
+  );
+  return { partial: true, completed_stages: stages };
 }
 
 /** Settles with the work, or rejects as soon as the signal aborts (a handler that ignores it is cut loose). */

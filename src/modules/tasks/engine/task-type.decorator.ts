@@ -38,9 +38,22 @@ export interface ResolvedTaskType<I extends object = object> extends Required<
   handler: TaskHandler<I>;
 }
 
+/** A dry-run answer: how many outside calls a task would make and what they may cost. */
+export interface TaskEstimate {
+  calls: number;
+  cost_min_usd: number;
+  cost_max_usd: number;
+  notes?: string[];
+}
+
 /** A task type: a provider class marked with @TaskType({...}) that implements this. */
 export interface TaskHandler<I extends object = object, R = unknown> {
   run(ctx: TaskContext<I>): Promise<R>;
+  /**
+   * Dry-run estimate before anything runs. Task types that call paid providers implement it; a
+   * type without one makes no paid calls (estimate: zero).
+   */
+  estimate?(input: I): Promise<TaskEstimate> | TaskEstimate;
 }
 
 /** Marks a provider as a task type. Discovered once at boot by the TaskRegistry. */

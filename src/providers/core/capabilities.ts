@@ -1,0 +1,21 @@
+/** What a provider can do. A task asks for a capability; the registry knows who serves it. */
+export const CAPABILITIES = [
+  'web.read',
+  'web.search',
+  'company.profile',
+  'company.linkedin',
+  'tech.stack',
+  'people.search',
+  'person.enrich',
+  'email.find',
+  'email.verify',
+  'llm.generate',
+  'llm.embed',
+  'audio.transcribe',
+] as const;
+
+export type Capability = (typeof CAPABILITIES)[number];
+
+export function isCapability(value: string): value is Capability {
+  return (CAPABILITIES as readonly string[]).includes(value);
+}

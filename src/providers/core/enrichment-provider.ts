@@ -1,0 +1,96 @@
+import type { Capability } from './capabilities';
+import type { ProviderSettings } from './provider-settings';
+
+/** One request to a provider: which capability, which operation of it, and the input. */
+export interface ProviderRequest<I = unknown> {
+  capability: Capability;
+  /** An operation within the capability (e.g. `generate`, `search`); defaults to the capability. */
+  operation?: string;
+  input: I;
+}
+
+/** What the platform hands an adapter for one call. */
+export interface ProviderCallContext {
+  /** Aborts on timeout, task cancel or shutdown: pass it to the HTTP client. */
+  signal: AbortSignal;
+  settings: ProviderSettings;
+}
+
+export interface ProviderUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  /** Billable results (records returned, credits used). */
+  results?: number;
+}
+
+/** An adapter's answer, already mapped to our canonical shape (vendor types never leave the adapter). */
+export interface ProviderResult<T = unknown> {
+  /** "Not found" is a result, not a failure. */
+  found: boolean;
+  data: T | null;
+  usage?: ProviderUsage;
+  /** Exact cost when the vendor reports it; otherwise the cost model prices `usage`. */
+  costUsd?: number;
+  /** URLs that back the answer (LLM citations, pages read). */
+  sources?: string[];
+  model?: string;
+}
+
+/** Prices in USD. Token prices are per million tokens; `models` overrides per model id. */
+export interface CostModel {
+  perCallUsd?: number;
+  perResultUsd?: number;
+  inputPerMTokUsd?: number;
+  outputPerMTokUsd?: number;
+  /** Upper bound of billable results of one call, for worst-case budget checks. */
+  maxResultsPerCall?: number;
+  /** Upper bound of output tokens of one call, for worst-case budget checks. */
+  maxOutputTokens?: number;
+  models?: Record<string, Omit<CostModel, 'models'>>;
+}
+
+export interface RateLimits {
+  perSecond?: number;
+  perMinute?: number;
+  perDay?: number;
+}
+
+/** Declared with @Provider({...}) on the adapter class. */
+export interface ProviderMetadata {
+  /** Lower-case id, also the env prefix (`OPENAI_API_KEY`, `OPENAI_BASE_URL`…). */
+  id: string;
+  capabilities: Capability[];
+  cost: CostModel;
+  /** The vendor's documented limits (overridable by `<ID>_RATE_PER_SECOND|MINUTE|DAY`). */
+  rateLimits: RateLimits;
+  /** Response cache TTL in seconds, per operation or for all (0 = never cache). */
+  cacheTtlSeconds: number | Record<string, number>;
+  /** Default base URL of the vendor API. */
+  baseUrl?: string;
+  /** Default model, for LLM providers. */
+  model?: string;
+  /** Whether the provider needs `<ID>_API_KEY` to be usable (default true). */
+  requiresApiKey?: boolean;
+  timeoutMs?: number;
+  maxConcurrency?: number;
+  description?: string;
+}
+
+/**
+ * The one contract every provider implements: a vendor API, an LLM, the open web or a built-in
+ * engine. Adapters only translate: caching, budgets, rate limits, retries, breakers, the ledger
+ * and metrics are applied around them by the platform (ProviderClient), never inside.
+ */
+export abstract class EnrichmentProvider {
+  /** Performs one call. Throw ProviderError (with a code) for every failure. */
+  abstract call(request: ProviderRequest, ctx: ProviderCallContext): Promise<ProviderResult>;
+
+  /** Called once at boot with the provider's settings (build SDK clients here). */
+  configure?(settings: ProviderSettings): void;
+
+  /** A known-good request for `POST /api/v1/providers/{id}/self-test`. */
+  selfTestRequest?(): ProviderRequest;
+
+  /** Worst-case cost of a request, for budget checks; the default prices the cost model's bounds. */
+  estimateMaxCostUsd?(request: ProviderRequest, cost: CostModel, settings: ProviderSettings): number;
+}

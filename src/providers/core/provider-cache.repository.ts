@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ProviderResult } from './enrichment-provider';
+
+export interface CacheHit {
+  response: ProviderResult;
+  costUsd: number;
+  taskId: string | null;
+  createdAt: Date;
+}
+
+@Injectable()
+export class ProviderCacheRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * A live entry for the key. With `onlyTaskId` (cache bypass), only an entry paid for by that
+   * task counts, so a retried stage never buys the same lookup twice even when bypassing.
+   */
+  async get(key: string, onlyTaskId?: string | null): Promise<CacheHit | null> {
+    const rows: Array<{ response: ProviderResult; cost_usd: string; task_id: string | null; created_at: Date }> =
+      await this.ds.query(
+        `SELECT response, cost_usd, task_id, created_at FROM provider_cache
+          WHERE key = $1 AND expires_at > now() AND ($2::uuid IS NULL OR task_id = $2::uuid)`,
+        [key, onlyTaskId ?? null],
+      );
+    if (!rows.length) return null;
+    const r = rows[0];
+    return { response: r.response, costUsd: Number(r.cost_usd), taskId: r.task_id, createdAt: r.created_at };
+  }
+
+  async put(
+    key: string,
+    provider: string,
+    operation: string,
+    response: ProviderResult,
+    costUsd: number,
+    taskId: string | null,
+    ttlSeconds: number,
+  ): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO provider_cache (key, provider, operation, response, cost_usd, task_id, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7))
+       ON CONFLICT (key) DO UPDATE SET response = EXCLUDED.response, cost_usd = EXCLUDED.cost_usd,
+         task_id = EXCLUDED.task_id, created_at = now(), expires_at = EXCLUDED.expires_at`,
+      [key, provider, operation, JSON.stringify(response), costUsd, taskId, ttlSeconds],
+    );
+  }
+
+  async deleteExpired(limit = 10000): Promise<number> {
+    const r = await this.ds.query(
+      `DELETE FROM provider_cache WHERE key IN (SELECT key FROM provider_cache WHERE expires_at <= now() LIMIT $1)`,
+      [limit],
+    );
+    return Number(r[1] ?? 0);
+  }
+}

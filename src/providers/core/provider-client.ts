@@ -1,0 +1,270 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { isBrokenCircuitError, isTaskCancelledError } from 'cockatiel';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../../common/config/app.config';
+import { stableStringify } from '../../common/stable-json';
+import type { Capability } from './capabilities';
+import { costOf, worstCaseCost } from './cost';
+import type { ProviderRequest, ProviderResult } from './enrichment-provider';
+import { ProviderError } from './provider-error';
+import { ProviderCacheRepository } from './provider-cache.repository';
+import { ProviderLedgerRepository } from './provider-ledger.repository';
+import { ProviderMetrics } from './provider-metrics';
+import { ProviderRegistry, RegisteredProvider } from './provider-registry';
+import { ttlFor } from './provider-settings';
+import { RateLimiter } from './rate-limiter';
+
+/** Who is calling: ties the call to a task and stage (ledger, budget) and to its abort signal. */
+export interface CallScope {
+  taskId?: string | null;
+  stage?: string | null;
+  signal?: AbortSignal;
+  /** Skip cached answers from other tasks (a refresh); this task's own paid answers still count. */
+  bypassCache?: boolean;
+}
+
+export interface CallOutcome<T = unknown> extends ProviderResult<T> {
+  provider: string;
+  capability: Capability;
+  operation: string;
+  cached: boolean;
+  costUsd: number;
+  latencyMs: number;
+}
+
+export interface WaterfallStep {
+  provider: string;
+  outcome: string;
+  cost_usd: number;
+  cached: boolean;
+  error?: string;
+}
+
+export interface WaterfallOutcome<T = unknown> {
+  winner: CallOutcome<T> | null;
+  steps: WaterfallStep[];
+  cost_usd: number;
+}
+
+/** Task cache entries live this long when a provider does not cache an operation (TTL 0). */
+const TASK_SCOPED_TTL_SECONDS = 7 * 24 * 3600;
+
+/**
+ * The one path every call to the outside world takes:
+ * cache → budget → bulkhead → [retry(transient) → breaker → shared rate limiter → timeout → adapter]
+ * → ledger → metrics. Built from the registry's per-provider policies; adapters never see any of it.
+ */
+@Injectable()
+export class ProviderClient {
+  private readonly logger = new Logger(ProviderClient.name);
+
+  constructor(
+    private readonly registry: ProviderRegistry,
+    private readonly cache: ProviderCacheRepository,
+    private readonly ledger: ProviderLedgerRepository,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: ProviderMetrics,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Request fingerprint: provider + operation + normalised input (never credentials). */
+  static fingerprint(providerId: string, operation: string, input: unknown): string {
+    return createHash('sha256').update(`${providerId}\u0000${operation}\u0000${stableStringify(input)}`).digest('hex');
+  }
+
+  private resolve(providerId: string): RegisteredProvider {
+    const p = this.registry.get(providerId);
+    if (!p) throw new ProviderError('BAD_INPUT', `unknown provider "${providerId}"`, { retryable: false });
+    if (!p.settings.configured) {
+      throw new ProviderError(
+        'AUTH',
+        `provider "${providerId}" is not configured (set ${providerId.toUpperCase()}_API_KEY)`,
+        { retryable: false, providerId },
+      );
+    }
+    return p;
+  }
+
+  /** Worst-case cost of a call, for budget checks and dry-run estimates. */
+  maxCost(providerId: string, request: ProviderRequest): number {
+    const p = this.registry.get(providerId);
+    if (!p) return 0;
+    return (
+      p.adapter.estimateMaxCostUsd?.(request, p.settings.cost, p.settings) ??
+      worstCaseCost(p.settings.cost, request.input, p.settings.model)
+    );
+  }
+
+  async call<T = unknown>(providerId: string, request: ProviderRequest, scope: CallScope = {}): Promise<CallOutcome<T>> {
+    const p = this.resolve(providerId);
+    const operation = request.operation ?? request.capability;
+    const fp = ProviderClient.fingerprint(p.meta.id, operation, request.input);
+    const ttl = ttlFor(p.settings, operation);
+    const taskId = scope.taskId ?? null;
+    const base = { provider: p.meta.id, capability: request.capability, operation };
+    const ledgerBase = { taskId, stage: scope.stage ?? null, ...base, fingerprint: fp };
+
+    const hit = await this.cachedAnswer(fp, ttl, taskId, scope.bypassCache ?? false);
+    if (hit) {
+      this.metrics.cacheHits.inc({ provider: p.meta.id, operation });
+      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: 'cache_hit' });
+      await this.ledger.record({ ...ledgerBase, outcome: 'cache_hit', cached: true, latencyMs: 0, attempts: 0, costUsd: 0, model: hit.model });
+      return { ...hit, ...base, cached: true, costUsd: 0, latencyMs: 0 } as CallOutcome<T>;
+    }
+
+    const reserved = taskId ? this.maxCost(p.meta.id, request) : 0;
+    if (taskId && reserved > 0 && !(await this.ledger.reserve(taskId, reserved))) {
+      const b = await this.ledger.taskBudget(taskId);
+      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: 'BUDGET_EXCEEDED' });
+      throw new ProviderError(
+        'BUDGET_EXCEEDED',
+        `a ${p.meta.id} ${operation} call may cost up to $${reserved.toFixed(4)}; the task has spent $${(b?.costUsd ?? 0).toFixed(4)} ` +
+          (b?.budgetUsd != null ? `of its $${b.budgetUsd.toFixed(4)} budget` : `and its batch's $${(b?.batchBudgetUsd ?? 0).toFixed(4)} budget is used up`),
+        { retryable: false, providerId: p.meta.id },
+      );
+    }
+
+    const started = performance.now();
+    let attempts = 0;
+    try {
+      const result = await p.bulkhead.execute(() =>
+        this.execute(p, request, scope.signal, () => {
+          attempts++;
+        }),
+      );
+      const latencyMs = performance.now() - started;
+      const cost = costOf(p.settings.cost, result, p.settings.model);
+      if (taskId) await this.ledger.settle(taskId, reserved, cost);
+      const outcome = result.found ? 'ok' : 'not_found';
+      await this.ledger.record({ ...ledgerBase, outcome, cached: false, latencyMs, attempts, costUsd: cost, model: result.model ?? p.settings.model });
+      await this.store(fp, p.meta.id, operation, result, cost, taskId, ttl);
+      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome });
+      this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
+      if (cost > 0) this.metrics.cost.inc({ provider: p.meta.id }, cost);
+      return { ...result, ...base, cached: false, costUsd: cost, latencyMs } as CallOutcome<T>;
+    } catch (err) {
+      if (taskId && reserved > 0) await this.ledger.settle(taskId, reserved, 0);
+      if (scope.signal?.aborted) throw scope.signal.reason;
+      const e = this.normalise(err, p.meta.id);
+      const latencyMs = performance.now() - started;
+      await this.ledger.record({ ...ledgerBase, outcome: e.code, cached: false, latencyMs, attempts, costUsd: 0, errorMessage: e.message });
+      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: e.code });
+      if (attempts > 0) this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
+      throw e;
+    }
+  }
+
+  /**
+   * retry(transient) → breaker → rate limiter → timeout → adapter. A 429 pauses the shared limiter
+   * for its Retry-After and is tried again without using a retry attempt, up to the max wait.
+   */
+  private async execute(
+    p: RegisteredProvider,
+    request: ProviderRequest,
+    outer: AbortSignal | undefined,
+    onAttempt: () => void,
+  ): Promise<ProviderResult> {
+    const deadline = Date.now() + this.config.RATE_LIMIT_MAX_WAIT_MS;
+    for (;;) {
+      try {
+        return await p.policy.execute(async () => {
+          const waited = await this.limiter.acquire(p.meta.id, p.settings.rateLimits, outer);
+          this.metrics.limiterWait.observe({ provider: p.meta.id }, waited / 1000);
+          onAttempt();
+          return this.withTimeout(p, request, outer);
+        }, outer);
+      } catch (err) {
+        if (err instanceof ProviderError && err.code === 'RATE_LIMITED' && !outer?.aborted) {
+          const wait = err.retryAfterMs ?? 1000;
+          if (Date.now() + wait <= deadline) {
+            await this.limiter.pause(p.meta.id, wait);
+            continue;
+          }
+        }
+        throw err;
+      }
+    }
+  }
+
+  private async withTimeout(p: RegisteredProvider, request: ProviderRequest, outer?: AbortSignal): Promise<ProviderResult> {
+    const timeout = AbortSignal.timeout(p.settings.timeoutMs);
+    const signal = outer ? AbortSignal.any([timeout, outer]) : timeout;
+    try {
+      return await p.adapter.call(request, { signal, settings: p.settings });
+    } catch (err) {
+      if (timeout.aborted && !outer?.aborted) {
+        throw new ProviderError('TEMPORARY', `${p.meta.id} did not answer within ${p.settings.timeoutMs} ms`, { cause: err, providerId: p.meta.id });
+      }
+      throw err;
+    }
+  }
+
+  private normalise(err: unknown, providerId: string): ProviderError {
+    if (err instanceof ProviderError) {
+      err.providerId ??= providerId;
+      return err;
+    }
+    if (isBrokenCircuitError(err)) {
+      return new ProviderError('TEMPORARY', `${providerId} is failing: its circuit breaker is open`, { providerId, cause: err });
+    }
+    if (isTaskCancelledError(err)) {
+      return new ProviderError('TEMPORARY', `${providerId} call timed out`, { providerId, cause: err });
+    }
+    return new ProviderError('UNKNOWN', `${providerId}: ${(err as Error)?.message ?? String(err)}`, { providerId, cause: err });
+  }
+
+  private async cachedAnswer(fp: string, ttl: number, taskId: string | null, bypass: boolean): Promise<ProviderResult | null> {
+    if (ttl > 0) {
+      const shared = await this.cache.get(fp, bypass ? (taskId ?? '00000000-0000-0000-0000-000000000000') : null);
+      if (shared) return shared.response;
+    }
+    if (taskId) {
+      const own = await this.cache.get(taskKey(fp, taskId), taskId);
+      if (own) return own.response;
+    }
+    return null;
+  }
+
+  private async store(fp: string, provider: string, operation: string, result: ProviderResult, cost: number, taskId: string | null, ttl: number): Promise<void> {
+    try {
+      if (ttl > 0) await this.cache.put(fp, provider, operation, result, cost, taskId, ttl);
+      else if (taskId) await this.cache.put(taskKey(fp, taskId), provider, operation, result, cost, taskId, TASK_SCOPED_TTL_SECONDS);
+    } catch (err) {
+      // A cache write failure must not turn a paid, successful call into a failure.
+      this.logger.warn(`could not cache a ${provider} answer: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Tries the configured providers of a capability in order until one's answer passes `accept`;
+   * records each step (winner, losers' outcomes and costs). Budget and abort stop the waterfall.
+   */
+  async waterfall<T = unknown>(
+    capability: Capability,
+    request: Omit<ProviderRequest, 'capability'>,
+    accept: (o: CallOutcome<T>) => boolean = (o) => o.found,
+    scope: CallScope = {},
+  ): Promise<WaterfallOutcome<T>> {
+    const steps: WaterfallStep[] = [];
+    let total = 0;
+    for (const p of this.registry.forCapability(capability)) {
+      try {
+        const o = await this.call<T>(p.meta.id, { ...request, capability }, scope);
+        total += o.costUsd;
+        const ok = accept(o);
+        steps.push({ provider: p.meta.id, outcome: ok ? 'accepted' : o.found ? 'rejected' : 'not_found', cost_usd: o.costUsd, cached: o.cached });
+        if (ok) return { winner: o, steps, cost_usd: total };
+      } catch (err) {
+        if (scope.signal?.aborted) throw err;
+        if (err instanceof ProviderError && err.code === 'BUDGET_EXCEEDED') throw err;
+        const e = err instanceof ProviderError ? err : this.normalise(err, p.meta.id);
+        steps.push({ provider: p.meta.id, outcome: e.code, cost_usd: 0, cached: false, error: e.message });
+      }
+    }
+    return { winner: null, steps, cost_usd: total };
+  }
+}
+
+function taskKey(fp: string, taskId: string): string {
+  return createHash('sha256').update(`${fp}\u0000task\u0000${taskId}`).digest('hex');
+}

@@ -1,0 +1,65 @@
+/** The codes every adapter maps its vendor's errors to. */
+export const PROVIDER_ERROR_CODES = [
+  'RATE_LIMITED',
+  'TEMPORARY',
+  'AUTH',
+  'NOT_FOUND',
+  'BAD_INPUT',
+  'QUOTA_EXHAUSTED',
+  'BLOCKED',
+  'BUDGET_EXCEEDED',
+  'UNKNOWN',
+] as const;
+export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
+
+const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set(['RATE_LIMITED', 'TEMPORARY', 'UNKNOWN']);
+
+/**
+ * The one error type that leaves an adapter. `retryable` drives retries (transient codes only);
+ * `retryAfterMs` carries a vendor's Retry-After so the shared limiter can pause.
+ */
+export class ProviderError extends Error {
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly status?: number;
+  providerId?: string;
+
+  constructor(
+    readonly code: ProviderErrorCode,
+    message: string,
+    opts: { retryAfterMs?: number; status?: number; cause?: unknown; retryable?: boolean; providerId?: string } = {},
+  ) {
+    super(message, { cause: opts.cause });
+    this.name = 'ProviderError';
+    this.retryable = opts.retryable ?? RETRYABLE.has(code);
+    this.retryAfterMs = opts.retryAfterMs;
+    this.status = opts.status;
+    this.providerId = opts.providerId;
+  }
+
+  /** Maps an HTTP status (and optional vendor hint) to a code, the usual way. */
+  static fromHttp(
+    status: number,
+    message: string,
+    opts: { retryAfterMs?: number; quota?: boolean; cause?: unknown } = {},
+  ): ProviderError {
+    let code: ProviderErrorCode;
+    if (opts.quota || status === 402) code = 'QUOTA_EXHAUSTED';
+    else if (status === 429) code = 'RATE_LIMITED';
+    else if (status === 401 || status === 403) code = 'AUTH';
+    else if (status === 404) code = 'NOT_FOUND';
+    else if (status === 408 || status === 409 || status === 425 || status >= 500) code = 'TEMPORARY';
+    else if (status >= 400) code = 'BAD_INPUT';
+    else code = 'UNKNOWN';
+    return new ProviderError(code, message, { status, retryAfterMs: opts.retryAfterMs, cause: opts.cause });
+  }
+}
+
+/** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from now. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,0 +1,109 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface LedgerEntry {
+  taskId: string | null;
+  stage: string | null;
+  provider: string;
+  capability: string;
+  operation: string;
+  fingerprint: string;
+  outcome: string;
+  cached: boolean;
+  latencyMs: number;
+  attempts: number;
+  costUsd: number;
+  model?: string | null;
+  errorMessage?: string | null;
+}
+
+export interface SpendRow {
+  provider: string;
+  calls: number;
+  paid_calls: number;
+  cache_hits: number;
+  cost_usd: number;
+}
+
+/** The call ledger and the task budget columns: every paid call is written here once. */
+@Injectable()
+export class ProviderLedgerRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async record(e: LedgerEntry): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO provider_calls (task_id, stage, provider, capability, operation, fingerprint, outcome, cached,
+         latency_ms, attempts, cost_usd, model, error_message)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+      [
+        e.taskId,
+        e.stage,
+        e.provider,
+        e.capability,
+        e.operation,
+        e.fingerprint,
+        e.outcome,
+        e.cached,
+        Math.round(e.latencyMs),
+        e.attempts,
+        e.costUsd,
+        e.model ?? null,
+        e.errorMessage?.slice(0, 2000) ?? null,
+      ],
+    );
+  }
+
+  /**
+   * Reserves the worst-case cost of a call against the task's budget (and its batch's, when the
+   * batch carries one). False when the reservation would pass the cap: the call must not be made.
+   */
+  async reserve(taskId: string, maxUsd: number): Promise<boolean> {
+    const rows = await this.ds.query(
+      `UPDATE tasks t SET cost_reserved_usd = cost_reserved_usd + $2
+        WHERE id = $1 AND (budget_usd IS NULL OR cost_usd + cost_reserved_usd + $2 <= budget_usd)
+          AND (batch_budget_usd IS NULL OR batch_budget_usd >= $2 + (
+                SELECT COALESCE(sum(b.cost_usd + b.cost_reserved_usd), 0) FROM tasks b WHERE b.batch_id = t.batch_id))
+        RETURNING id`,
+      [taskId, maxUsd],
+    );
+    return (rows[0] as unknown[]).length > 0;
+  }
+
+  /** Releases a reservation and adds the actual cost to the task. */
+  async settle(taskId: string, reservedUsd: number, actualUsd: number): Promise<void> {
+    await this.ds.query(
+      `UPDATE tasks SET cost_reserved_usd = GREATEST(cost_reserved_usd - $2, 0), cost_usd = cost_usd + $3,
+              updated_at = now()
+        WHERE id = $1`,
+      [taskId, reservedUsd, actualUsd],
+    );
+  }
+
+  async taskBudget(taskId: string): Promise<{ budgetUsd: number | null; costUsd: number; batchBudgetUsd: number | null } | null> {
+    const rows = await this.ds.query(`SELECT budget_usd, cost_usd, batch_budget_usd FROM tasks WHERE id = $1`, [taskId]);
+    if (!rows.length) return null;
+    const n = (v: unknown) => (v == null ? null : Number(v));
+    return { budgetUsd: n(rows[0].budget_usd), costUsd: Number(rows[0].cost_usd), batchBudgetUsd: n(rows[0].batch_budget_usd) };
+  }
+
+  /** Spend per provider since a date (for GET /api/v1/providers). */
+  async spendSince(since: Date): Promise<SpendRow[]> {
+    const rows = await this.ds.query(
+      `SELECT provider, count(*)::int AS calls, count(*) FILTER (WHERE NOT cached)::int AS paid_calls,
+              count(*) FILTER (WHERE cached)::int AS cache_hits, COALESCE(sum(cost_usd), 0)::float AS cost_usd
+         FROM provider_calls WHERE created_at >= $1 GROUP BY provider`,
+      [since],
+    );
+    return rows as SpendRow[];
+  }
+
+  async forTask(taskId: string): Promise<Array<Record<string, unknown>>> {
+    return this.ds.query(
+      `SELECT id, stage, provider, capability, operation, outcome, cached, latency_ms, attempts, cost_usd::float AS cost_usd,
+              model, error_message, created_at
+         FROM provider_calls WHERE task_id = $1 ORDER BY id`,
+      [taskId],
+    );
+  }
+}

@@ -1,0 +1,166 @@
+import { Injectable, Logger, OnModuleInit, Scope } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import {
+  bulkhead,
+  BulkheadPolicy,
+  circuitBreaker,
+  CircuitBreakerPolicy,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  IPolicy,
+  isTaskCancelledError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+} from 'cockatiel';
+import { AppConfig } from '../../common/config/app.config';
+import { Capability, isCapability } from './capabilities';
+import { EnrichmentProvider, ProviderMetadata } from './enrichment-provider';
+import { Provider } from './provider.decorator';
+import { ProviderError } from './provider-error';
+import { ProviderMetrics } from './provider-metrics';
+import { ProviderSettings, resolveProviderSettings } from './provider-settings';
+
+const ID_RE = /^[a-z][a-z0-9_]{1,31}$/;
+
+/** Transient failures: retried, and counted by the breaker. */
+export const isTransient = (e: unknown): boolean =>
+  isTaskCancelledError(e) ||
+  (e instanceof ProviderError && (e.code === 'TEMPORARY' || e.code === 'UNKNOWN'));
+
+export interface RegisteredProvider {
+  meta: ProviderMetadata;
+  settings: ProviderSettings;
+  adapter: EnrichmentProvider;
+  breaker: CircuitBreakerPolicy;
+  bulkhead: BulkheadPolicy;
+  /** retry(transient) → breaker → timeout, built once: a breaker built per call never opens. */
+  policy: IPolicy;
+}
+
+export const BREAKER_STATE_NAMES: Record<CircuitState, string> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/**
+ * Discovers @Provider classes once at boot, resolves their settings and builds their resilience
+ * policies. Refuses to start on a duplicate id, a class that is not an EnrichmentProvider, a
+ * request-scoped provider or missing metadata.
+ */
+@Injectable()
+export class ProviderRegistry implements OnModuleInit {
+  private readonly logger = new Logger(ProviderRegistry.name);
+  private readonly providers = new Map<string, RegisteredProvider>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+    private readonly metrics: ProviderMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    const owners = new Map<string, string>();
+    for (const wrapper of this.discovery.getProviders({ metadataKey: Provider.KEY })) {
+      const meta = this.discovery.getMetadataByDecorator(Provider, wrapper) as ProviderMetadata | undefined;
+      const cls = wrapper.metatype?.name ?? String(wrapper.token);
+      this.validate(meta, cls, wrapper);
+      const m = meta!;
+      if (owners.has(m.id)) {
+        throw new Error(`Provider id "${m.id}" is declared twice (${owners.get(m.id)} and ${cls}). Provider ids are unique: rename one.`);
+      }
+      if (!(wrapper.instance instanceof EnrichmentProvider)) {
+        throw new Error(`Provider "${m.id}" (${cls}) must extend EnrichmentProvider (src/providers/core/enrichment-provider.ts).`);
+      }
+      owners.set(m.id, cls);
+      this.register(m, wrapper.instance);
+    }
+    const list = [...this.providers.values()];
+    this.logger.log(
+      `providers: ${list.map((p) => `${p.meta.id}${p.settings.configured ? '' : ' (not configured)'}`).join(', ') || '(none)'}`,
+    );
+  }
+
+  private validate(
+    meta: ProviderMetadata | undefined,
+    cls: string,
+    wrapper: { scope?: Scope; isDependencyTreeStatic(): boolean },
+  ): void {
+    const fix = `Declare @Provider({ id, capabilities, cost, rateLimits, cacheTtlSeconds }) on ${cls}.`;
+    if (!meta) throw new Error(`${cls} is marked as a provider but has no metadata. ${fix}`);
+    if (!meta.id || !ID_RE.test(meta.id)) {
+      throw new Error(`Provider ${cls} needs an id of 2–32 lower-case letters, digits or _ (got "${meta.id}"). ${fix}`);
+    }
+    if (!Array.isArray(meta.capabilities) || meta.capabilities.length === 0) {
+      throw new Error(`Provider "${meta.id}" (${cls}) declares no capabilities. ${fix}`);
+    }
+    const unknown = meta.capabilities.filter((c) => !isCapability(c));
+    if (unknown.length) {
+      throw new Error(`Provider "${meta.id}" (${cls}) declares unknown capabilities: ${unknown.join(', ')}. See src/providers/core/capabilities.ts.`);
+    }
+    if (!meta.cost || !meta.rateLimits || meta.cacheTtlSeconds === undefined) {
+      throw new Error(`Provider "${meta.id}" (${cls}) is missing cost, rateLimits or cacheTtlSeconds. ${fix}`);
+    }
+    if (wrapper.scope === Scope.REQUEST || wrapper.scope === Scope.TRANSIENT || !wrapper.isDependencyTreeStatic()) {
+      throw new Error(`Provider "${meta.id}" (${cls}) must be a singleton: remove the request/transient scope from it and its dependencies.`);
+    }
+  }
+
+  private register(meta: ProviderMetadata, adapter: EnrichmentProvider): void {
+    const settings = resolveProviderSettings(meta, this.config.rawEnv, {
+      timeoutMs: this.config.PROVIDER_TIMEOUT_MS,
+      maxConcurrency: this.config.PROVIDER_MAX_CONCURRENCY,
+    });
+    adapter.configure?.(settings);
+    const breaker = circuitBreaker(handleWhen(isTransient), {
+      halfOpenAfter: this.config.PROVIDER_BREAKER_HALF_OPEN_MS,
+      breaker: new ConsecutiveBreaker(this.config.PROVIDER_BREAKER_THRESHOLD),
+    });
+    breaker.onStateChange((state) => {
+      this.metrics.breakerState.set({ provider: meta.id }, state);
+      if (state !== CircuitState.Closed) this.logger.warn(`breaker of ${meta.id} is ${BREAKER_STATE_NAMES[state]}`);
+    });
+    this.metrics.breakerState.set({ provider: meta.id }, CircuitState.Closed);
+    const policy = wrap(
+      retry(handleWhen(isTransient), {
+        maxAttempts: this.config.PROVIDER_RETRY_ATTEMPTS,
+        backoff: new ExponentialBackoff({ initialDelay: this.config.PROVIDER_RETRY_BASE_MS, maxDelay: 30_000 }),
+      }),
+      breaker,
+      timeout(settings.timeoutMs, TimeoutStrategy.Aggressive),
+    );
+    this.providers.set(meta.id, {
+      meta,
+      settings,
+      adapter,
+      breaker,
+      bulkhead: bulkhead(Math.max(1, settings.maxConcurrency), Number.MAX_SAFE_INTEGER),
+      policy,
+    });
+  }
+
+  get(id: string): RegisteredProvider | undefined {
+    return this.providers.get(id);
+  }
+
+  all(): RegisteredProvider[] {
+    return [...this.providers.values()];
+  }
+
+  /**
+   * Configured providers serving a capability, in waterfall order: `WATERFALL_<CAPABILITY>`
+   * (e.g. WATERFALL_EMAIL_FIND=hunter,builtin) when set, else declaration order.
+   */
+  forCapability(capability: Capability): RegisteredProvider[] {
+    const serving = this.all().filter((p) => p.meta.capabilities.includes(capability) && p.settings.configured);
+    const order = this.config.rawEnv[`WATERFALL_${capability.toUpperCase().replace(/\./g, '_')}`];
+    if (!order) return serving;
+    const ids = order.split(',').map((s) => s.trim()).filter(Boolean);
+    return ids.map((id) => serving.find((p) => p.meta.id === id)).filter((p): p is RegisteredProvider => !!p);
+  }
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../../common/config/app.config';
+import { REDIS } from '../../common/redis/redis.module';
+import type { RateLimits } from './enrichment-provider';
+import { ProviderError } from './provider-error';
+
+/*
+ * Reservation-based GCRA, shared by every worker process through Redis. Each call reserves the
+ * next free slot (slots are `interval` apart, interval = the strictest of the per-second and
+ * per-minute limits) and waits for it, so calls leave evenly spaced whatever the vendor's window
+ * alignment: a fixed or sliding window library would let a burst straddle the vendor's window
+ * edge and draw 429s. A pause key (set from a 429's Retry-After) pushes every reservation past
+ * the pause. Per-day limits are a plain counter per UTC day. Redis TIME is the clock, so
+ * processes with skewed clocks agree.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local maxWait = tonumber(ARGV[2])
+local dayLimit = tonumber(ARGV[3])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
+local start = math.max(tat, now, pause)
+local wait = start - now
+if wait > maxWait then return {-1, wait} end
+if dayLimit > 0 then
+  local used = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if used >= dayLimit then return {-2, 0} end
+  redis.call('INCR', KEYS[3])
+  redis.call('PEXPIRE', KEYS[3], 90000000)
+end
+if interval > 0 then
+  redis.call('SET', KEYS[1], start + interval, 'PX', math.max(wait + interval * 2, 1000))
+end
+return {0, wait}
+`;
+
+export interface LimiterState {
+  interval_ms: number;
+  paused_for_ms: number;
+  next_slot_in_ms: number;
+  used_today: number;
+  per_day: number | null;
+}
+
+@Injectable()
+export class RateLimiter {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {
+    if (!(redis as unknown as { assayReserve?: unknown }).assayReserve) {
+      redis.defineCommand('assayReserve', { numberOfKeys: 3, lua: RESERVE });
+    }
+  }
+
+  private keys(providerId: string): [string, string, string] {
+    const p = `${this.config.REDIS_PREFIX}:ratelimit:${providerId}`;
+    const day = new Date().toISOString().slice(0, 10);
+    return [`${p}:tat`, `${p}:pause`, `${p}:day:${day}`];
+  }
+
+  static intervalMs(limits: RateLimits): number {
+    const s = limits.perSecond ? 1000 / limits.perSecond : 0;
+    const m = limits.perMinute ? 60000 / limits.perMinute : 0;
+    return Math.max(s, m);
+  }
+
+  /**
+   * Waits for this provider's next slot (up to RATE_LIMIT_MAX_WAIT_MS); returns the ms waited.
+   * Throws RATE_LIMITED when the wait would be longer, QUOTA_EXHAUSTED when the day is used up.
+   */
+  async acquire(providerId: string, limits: RateLimits, signal?: AbortSignal): Promise<number> {
+    const interval = RateLimiter.intervalMs(limits);
+    if (!interval && !limits.perDay) {
+      const paused = await this.pausedForMs(providerId);
+      if (paused > 0) await delay(paused, signal);
+      return paused;
+    }
+    const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
+    const [code, wait] = (await (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<[number, number]>>).assayReserve(
+      ...this.keys(providerId),
+      interval,
+      maxWait,
+      limits.perDay ?? 0,
+    )) as [number, number];
+    if (code === -1) {
+      throw new ProviderError('RATE_LIMITED', `rate limit of ${providerId}: next slot in ${wait} ms exceeds the ${maxWait} ms max wait`, {
+        retryAfterMs: wait,
+        providerId,
+      });
+    }
+    if (code === -2) {
+      throw new ProviderError('QUOTA_EXHAUSTED', `daily limit of ${limits.perDay} calls to ${providerId} is used up`, { providerId });
+    }
+    if (wait > 0) await delay(wait, signal);
+    return wait;
+  }
+
+  /** Pauses every process's calls to this provider (a vendor 429 with Retry-After). */
+  async pause(providerId: string, ms: number): Promise<void> {
+    const [, pauseKey] = this.keys(providerId);
+    const t = await this.redis.time();
+    const now = Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000);
+    const until = now + Math.max(0, Math.round(ms));
+    const current = Number((await this.redis.get(pauseKey)) ?? 0);
+    if (until > current) await this.redis.set(pauseKey, String(until), 'PX', Math.max(1, Math.round(ms)) + 1000);
+  }
+
+  private async pausedForMs(providerId: string): Promise<number> {
+    const [, pauseKey] = this.keys(providerId);
+    const until = Number((await this.redis.get(pauseKey)) ?? 0);
+    return Math.max(0, until - Date.now());
+  }
+
+  async state(providerId: string, limits: RateLimits): Promise<LimiterState> {
+    const [tatKey, pauseKey, dayKey] = this.keys(providerId);
+    const [tat, pause, used] = await this.redis.mget(tatKey, pauseKey, dayKey);
+    const now = Date.now();
+    return {
+      interval_ms: Math.round(RateLimiter.intervalMs(limits)),
+      paused_for_ms: Math.max(0, Number(pause ?? 0) - now),
+      next_slot_in_ms: Math.max(0, Number(tat ?? 0) - now),
+      used_today: Number(used ?? 0),
+      per_day: limits.perDay ?? null,
+    };
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ProviderCacheRepository } from './core/provider-cache.repository';
+import { ProviderClient } from './core/provider-client';
+import { ProviderLedgerRepository } from './core/provider-ledger.repository';
+import { ProviderMetrics } from './core/provider-metrics';
+import { ProviderRegistry } from './core/provider-registry';
+import { RateLimiter } from './core/rate-limiter';
+import { LlmService } from './llm/llm.service';
+import { PROVIDER_MODULES } from './provider-modules';
+import { ProvidersController } from './providers.controller';
+
+/** The provider framework (registry, call path, ledger, LLM helpers) plus every provider module. */
+@Global()
+@Module({})
+export class ProvidersModule {
+  static forRoot(opts: { api: boolean; extraModules?: DynamicModule['imports'] }): DynamicModule {
+    return {
+      module: ProvidersModule,
+      imports: [DiscoveryModule, ...PROVIDER_MODULES, ...(opts.extraModules ?? [])],
+      controllers: opts.api ? [ProvidersController] : [],
+      providers: [
+        ProviderRegistry,
+        ProviderClient,
+        ProviderCacheRepository,
+        ProviderLedgerRepository,
+        ProviderMetrics,
+        RateLimiter,
+        LlmService,
+      ],
+      exports: [ProviderRegistry, ProviderClient, LlmService, ProviderLedgerRepository, RateLimiter],
+    };
+  }
+}
