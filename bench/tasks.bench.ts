@@ -72,6 +72,8 @@ const RSS_WARMUP = int('BENCH_RSS_WARMUP', 5000);
 const RATE = int('BENCH_RATE', 500);
 const DURATION_S = int('BENCH_DURATION_S', 15);
 const CONNECTIONS = int('BENCH_CONNECTIONS', 10);
+/** Keep the worker running during (c) (default: stopped, so (c) measures the API, not a full box). */
+const C_WORKER = int('BENCH_C_WORKER', 0) > 0;
 const SKIP = new Set(
   (env.BENCH_SKIP ?? '')
     .toLowerCase()
@@ -304,6 +306,74 @@ async function waitSucceeded(
   }
 }
 
+// ---- CPU accounting ---------------------------------------------------------------------------
+
+/** utime + stime of a process, in seconds (Linux USER_HZ is 100). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine, from /proc/stat. */
+function machineSeconds(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
+}
+
+/** Pids of the Postgres backends serving the bench database (the app's pools and the poller). */
+async function pgBackends(): Promise<number[]> {
+  const { rows } = await db!.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [
+    DB_NAME,
+  ]);
+  return rows.map((r: { pid: number }) => r.pid);
+}
+
+/**
+ * Where the CPU went during a phase: the app's processes, the Postgres backends of the bench
+ * database, the bench process itself, and the rest of the machine (Redis, Postgres background
+ * processes, and anything else running — the noise).
+ */
+async function cpuMeter(
+  procs: AppProcess[],
+): Promise<(label: string, units: number, unit: string) => Promise<void>> {
+  const pids = new Map<string, number>(procs.map((p) => [`${p.role} (pid ${p.pid})`, p.pid]));
+  const backends = await pgBackends();
+  const before = new Map([...pids].map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const pgBefore = new Map(backends.map((pid) => [pid, cpuSeconds(pid)]));
+  const m0 = machineSeconds();
+  const b0 = process.cpuUsage();
+  return async (label, units, unit) => {
+    const m1 = machineSeconds();
+    const b = process.cpuUsage(b0);
+    const parts: Array<[string, number]> = [...pids].map(([k, pid]) => [
+      k,
+      cpuSeconds(pid) - before.get(k)!,
+    ]);
+    let pg = 0;
+    // Backends opened during the phase are counted from zero.
+    for (const pid of new Set([...backends, ...(await pgBackends())])) {
+      const v = cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+      if (Number.isFinite(v)) pg += v;
+    }
+    parts.push(['postgres backends', pg], ['bench', (b.user + b.system) / 1e6]);
+    const ours = parts.reduce((a, [, v]) => a + (Number.isFinite(v) ? v : 0), 0);
+    const busy = m1.busy - m0.busy;
+    parts.push(['rest of machine', busy - ours]);
+    const per = (v: number) => (units ? ` = ${fmt((v * 1000) / units, 3)} ms/${unit}` : '');
+    notes.push(
+      `CPU during ${label} (${fmt(busy, 1)} s busy of ${fmt(m1.total - m0.total, 1)} s on ${os.cpus().length} CPUs): ` +
+        parts.map(([k, v]) => `${k} ${fmt(v, 2)} s${per(v)}`).join('; '),
+    );
+  };
+}
+
 // ---- HTTP helpers -----------------------------------------------------------------------------
 
 async function postBatch(api: AppProcess, count: number): Promise<string> {
@@ -363,6 +433,7 @@ async function phaseA(): Promise<number> {
   try {
     await worker.waitUntilReady();
     await queue.waitUntilReady();
+    const cpu = await cpuMeter([]);
     const t0 = now();
     for (let i = 0; i < N; i += BATCH) {
       // Same job options as the app's (TaskQueues.jobOptions).
@@ -385,6 +456,7 @@ async function phaseA(): Promise<number> {
     const tAdded = now();
     await finished;
     const t1 = now();
+    await cpu('(a)', N, 'job');
     const rate = N / ((t1 - t0) / 1000);
     log(
       `(a) ${fmt(rate)} jobs/s (adds took ${fmt((tAdded - t0) / 1000, 2)} s, total ${fmt((t1 - t0) / 1000, 2)} s)`,
@@ -401,6 +473,7 @@ async function phaseA(): Promise<number> {
 async function phaseB(api: AppProcess, worker: AppProcess): Promise<number> {
   log(`(b) full path: ${fmt(N)} diagnostic tasks {"sleep_ms":0} via POST /api/v1/tasks/batch`);
   const batchIds: string[] = [];
+  const cpu = await cpuMeter([api, worker]);
   const t0 = now();
   let postError: unknown;
   const posting = postTasks(api, N, batchIds).then(now, (err: unknown) => {
@@ -418,6 +491,7 @@ async function phaseB(api: AppProcess, worker: AppProcess): Promise<number> {
     },
   );
   const tPosted = await posting;
+  await cpu('(b)', N, 'task');
   const rate = N / ((t1 - t0) / 1000);
   log(
     `(b) ${fmt(rate)} tasks/s (posting took ${fmt((tPosted - t0) / 1000, 2)} s, total ${fmt((t1 - t0) / 1000, 2)} s)`,
@@ -431,7 +505,7 @@ async function phaseB(api: AppProcess, worker: AppProcess): Promise<number> {
   return rate;
 }
 
-async function phaseC(api: AppProcess, worker: AppProcess): Promise<void> {
+async function phaseC(api: AppProcess, worker: AppProcess | undefined): Promise<void> {
   const url = `${api.url}/api/v1/tasks/create/diagnostic`;
   const common = {
     url,
@@ -450,7 +524,9 @@ async function phaseC(api: AppProcess, worker: AppProcess): Promise<void> {
   log(
     `(c) POST /api/v1/tasks/create/diagnostic at ${RATE} req/s for ${DURATION_S} s (autocannon, ${CONNECTIONS} connections)`,
   );
+  const cpu = await cpuMeter(worker ? [api, worker] : [api]);
   const r = await autocannon({ ...common, duration: DURATION_S });
+  await cpu('(c) autocannon run', r['2xx'] + r.non2xx, 'request');
   const createdByAutocannon = (await countTasks(null)).total - createdBefore;
   const achieved = (r['2xx'] + r.non2xx) / r.duration;
   log(
@@ -498,15 +574,30 @@ async function phaseC(api: AppProcess, worker: AppProcess): Promise<void> {
       `${fmt(even.rate, 1)} req/s, non-2xx ${even.non2xx}`,
   );
 
-  // Let the worker finish what (c) created, so (d) starts from an empty queue.
-  const created = (await countTasks(null)).total;
-  const t0 = now();
-  await waitSucceeded(null, created, 250, worker);
-  const drain = (now() - t0) / 1000;
-  notes.push(
-    `(c) the measured autocannon run created ${fmt(createdByAutocannon)} tasks; the worker ran ` +
-      `throughout and finished all of (c)'s tasks ${fmt(drain, 1)} s after the last request`,
-  );
+  if (worker) {
+    // Let the worker finish what (c) created, so (d) starts from an empty queue.
+    const created = (await countTasks(null)).total;
+    const t0 = now();
+    await waitSucceeded(null, created, 250, worker);
+    const drain = (now() - t0) / 1000;
+    notes.push(
+      `(c) the measured autocannon run created ${fmt(createdByAutocannon)} tasks; the worker ran ` +
+        `throughout and finished all of (c)'s tasks ${fmt(drain, 1)} s after the last request`,
+    );
+  } else {
+    // No worker ran: drop (c)'s jobs and rows so (d) starts from an empty queue.
+    const queue = new Queue(diagnostic.queue ?? diagnostic.name, {
+      connection: redisOptions(benchConfig, 'producer'),
+      prefix: PREFIX,
+    });
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await db!.query('DELETE FROM tasks WHERE batch_id IS NULL');
+    notes.push(
+      `(c) ran with the worker stopped (BENCH_C_WORKER=1 keeps it running); the measured ` +
+        `autocannon run created ${fmt(createdByAutocannon)} tasks, removed afterwards`,
+    );
+  }
 }
 
 /** Open-loop load: request i is due at t0 + i/rate; latency counts from when it was due. */
@@ -575,6 +666,7 @@ async function phaseD(api: AppProcess): Promise<void> {
     const before = worker.memory();
     log(`(d) after warm-up: VmRSS ${fmt(before.rss, 1)} MiB`);
     const ids: string[] = [];
+    const cpu = await cpuMeter([api, worker]);
     const t0 = now();
     let next = 0.25;
     const sampler = setInterval(() => {
@@ -596,6 +688,7 @@ async function phaseD(api: AppProcess): Promise<void> {
     }
     const t1 = now();
     const after = worker.memory();
+    await cpu('(d)', RSS_TASKS, 'task');
     const growth = (after.rss / before.rss - 1) * 100;
     log(
       `(d) after ${fmt(RSS_TASKS)} tasks: VmRSS ${fmt(after.rss, 1)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth, 1)} %), ` +
@@ -685,12 +778,26 @@ function printTable(): void {
 }
 
 async function main(): Promise<void> {
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    throw new Error(
+      `the app needs Node 24 and its children run on this node (${process.version}): use npm run bench:tasks`,
+    );
+  }
   const cpus = os.cpus();
   const machine =
     `${cpus.length} CPU(s) (${cpus[0]?.model ?? 'unknown'}), ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ` +
     `Node ${process.version}, ${process.platform}/${process.arch}`;
+  const loadStart = os
+    .loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ');
   const phases = ['a', 'b', 'c', 'd'].filter((p) => !SKIP.has(p));
-  log(`machine: ${machine}`);
+  log(
+    `machine: ${machine}; load average ${os
+      .loadavg()
+      .map((l) => fmt(l, 2))
+      .join(' ')}`,
+  );
   log(`phases: ${phases.join(', ') || '(none)'}; database ${DB_NAME}; Redis prefix ${PREFIX}`);
 
   await createDatabase();
@@ -704,11 +811,15 @@ async function main(): Promise<void> {
       api = await startApp('api');
       log(`API child pid ${api.pid} on ${api.url}`);
     }
-    if (phases.includes('b') || phases.includes('c')) {
+    if (phases.includes('b') || (phases.includes('c') && C_WORKER)) {
       worker = await startApp('worker');
       log(`worker child pid ${worker.pid}`);
     }
     if (phases.includes('b')) rateB = await phaseB(api!, worker!);
+    if (!C_WORKER) {
+      await worker?.stop();
+      worker = undefined;
+    }
     if (rateA && rateB) {
       const ratio = rateB / rateA;
       rows.push({
@@ -719,24 +830,34 @@ async function main(): Promise<void> {
         verdict: ratio >= 0.2 ? 'ok' : 'MISSED',
       });
     }
-    if (phases.includes('c')) await phaseC(api!, worker!);
+    if (phases.includes('c')) await phaseC(api!, worker);
     await worker?.stop();
     if (phases.includes('d')) await phaseD(api!);
 
     console.log('');
     console.log(`Assay task bench: ${machine}`);
     console.log(
+      `load average at start ${loadStart}, at end ${os
+        .loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}` +
+        ' (other work on the machine skews every figure; see "rest of machine" below)',
+    );
+    console.log(
       `N=${fmt(N)}, BENCH_RSS_TASKS=${fmt(RSS_TASKS)}; worker concurrency ${CONCURRENCY}` +
         `${int('WORKER_CONCURRENCY', 0) ? ' (WORKER_CONCURRENCY)' : ' (diagnostic task type)'}, ` +
         `DATABASE_POOL_SIZE ${benchConfig.DATABASE_POOL_SIZE}, LOG_LEVEL=warn, NODE_ENV=production`,
     );
     console.log(
-      'processes: API = child process (ASSAY_ROLE=api), worker = child process (ASSAY_ROLE=worker), ' +
-        'both `node dist/src/main.js`; (a), the HTTP load and the polling run in the bench process',
+      'processes: API = one child process (ASSAY_ROLE=api) for (b)-(d); worker = child process ' +
+        '(ASSAY_ROLE=worker) for (b), a fresh one for (d)' +
+        (C_WORKER ? ', kept running during (c)' : ', none during (c)') +
+        '; both `node dist/src/main.js`. (a), the HTTP load and the polling run in the bench process',
     );
     console.log('');
     printTable();
-    for (const n of notes) console.log(`\nnote: ${n}`);
+    console.log('');
+    for (const n of notes) console.log(`note: ${n}`);
     for (const p of started.filter((s) => s.warnings)) {
       console.log(`note: ${p.role} (pid ${p.pid}) logged ${p.warnings} warning/error line(s)`);
     }

@@ -9,6 +9,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { RedisModule } from './common/redis/redis.module';
 import { redisOptions } from './common/redis/redis.options';
 import { dataSourceOptions } from './database/data-source';
+import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
@@ -42,6 +43,7 @@ export class AppModule {
         MetricsModule.forRoot({ enabled: config.METRICS_ENABLED }),
         HealthModule,
         TasksModule.forRoot({ api, worker }),
+        CallbacksModule.forRoot({ api, worker }),
         SweepsModule.forRoot({ worker, schedule: config.SWEEPS_ENABLED }),
         ProvidersModule.forRoot({ api }),
         ...features,

@@ -3,30 +3,27 @@ import { DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { AppConfig, ConfigError, loadConfig } from './common/config/app.config';
+import { AppConfig, loadConfig, loadDotEnv } from './common/config/app.config';
 import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
 import { setupHttp } from './common/http/setup-http';
 import { runMigrations } from './database/migrate';
-
-/** Loads `.env` from the working directory if there is one (real environment variables win). */
-function loadDotEnv(): void {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-}
 
 export async function createApp(
   config: AppConfig,
   extraModules: DynamicModule['imports'] = [],
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extraModules), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, extraModules),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   // Exit 0 after a clean shutdown (the default re-raises the signal, so the exit looks like a crash).
-  app.enableShutdownHooks();
+  app.enableShutdownHooks([], { useProcessExit: true });
   const afterInit = setupHttp(app, config);
   await app.init();
   afterInit();
@@ -35,13 +32,7 @@ export async function createApp(
 
 export async function main(): Promise<void> {
   loadDotEnv();
-  let config: AppConfig;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw err;
-  }
+  const config = loadConfig();
   if (config.ASSAY_API_KEYS.length === 0) {
     const key = randomBytes(24).toString('base64url');
     config.ASSAY_API_KEYS = [key];

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AppConfig, loadConfig } from '../common/config/app.config';
+import { AppConfig, loadConfig, loadDotEnv } from '../common/config/app.config';
 import { ensureDatabase } from '../common/startup/dependencies';
 import { createDataSource } from './data-source';
 
@@ -21,7 +21,8 @@ export async function runMigrations(
 
 if (require.main === module) {
   (async () => {
-    const config = loadConfig();
+    loadDotEnv();
+    const config = loadConfig(process.env, { requireApiKeys: false });
     await ensureDatabase(config);
     const applied = await runMigrations(config);
     console.log(

@@ -92,6 +92,16 @@ function diagnosticQueue(prefix: string): Queue {
   });
 }
 
+/** The BullMQ state of a task's job (its id is the task id). */
+async function jobState(prefix: string, id: string): Promise<string | undefined> {
+  const queue = diagnosticQueue(prefix);
+  try {
+    return await (await queue.getJob(id))?.getState();
+  } finally {
+    await queue.close();
+  }
+}
+
 describe('Assay as OS processes (dist/src/main.js)', () => {
   let api: TestApp | undefined;
 
@@ -141,9 +151,11 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
       expect(await first.waitForExit()).toEqual({ code: null, signal: 'SIGKILL' });
       // Nobody finished it: Postgres still says running, the job is still active in Redis.
       expect((await tasks.detail(id)).status).toBe('running');
+      expect(await jobState(prefix, id)).toBe('active');
 
       const second = await startAssay(env);
       const done = await tasks.final(id);
+      const state = await jobState(prefix, id);
       await withOutput([first, second], () => {
         expect(done).toMatchObject({ status: 'succeeded', attempt_number: 2, error: null });
         // The lost attempt counts: "a" ran on attempt 1 and was reused, "b" ran again on 2.
@@ -155,6 +167,7 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         expect(done.result.attempt).toBe(2);
         // BullMQ's stalled-job check in the second worker is what brought the job back.
         expect(second.output).toContain(`job ${id} stalled`);
+        expect(state).toBe('completed');
       });
     });
 
@@ -169,12 +182,15 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
       worker.signal('SIGTERM');
       const exit = await worker.waitForExit(30000);
       const task = await tasks.detail(id);
+      const state = await jobState(prefix, id);
       await withOutput([worker], () => {
         expect(exit).toEqual({ code: 0, signal: null });
         expect(task).toMatchObject({ status: 'succeeded', attempt_number: 1, error: null });
         // It was still running when the signal came: it finished after it.
         expect(Date.parse(task.finished_at)).toBeGreaterThanOrEqual(termAt - 5);
         expect(worker.output).not.toMatch(STALLED);
+        // BullMQ agrees: the job completed (it was not left active for another worker to find).
+        expect(state).toBe('completed');
       });
     });
 
@@ -190,9 +206,7 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
       const exit = await first.waitForExit(30000);
       const tookMs = Date.now() - termAt;
       const back = await tasks.detail(id);
-      const queue = diagnosticQueue(prefix);
-      const state = await (await queue.getJob(id))?.getState();
-      await queue.close();
+      const state = await jobState(prefix, id);
       await withOutput([first], () => {
         expect(exit).toEqual({ code: 0, signal: null });
         // Grace 0.5 s, then hand back: far sooner than the 30 s the task would have taken.
@@ -226,15 +240,17 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
     }
 
     it('an unreachable PostgreSQL or Redis, or an invalid config: a clear message and a non-zero exit', async () => {
-      const [pg, redis, config] = await Promise.all([
-        runToExit(testEnv({ DATABASE_URL: 'postgres://postgres:secretpw@127.0.0.1:1/x' })),
-        runToExit(testEnv({ REDIS_URL: 'redis://:secretpw@127.0.0.1:1' })),
-        runToExit(testEnv({ PORT: 'abc', ASSAY_ROLE: 'bogus' })),
-      ]);
+      // One after the other, so that each one's time is its own (booting Node + Nest takes ~2 s).
+      const pg = await runToExit(
+        testEnv({ DATABASE_URL: 'postgres://postgres:secretpw@127.0.0.1:1/x' }),
+      );
+      const redis = await runToExit(testEnv({ REDIS_URL: 'redis://:secretpw@127.0.0.1:1' }));
+      const config = await runToExit(testEnv({ PORT: 'abc', ASSAY_ROLE: 'bogus' }));
       await withOutput([pg.proc, redis.proc, config.proc], () => {
         for (const r of [pg, redis, config]) {
           expect(r.exit.signal).toBeNull();
           expect(r.exit.code).not.toBe(0);
+          // No hanging on a dead dependency (generous for a loaded machine).
           expect(r.ms).toBeLessThan(15000);
           expect(r.proc.output).not.toContain('secretpw');
         }
@@ -263,14 +279,17 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
       : undefined;
     const itOldNode = systemMajor !== undefined && systemMajor < 24 ? it : it.skip;
 
-    itOldNode(`${SYSTEM_NODE} (older than Node 24) gets the "needs Node.js 24" message`, async () => {
-      const r = await runToExit(testEnv(), SYSTEM_NODE);
-      await withOutput([r.proc], () => {
-        expect(r.exit).toEqual({ code: 1, signal: null });
-        expect(r.proc.stderr).toContain('Assay needs Node.js 24 or newer');
-        expect(r.proc.stderr).toContain(`this is v${systemMajor}.`);
-      });
-    });
+    itOldNode(
+      `${SYSTEM_NODE} (older than Node 24) gets the "needs Node.js 24" message`,
+      async () => {
+        const r = await runToExit(testEnv(), SYSTEM_NODE);
+        await withOutput([r.proc], () => {
+          expect(r.exit).toEqual({ code: 1, signal: null });
+          expect(r.proc.stderr).toContain('Assay needs Node.js 24 or newer');
+          expect(r.proc.stderr).toContain(`this is v${systemMajor}.`);
+        });
+      },
+    );
   });
 
   describe('roles and logs', () => {
@@ -300,11 +319,18 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         const worker = await startAssay(workerEnv(prefix));
         await request(worker.url).get('/health').expect(200);
         await request(worker.url).get('/api/v1/tasks').set(authHeaders).expect(404);
-        await request(worker.url).post('/api/v1/tasks/create/diagnostic').set(authHeaders).expect(404);
+        await request(worker.url)
+          .post('/api/v1/tasks/create/diagnostic')
+          .set(authHeaders)
+          .expect(404);
         expect((await queue.getWorkers()).length).toBeGreaterThan(0);
 
         const done = await tasks.final(id);
         expect(done).toMatchObject({ status: 'succeeded', attempt_number: 1 });
+
+        // An idle worker stops cleanly too.
+        worker.signal('SIGTERM');
+        expect(await worker.waitForExit(30000)).toEqual({ code: 0, signal: null });
       } finally {
         await queue.close();
       }

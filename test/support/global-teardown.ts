@@ -8,6 +8,15 @@ export default async function globalTeardown(): Promise<void> {
     const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
+    // Suites that need a database of their own name it `<db>_<suite>` (see sweeps.e2e.spec.ts);
+    // they drop it themselves, this catches one left by a crashed run.
+    const own = await admin.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,
+      [`${db}_`],
+    );
+    for (const { datname } of own.rows) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
     await admin.end();
   }
   const prefix = process.env.ASSAY_TEST_REDIS_PREFIX;

@@ -105,9 +105,7 @@ export class AssayProcess {
     const timeout = new Promise<never>((_, rej) => {
       timer = setTimeout(
         () =>
-          rej(
-            new Error(`pid ${this.pid} did not exit within ${timeoutMs} ms\n${this.describe()}`),
-          ),
+          rej(new Error(`pid ${this.pid} did not exit within ${timeoutMs} ms\n${this.describe()}`)),
         timeoutMs,
       );
     });

@@ -42,6 +42,13 @@ function extractKey(headers: Request['headers']): string | undefined {
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
     if (m) return m[1].trim();
+    // Basic auth with the key as password: lets a browser open the queue dashboard.
+    const b = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth.trim());
+    if (b) {
+      const decoded = Buffer.from(b[1], 'base64').toString('utf8');
+      const key = decoded.slice(decoded.indexOf(':') + 1);
+      if (key) return key;
+    }
   }
   const x = headers['x-api-key'];
   if (typeof x === 'string' && x.trim()) return x.trim();

@@ -1,5 +1,19 @@
+import { existsSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+import { AllowList, outboundUrlProblem } from '../net/ssrf-guard';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type AssayRole = (typeof ROLES)[number];
@@ -21,6 +35,12 @@ const toList = ({ value }: { value: unknown }) =>
         .map((s) => s.trim())
         .filter(Boolean)
     : value;
+const toNumberList = (p: { value: unknown }) => {
+  const list = toList(p);
+  return Array.isArray(list)
+    ? list.map((s: string) => (/^\d+(\.\d+)?$/.test(s) ? Number(s) : s))
+    : list;
+};
 
 /**
  * Every environment variable Assay reads, with its default. `.env.example` documents each one;
@@ -81,11 +101,6 @@ export class AppConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
-
-  /** Pretty, human-readable logs (development only); JSON otherwise. */
-  @Transform(toBool)
-  @IsBoolean()
-  LOG_PRETTY = false;
 
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 1mb, 512kb or 1000b' })
   HTTP_BODY_LIMIT = '1mb';
@@ -210,6 +225,18 @@ export class AppConfig {
   RATE_LIMIT_MAX_WAIT_MS = 60000;
 
   /**
+   * Headroom added to every rate-limit window: a limit of N per second spaces calls
+   * (1000 + margin) / N ms apart (per minute: (60000 + margin) / N), so scheduling and network
+   * jitter never pack one call too many into a vendor's window. Raise it for strict vendors on
+   * busy hosts or long network paths.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  RATE_LIMIT_MARGIN_MS = 15;
+
+  /**
    * The environment as read at boot, for per-provider variables (`<ID>_API_KEY`, `<ID>_BASE_URL`…)
    * and `WATERFALL_<CAPABILITY>`, resolved by the provider registry. Never logged.
    */
@@ -220,6 +247,70 @@ export class AppConfig {
   @IsInt()
   @Min(1000)
   SWEEP_ORPHAN_AFTER_MS = 120000;
+
+  // ---- Callbacks (docs/callbacks.md) ------------------------------------------------------
+
+  /** Callback target of tasks that give no callback_url of their own (empty = none). */
+  @IsString()
+  CALLBACK_URL = '';
+
+  /**
+   * Standard Webhooks signing secret, `whsec_<base64 of 24–64 random bytes>`. Without it tasks
+   * with a callback_url are refused (400) and CALLBACK_URL may not be set. Never logged.
+   */
+  @IsString()
+  CALLBACK_SIGNING_SECRET = '';
+
+  /**
+   * Callback hosts allowed although not public: host names (`hooks.internal`,
+   * `*.svc.cluster.local`), IP addresses and CIDR blocks (`127.0.0.1`, `10.0.0.0/8`).
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  CALLBACK_ALLOWED_HOSTS: string[] = [];
+
+  /**
+   * Seconds to wait before each attempt of a delivery, the first included (decimals allowed);
+   * its length is the number of attempts. Default: Svix's schedule, 8 attempts over ~27.6 h.
+   */
+  @Transform(toNumberList)
+  // toNumberList turns only non-negative decimals into numbers: anything else fails here.
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    {
+      each: true,
+      message: 'CALLBACK_RETRY_SCHEDULE must be comma-separated seconds >= 0, e.g. 0,5,300,1800',
+    },
+  )
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  CALLBACK_RETRY_SCHEDULE: number[] = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
+
+  /** A POST without a complete answer within this time is a failed attempt. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  CALLBACK_TIMEOUT_MS = 15000;
+
+  /** Items per page when a result's lists are split into several callbacks (seed: 20). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  CALLBACK_PAGE_SIZE = 20;
+
+  /** Callback deliveries one worker process sends at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  CALLBACK_CONCURRENCY = 10;
+
+  /** Callbacks sweep: pending deliveries that are due and have no job (e.g. after a crash) are queued. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SWEEP_CALLBACKS_INTERVAL_MS = 30000;
 }
 
 export class ConfigError extends Error {
@@ -234,9 +325,14 @@ export class ConfigError extends Error {
 }
 
 const KNOWN_KEYS = Object.keys(new AppConfig()).filter((k) => k !== 'rawEnv');
+/** Checks of a value's type: when one fails, the range checks of that value say nothing more. */
+const TYPE_CHECKS = ['isInt', 'isBoolean', 'isString'];
 
 /** Reads and validates the environment once; lists every invalid variable in one error. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { requireApiKeys?: boolean } = {},
+): AppConfig {
   const raw: Record<string, string> = {};
   for (const key of KNOWN_KEYS) {
     const value = env[key];
@@ -244,22 +340,69 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
-  const problems = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((msg) =>
-      msg.startsWith(e.property)
-        ? `${msg} (got ${JSON.stringify(raw[e.property])})`
-        : `${e.property}: ${msg} (got ${JSON.stringify(raw[e.property])})`,
-    ),
-  );
-  if (config.NODE_ENV === 'production' && config.ASSAY_API_KEYS.length === 0) {
+  const problems = errors.flatMap((e) => {
+    const constraints = e.constraints ?? {};
+    // A value of the wrong type fails its range checks too ("PORT must not be greater than
+    // 65535" for PORT=abc); say only what is wrong with it.
+    const typeCheck = TYPE_CHECKS.find((c) => c in constraints);
+    const messages = typeCheck ? [constraints[typeCheck]] : Object.values(constraints);
+    // URLs may carry a password: never echo it.
+    const value = raw[e.property];
+    const got = JSON.stringify(/_URL$/.test(e.property) && value ? maskUrl(value) : value);
+    return messages.map((msg) =>
+      msg.startsWith(e.property) ? `${msg} (got ${got})` : `${e.property}: ${msg} (got ${got})`,
+    );
+  });
+  if (
+    opts.requireApiKeys !== false &&
+    config.NODE_ENV === 'production' &&
+    config.ASSAY_API_KEYS.length === 0
+  ) {
     problems.push('ASSAY_API_KEYS is required when NODE_ENV=production (comma-separated keys)');
   }
   if (config.ASSAY_API_KEYS.some((k) => k.length < 16)) {
     problems.push('ASSAY_API_KEYS: every key must be at least 16 characters long');
   }
+  problems.push(...callbackProblems(config));
   if (problems.length) throw new ConfigError(problems);
   config.rawEnv = Object.freeze({ ...env });
   return config;
+}
+
+/** Cross-field checks of the CALLBACK_* variables (the secret is never echoed). */
+function callbackProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  let allow = AllowList.EMPTY;
+  try {
+    allow = AllowList.parse(config.CALLBACK_ALLOWED_HOSTS);
+  } catch (err) {
+    problems.push(`CALLBACK_ALLOWED_HOSTS: ${(err as Error).message}`);
+  }
+  const secret = config.CALLBACK_SIGNING_SECRET;
+  if (secret && !isSigningSecret(secret)) {
+    problems.push(
+      'CALLBACK_SIGNING_SECRET must be whsec_ followed by the base64 of 24 to 64 random bytes; ' +
+        `generate one with: node -e "console.log('whsec_'+require('crypto').randomBytes(32).toString('base64'))"`,
+    );
+  }
+  if (config.CALLBACK_URL) {
+    const problem = outboundUrlProblem(config.CALLBACK_URL, allow);
+    if (problem)
+      problems.push(
+        `CALLBACK_URL ${problem} (got ${JSON.stringify(maskUrl(config.CALLBACK_URL))})`,
+      );
+    if (!secret) {
+      problems.push('CALLBACK_URL needs CALLBACK_SIGNING_SECRET: callbacks are always signed');
+    }
+  }
+  return problems;
+}
+
+function isSigningSecret(secret: string): boolean {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  if (!m) return false;
+  const bytes = Buffer.from(m[1], 'base64').length;
+  return bytes >= 24 && bytes <= 64;
 }
 
 /** The URL with its password replaced by ****, safe to print. */
@@ -271,4 +414,9 @@ export function maskUrl(url: string): string {
   } catch {
     return '<unparseable URL>';
   }
+}
+
+/** Loads `.env` from the working directory if there is one (real environment variables win). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
 }

@@ -47,7 +47,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const problem = this.toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
-    if (problem.status >= 500) {
+    // A deliberate 5xx (e.g. readiness 503) is not a bug: no stack trace for it.
+    if (problem.status >= 500 && !(exception instanceof HttpException)) {
       this.logger.error(
         {
           err:

@@ -10,6 +10,9 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { AppConfig } from '../config/app.config';
 import { TaskQueues } from '../../modules/tasks/engine/task-queues';
 import { TaskRegistry } from '../../modules/tasks/engine/task-registry';
+import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middleware';
+import { MetricsService } from '../../modules/metrics/metrics.service';
+import { addCallbackWebhooks } from '../../modules/callbacks/callbacks.openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { validationPipe } from './validation';
 
@@ -19,6 +22,7 @@ import { validationPipe } from './validation';
  */
 export function setupHttp(app: NestExpressApplication, config: AppConfig): () => void {
   app.disable('x-powered-by');
+  if (config.METRICS_ENABLED) app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.set('trust proxy', false);
   const strict = helmet();
   // Swagger UI and Bull Board ship inline scripts and styles.
@@ -78,6 +82,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       }
     }
   }
+  addCallbackWebhooks(document);
   return document;
 }
 
@@ -140,6 +145,8 @@ function mountQueueDashboard(app: NestExpressApplication, config: AppConfig) {
       next();
     } catch (err) {
       const p = filter.toProblem(err);
+      // Browsers then ask for credentials: any user name, the API key as password.
+      res.setHeader('WWW-Authenticate', 'Basic realm="Assay queues", charset="UTF-8"');
       res
         .status(p.status)
         .type('application/problem+json')

@@ -19,6 +19,8 @@ export class LoggingModule {
             level: config.LOG_LEVEL,
             genReqId: (req, res) => traceIdFor(req, res),
             customAttributeKeys: { reqId: 'trace_id' },
+            // Binds trace_id on every line of a request (pino-http only applies reqId this way).
+            quietReqLogger: true,
             autoLogging: { ignore: (req: IncomingMessage) => QUIET.test(req.url ?? '') },
             serializers: {
               req: (req: {
@@ -30,17 +32,27 @@ export class LoggingModule {
                 id: req.id,
                 method: req.method,
                 url: req.url?.split('?')[0],
-                headers: redactSecrets({
+                headers: {
                   'user-agent': req.headers?.['user-agent'],
                   'content-length': req.headers?.['content-length'],
-                  authorization: req.headers?.['authorization'] ? 'present' : undefined,
-                  'x-api-key': req.headers?.['x-api-key'] ? 'present' : undefined,
-                }),
+                },
+                // Which credential header came, never its value.
+                credential_via: req.headers?.['authorization']
+                  ? 'authorization header'
+                  : req.headers?.['x-api-key']
+                    ? 'x-api-key header'
+                    : undefined,
               }),
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
             formatters: {
-              log: (obj: Record<string, unknown>) => redactSecrets(obj) as Record<string, unknown>,
+              // req/res are raw Node objects here (this runs before the serializers above, which
+              // pick safe fields): copying them would be costly and lose res.statusCode.
+              log: ({ req, res, ...rest }: Record<string, unknown>) => ({
+                ...(redactSecrets(rest) as Record<string, unknown>),
+                ...(req !== undefined ? { req } : {}),
+                ...(res !== undefined ? { res } : {}),
+              }),
             },
             redact: {
               paths: [

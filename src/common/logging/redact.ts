@@ -1,5 +1,7 @@
 /** Keys whose values never reach a log line, whatever their nesting. */
-const SECRET_KEY = /(authorization|api[_-]?key|secret|token|password|passwd|cookie|signature)/i;
+// `token` but not token counts (`prompt_tokens`, `token_count`) or tokenizers.
+const SECRET_KEY =
+  /(authorization|api[_-]?key|secret|token(?!s|_?count|izer)|password|passwd|cookie|signature)/i;
 
 export const REDACTED = '[REDACTED]';
 

@@ -5,7 +5,11 @@ import { redisOptions } from './redis.options';
 
 export const REDIS = Symbol('REDIS');
 
-/** One shared command connection (health checks, pub/sub publishing, small keys). */
+/**
+ * One shared command connection (health checks, cancel publishing, rate-limiter keys). Unlike the
+ * queue producers it keeps an offline queue, so a short Redis blip delays these small commands
+ * instead of failing them; callers bound their waits (health checks time out after 2 s).
+ */
 @Injectable()
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}

@@ -1,13 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { HttpMetricsInterceptor } from './http-metrics.interceptor';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { QueueMetrics } from './queue-metrics';
 
 /**
  * MetricsService is always there (features record into it); METRICS_ENABLED=false only removes
- * what exposes and feeds the scrape: the /metrics route, HTTP timing and queue depth reads.
+ * what exposes and feeds the scrape: the /metrics route, HTTP timing (setup-http) and queue depth reads.
  */
 @Module({})
 export class MetricsModule {
@@ -18,9 +16,7 @@ export class MetricsModule {
       controllers: opts.enabled ? [MetricsController] : [],
       providers: [
         MetricsService,
-        ...(opts.enabled
-          ? [QueueMetrics, { provide: APP_INTERCEPTOR, useClass: HttpMetricsInterceptor }]
-          : []),
+        ...(opts.enabled ? [QueueMetrics] : []),
       ],
       exports: [MetricsService],
     };

@@ -71,6 +71,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly callbacks = new Counter({
+    name: 'assay_callbacks_total',
+    help: 'Callback delivery attempts by outcome: delivered, failed (another attempt is scheduled), dead (no attempt left, or blocked), disabled (410 Gone).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly callbackDuration = new Histogram({
+    name: 'assay_callback_delivery_duration_seconds',
+    help: 'Duration of callback delivery attempts (connect to answer), by outcome.',
+    labelNames: ['outcome'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+    registers: [this.registry],
+  });
+
   private readonly collectors: Array<() => Promise<void>> = [];
 
   constructor() {

@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app.config';
+import { CallbackOutbox } from '../callbacks/callback-outbox.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { TaskQueues } from '../tasks/engine/task-queues';
+import { TaskRegistry } from '../tasks/engine/task-registry';
+import { TaskLifecycle } from '../tasks/engine/task-lifecycle';
 import { backoffMs } from '../tasks/engine/task-runner';
 import { TasksRepository } from '../tasks/tasks.repository';
 
-export const SWEEPS = ['requeue', 'stuck', 'retention'] as const;
+export const SWEEPS = ['requeue', 'stuck', 'retention', 'callbacks'] as const;
 export type SweepName = (typeof SWEEPS)[number];
 
 const BATCH = 500;
@@ -19,7 +22,10 @@ export class SweepsService {
     private readonly config: AppConfig,
     private readonly repo: TasksRepository,
     private readonly queues: TaskQueues,
+    private readonly registry: TaskRegistry,
     private readonly metrics: MetricsService,
+    private readonly lifecycle: TaskLifecycle,
+    private readonly callbackOutbox: CallbackOutbox,
   ) {}
 
   intervalMs(name: SweepName): number {
@@ -27,6 +33,7 @@ export class SweepsService {
       requeue: this.config.SWEEP_REQUEUE_INTERVAL_MS,
       stuck: this.config.SWEEP_STUCK_INTERVAL_MS,
       retention: this.config.SWEEP_RETENTION_INTERVAL_MS,
+      callbacks: this.config.SWEEP_CALLBACKS_INTERVAL_MS,
     }[name];
   }
 
@@ -49,11 +56,14 @@ export class SweepsService {
    * backoff; queued tasks whose job never reached Redis (or was lost) are enqueued again.
    */
   private async requeue(): Promise<number> {
-    const failed = await this.repo.requeueRetryableFailed(BATCH);
+    // Only types this build can enqueue; others (another deployment's, or retired) are left as
+    // they are instead of failing every run of the sweep.
+    const types = this.registry.names();
+    const failed = await this.repo.requeueRetryableFailed(BATCH, types);
     for (const t of failed) {
       await this.queues.enqueue(t, 0);
     }
-    const stale = await this.repo.findStaleQueued(this.config.SWEEP_ORPHAN_AFTER_MS, BATCH);
+    const stale = await this.repo.findStaleQueued(this.config.SWEEP_ORPHAN_AFTER_MS, BATCH, types);
     for (const t of stale) {
       // A job that still exists (waiting/delayed/active) is left alone by enqueue().
       await this.queues.enqueue(t, 0);
@@ -70,8 +80,18 @@ export class SweepsService {
         new Date(Date.now() + backoffMs(t.attempts, this.config.TASK_BACKOFF_BASE_MS)),
       );
       this.metrics.tasksFinished.inc({ type: t.type, status: 'failed' });
+      // No attempt left: this failure is the task's end, which its caller hears about.
+      if (t.attempts >= t.maxAttempts) await this.lifecycle.announceEnd(t);
     }
     return stuck.length;
+  }
+
+  /**
+   * Callback deliveries that are due but have no job — their relay step was lost (a crash
+   * between commit and enqueue, Redis down, a lost delayed job) — are queued again.
+   */
+  private callbacks(): Promise<number> {
+    return this.callbackOutbox.requeueDue(BATCH);
   }
 
   private async retention(): Promise<number> {

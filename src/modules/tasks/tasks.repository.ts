@@ -30,6 +30,19 @@ export interface FailedFilter {
 export class TasksRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
+  // The worker's per-task statements (claim, cancel check, final UPDATE) are coalesced: calls made
+  // while one of the same kind is in flight go out together as one statement (see Coalescer).
+  private readonly claims = new Coalescer<{ id: string }, TaskEntity | null>(
+    ({ id }) => this.claimOne(id),
+    (args) => this.claimMany(args.map((a) => a.id)),
+  );
+  private readonly cancelChecks = new Coalescer<{ id: string }, boolean>(
+    ({ id }) => this.isCancelRequestedOne(id),
+    (args) => this.isCancelRequestedMany(args.map((a) => a.id)),
+  );
+  /** One per statement shape of finish(): final status, columns set, `from`. */
+  private readonly finishes = new Map<string, Coalescer<FinishCall, TaskEntity | null>>();
+
   private repo(em?: EntityManager) {
     return (em ?? this.ds.manager).getRepository(TaskEntity);
   }
@@ -113,23 +126,37 @@ export class TasksRepository {
    * Claims a task for an attempt: queued/running → running, attempts + 1. Returns null when the
    * task is gone or already final (a duplicate delivery of a finished job).
    */
-  async claim(id: string): Promise<TaskEntity | null> {
-    const rows: TaskEntity[] = await this.repo()
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: 'running',
-        attempts: () => 'attempts + 1',
-        startedAt: () => 'COALESCE(started_at, now())',
-        nextAttemptAt: null,
-      })
-      .where(`id = :id AND status IN ('queued','running') AND cancel_requested_at IS NULL`, { id })
-      .returning('*')
-      .execute()
-      .then((r) => r.raw);
-    return rows.length
-      ? this.repo().create(this.fromRaw(rows[0] as unknown as Record<string, unknown>))
-      : null;
+  claim(id: string): Promise<TaskEntity | null> {
+    return this.claims.submit({ id });
+  }
+
+  // The statement TypeORM's query builder generated for claim(), written out (it was rebuilt on
+  // every call), and the same for many ids.
+  private static readonly CLAIM_SET = `"status" = $1, "attempts" = "attempts" + 1, "started_at" = COALESCE("started_at", now()), "next_attempt_at" = $2, "updated_at" = CURRENT_TIMESTAMP`;
+  private static readonly CLAIM_WHERE = `"status" IN ('queued','running') AND "cancel_requested_at" IS NULL`;
+
+  private async claimOne(id: string): Promise<TaskEntity | null> {
+    const [rows] = (await this.ds.query(
+      `UPDATE "tasks" SET ${TasksRepository.CLAIM_SET} WHERE "id" = $3 AND ${TasksRepository.CLAIM_WHERE} RETURNING *`,
+      ['running', null, id],
+    )) as [Record<string, unknown>[], number];
+    return rows.length ? this.repo().create(this.fromRaw(rows[0])) : null;
+  }
+
+  private async claimMany(ids: string[]): Promise<Map<string, TaskEntity | null>> {
+    const [rows] = (await this.ds.query(
+      `UPDATE "tasks" SET ${TasksRepository.CLAIM_SET} WHERE "id" = ANY($3::uuid[]) AND ${TasksRepository.CLAIM_WHERE} RETURNING *`,
+      ['running', null, ids],
+    )) as [Record<string, unknown>[], number];
+    return this.byId(ids, rows);
+  }
+
+  /** Entities by canonical id; null for an id without a row. */
+  private byId(ids: string[], rows: Record<string, unknown>[]): Map<string, TaskEntity | null> {
+    const out = new Map<string, TaskEntity | null>(ids.map((id) => [uuidKey(id), null]));
+    for (const row of rows)
+      out.set(uuidKey(row.id as string), this.repo().create(this.fromRaw(row)));
+    return out;
   }
 
   /** Writes progress; returns true when the attempt should stop (cancel requested, or task ended elsewhere). */
@@ -152,32 +179,95 @@ export class TasksRepository {
     );
   }
 
-  async isCancelRequested(id: string): Promise<boolean> {
+  isCancelRequested(id: string): Promise<boolean> {
+    return this.cancelChecks.submit({ id });
+  }
+
+  private async isCancelRequestedOne(id: string): Promise<boolean> {
     const rows = await this.ds.query(`SELECT cancel_requested_at FROM tasks WHERE id = $1`, [id]);
     return rows.length > 0 && rows[0].cancel_requested_at != null;
   }
 
+  private async isCancelRequestedMany(ids: string[]): Promise<Map<string, boolean>> {
+    const rows: Array<{ id: string; cancel_requested_at: Date | null }> = await this.ds.query(
+      `SELECT id, cancel_requested_at FROM tasks WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const out = new Map<string, boolean>(ids.map((id) => [uuidKey(id), false]));
+    for (const r of rows) out.set(uuidKey(r.id), r.cancel_requested_at != null);
+    return out;
+  }
+
   /** Ends an attempt; only a task still running (or queued, for cancels) moves. */
-  async finish(
+  finish(
     id: string,
-    status: Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>,
-    patch: { result?: unknown; error?: TaskErrorInfo | null; progress?: TaskProgress },
+    status: FinalStatus,
+    patch: FinishPatch,
     em?: EntityManager,
     from: TaskStatus[] = ['queued', 'running'],
   ): Promise<TaskEntity | null> {
-    const set: Record<string, unknown> = { status, finishedAt: () => 'now()' };
-    if (patch.result !== undefined) set.result = patch.result ?? null;
-    if (patch.error !== undefined) set.error = patch.error;
-    if (patch.progress) set.progress = patch.progress;
-    const r = await this.repo(em)
-      .createQueryBuilder()
-      .update()
-      .set(set)
-      .where(`id = :id AND status IN (:...from)`, { id, from })
-      .returning('*')
-      .execute();
-    const rows = r.raw as Record<string, unknown>[];
+    // Inside a caller's transaction the statement must run on its connection: never coalesced.
+    if (em) return this.finishOne(id, status, patch, em, from);
+    const columns = finishColumns(patch);
+    const shape = JSON.stringify([status, columns, from]);
+    let coalescer = this.finishes.get(shape);
+    if (!coalescer) {
+      coalescer = new Coalescer<FinishCall, TaskEntity | null>(
+        (c) => this.finishOne(c.id, status, c.patch, undefined, from),
+        (calls) => this.finishMany(calls, status, columns, from),
+      );
+      this.finishes.set(shape, coalescer);
+    }
+    return coalescer.submit({ id, patch });
+  }
+
+  /** The statement TypeORM's query builder generated for finish(), written out. */
+  private async finishOne(
+    id: string,
+    status: FinalStatus,
+    patch: FinishPatch,
+    em: EntityManager | undefined,
+    from: TaskStatus[],
+  ): Promise<TaskEntity | null> {
+    const params: unknown[] = [status];
+    const set = ['"status" = $1', '"finished_at" = now()'];
+    for (const col of finishColumns(patch)) {
+      set.push(`"${col}" = $${params.push(finishValue(patch, col))}`);
+    }
+    set.push('"updated_at" = CURRENT_TIMESTAMP');
+    const idParam = params.push(id);
+    const fromParams = from.map((s) => `$${params.push(s)}`).join(', ');
+    const [rows] = (await (em ?? this.ds.manager).query(
+      `UPDATE "tasks" SET ${set.join(', ')} WHERE "id" = $${idParam} AND "status" IN (${fromParams}) RETURNING *`,
+      params,
+    )) as [Record<string, unknown>[], number];
     return rows.length ? this.repo(em).create(this.fromRaw(rows[0])) : null;
+  }
+
+  /** finishOne() for many tasks of one shape: each row gets its own values. */
+  private async finishMany(
+    calls: FinishCall[],
+    status: FinalStatus,
+    columns: FinishColumn[],
+    from: TaskStatus[],
+  ): Promise<Map<string, TaskEntity | null>> {
+    const ids = calls.map((c) => c.id);
+    const params: unknown[] = [status, ids];
+    const set = ['"status" = $1', '"finished_at" = now()'];
+    const arrays = ['$2::uuid[]'];
+    for (const col of columns) {
+      arrays.push(`$${params.push(calls.map((c) => finishValue(c.patch, col)))}::jsonb[]`);
+      set.push(`"${col}" = v.${col}`);
+    }
+    set.push('"updated_at" = CURRENT_TIMESTAMP');
+    const fromParams = from.map((s) => `$${params.push(s)}`).join(', ');
+    const [rows] = (await this.ds.query(
+      `UPDATE "tasks" AS t SET ${set.join(', ')}
+         FROM unnest(${arrays.join(', ')}) AS v(id${columns.map((c) => `, ${c}`).join('')})
+        WHERE t."id" = v.id AND t."status" IN (${fromParams}) RETURNING t.*`,
+      params,
+    )) as [Record<string, unknown>[], number];
+    return this.byId(ids, rows);
   }
 
   /** A retryable failure with attempts left: back to queued, error kept for the record. */
@@ -219,8 +309,11 @@ export class TasksRepository {
 
   // ---- sweeps -------------------------------------------------------------------------------
 
-  /** Failed, retryable, attempts left, backoff elapsed → queued. Returns the tasks moved. */
-  async requeueRetryableFailed(limit: number): Promise<TaskEntity[]> {
+  /**
+   * Failed, retryable, attempts left, backoff elapsed → queued. Returns the tasks moved. Only
+   * `types` (those this build can enqueue) move: a row of an unknown type must not block the rest.
+   */
+  async requeueRetryableFailed(limit: number, types: string[]): Promise<TaskEntity[]> {
     const rows = await this.ds.query(
       `UPDATE tasks SET status = 'queued', finished_at = NULL, updated_at = now()
         WHERE id IN (
@@ -228,18 +321,24 @@ export class TasksRepository {
            WHERE status = 'failed' AND (error->>'retryable')::boolean IS TRUE
              AND attempts < max_attempts
              AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+             AND type = ANY($2::text[])
            ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
-      [limit],
+      [limit, types],
     );
     return (rows[0] as Record<string, unknown>[]).map((r) => this.repo().create(this.fromRaw(r)));
   }
 
-  /** Queued for longer than `olderThanMs`: candidates whose job may be missing from Redis. */
-  async findStaleQueued(olderThanMs: number, limit: number): Promise<TaskEntity[]> {
+  /** Queued for longer than `olderThanMs`, of one of `types`: their job may be missing from Redis. */
+  async findStaleQueued(
+    olderThanMs: number,
+    limit: number,
+    types: string[],
+  ): Promise<TaskEntity[]> {
     return this.repo()
       .createQueryBuilder('t')
       .where(`t.status = 'queued' AND t.cancel_requested_at IS NULL`)
+      .andWhere('t.type = ANY(:types)', { types })
       .andWhere(`t.updated_at < now() - make_interval(secs => :s)`, { s: olderThanMs / 1000 })
       .andWhere('(t.next_attempt_at IS NULL OR t.next_attempt_at <= now())')
       .orderBy('t.updated_at', 'ASC')
@@ -290,5 +389,92 @@ export class TasksRepository {
       }
     }
     return out as Partial<TaskEntity>;
+  }
+}
+
+type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
+type FinishPatch = { result?: unknown; error?: TaskErrorInfo | null; progress?: TaskProgress };
+type FinishColumn = 'result' | 'error' | 'progress';
+type FinishCall = { id: string; patch: FinishPatch };
+
+/** The jsonb columns finish() sets besides status and finished_at, in statement order. */
+function finishColumns(patch: FinishPatch): FinishColumn[] {
+  const out: FinishColumn[] = [];
+  if (patch.result !== undefined) out.push('result');
+  if (patch.error !== undefined) out.push('error');
+  if (patch.progress) out.push('progress');
+  return out;
+}
+
+/** A jsonb parameter as TypeORM wrote it: JSON text, or SQL NULL. */
+function finishValue(patch: FinishPatch, col: FinishColumn): string | null {
+  const v = col === 'result' ? (patch.result ?? null) : patch[col];
+  return v === null || v === undefined ? null : JSON.stringify(v);
+}
+
+/** The hex digits of a uuid: equal for every spelling Postgres accepts of the same uuid. */
+const uuidKey = (id: string) => id.toLowerCase().replace(/[^0-9a-f]/g, '');
+
+/**
+ * Group commit for one kind of per-task statement. A call made while none is in flight goes out
+ * at once, as before; calls made while `parallel` are in flight wait and then go out together as
+ * one statement (`many`), so under load a worker sends one claim / cancel check / final UPDATE per
+ * batch instead of per task. A batch never holds the same id twice and locks its rows in id
+ * order; if its statement fails (one bad row fails it), each call runs on its own (`one`), so
+ * every caller gets what it would have got alone.
+ */
+class Coalescer<A extends { id: string }, R> {
+  private queue: Array<{ arg: A; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly one: (arg: A) => Promise<R>,
+    private readonly many: (args: A[]) => Promise<Map<string, R>>,
+    private readonly parallel = 2,
+    private readonly max = 500,
+  ) {}
+
+  submit(arg: A): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ arg, resolve, reject });
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.parallel && this.queue.length) {
+      const ids = new Set<string>();
+      const batch: typeof this.queue = [];
+      const rest: typeof this.queue = [];
+      for (const item of this.queue) {
+        const key = uuidKey(item.arg.id);
+        if (batch.length < this.max && !ids.has(key)) {
+          ids.add(key);
+          batch.push(item);
+        } else rest.push(item);
+      }
+      this.queue = rest;
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        this.flush();
+      });
+    }
+  }
+
+  private async run(batch: typeof this.queue): Promise<void> {
+    const alone = (item: (typeof batch)[number]) =>
+      this.one(item.arg).then(item.resolve, item.reject);
+    if (batch.length === 1) return alone(batch[0]);
+    const keyed = batch.map((item) => ({ item, key: uuidKey(item.arg.id) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    let results: Map<string, R>;
+    try {
+      results = await this.many(keyed.map((k) => k.item.arg));
+    } catch {
+      await Promise.all(batch.map(alone));
+      return;
+    }
+    for (const { item, key } of keyed) item.resolve(results.get(key)!);
   }
 }

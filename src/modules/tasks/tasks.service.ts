@@ -10,6 +10,7 @@ import { FieldError, InvalidFieldsException, validatePayload } from '../../commo
 import { stableStringify } from '../../common/stable-json';
 import { MetricsService } from '../metrics/metrics.service';
 import { CancelBus } from './engine/cancel-bus';
+import { TaskCallbacks } from './engine/task-callbacks';
 import { TaskLifecycle } from './engine/task-lifecycle';
 import { TaskQueues } from './engine/task-queues';
 import { TaskRegistry } from './engine/task-registry';
@@ -48,6 +49,7 @@ export class TasksService {
     private readonly lifecycle: TaskLifecycle,
     private readonly cancelBus: CancelBus,
     private readonly metrics: MetricsService,
+    private readonly callbacks: TaskCallbacks,
   ) {}
 
   taskType(name: string): ResolvedTaskType<any> {
@@ -69,14 +71,15 @@ export class TasksService {
     const errors = await validatePayload(type.input, payload, prefix);
     const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
     const p = (payload ?? {}) as Record<string, unknown>;
-    if (p.callback_url !== undefined && p.callback_url !== null && !isHttpUrl(p.callback_url)) {
-      errors.push({ field: field('callback_url'), message: 'callback_url must be an http(s) URL' });
+    if (p.callback_url !== undefined && p.callback_url !== null) {
+      const problem = this.callbacks.urlProblem(p.callback_url);
+      if (problem) errors.push({ field: field('callback_url'), message: problem });
     }
     // Control fields every task type understands (outside its own DTO).
     if (p.budget_usd !== undefined && p.budget_usd !== null && !isMoney(p.budget_usd)) {
       errors.push({ field: field('budget_usd'), message: 'budget_usd must be a number ≥ 0 (USD)' });
     }
-    for (const flag of ['refresh', 'dry_run'] as const) {
+    for (const flag of ['refresh', 'dry_run', 'callback_progress'] as const) {
       if (p[flag] !== undefined && typeof p[flag] !== 'boolean') {
         errors.push({ field: field(flag), message: `${flag} must be true or false` });
       }
@@ -147,7 +150,7 @@ export class TasksService {
           startedAt: now,
           finishedAt: now,
         };
-        if (!(await this.repo.insert(reused)))
+        if (!(await this.lifecycle.insertFinished(reused)))
           return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
         this.metrics.tasksCreated.inc({ type: type.name });
         this.metrics.tasksFinished.inc({ type: type.name, status: 'succeeded' });
@@ -223,6 +226,8 @@ export class TasksService {
   ): Promise<{ batchId: string; ids: string[]; estimate?: TaskEstimate }> {
     const type = this.taskType(name);
     const errors: FieldError[] = [];
+    const batchUrlProblem = opts.callbackUrl ? this.callbacks.urlProblem(opts.callbackUrl) : null;
+    if (batchUrlProblem) errors.push({ field: 'callback_url', message: batchUrlProblem });
     for (let i = 0; i < payloads.length; i++) {
       errors.push(...(await this.validated(type, payloads[i], `payloads[${i}]`)));
     }
@@ -316,14 +321,4 @@ export const isUuid = (s: string) => UUID_RE.test(s);
 
 function isMoney(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
-}
-
-function isHttpUrl(v: unknown): boolean {
-  if (typeof v !== 'string') return false;
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

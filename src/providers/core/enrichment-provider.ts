@@ -88,6 +88,13 @@ export abstract class EnrichmentProvider {
   /** Called once at boot with the provider's settings (build SDK clients here). */
   configure?(settings: ProviderSettings): void;
 
+  /**
+   * Whether these settings are enough to call the vendor, for providers whose rule is not
+   * "has `<ID>_API_KEY`" (e.g. an OpenAI-compatible server needs a key OR a base URL). Without
+   * it, `requiresApiKey` decides. A disabled provider is never configured, whatever this says.
+   */
+  isConfigured?(settings: ProviderSettings): boolean;
+
   /** A known-good request for `POST /api/v1/providers/{id}/self-test`. */
   selfTestRequest?(): ProviderRequest;
 

@@ -134,10 +134,11 @@ export class ProviderClient {
       );
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
+      // The paid answer is cached first: a worker killed after this point never pays for it again.
+      await this.store(fp, p.meta.id, operation, result, cost, taskId, ttl, scope.bypassCache ?? false);
       if (taskId) await this.ledger.settle(taskId, reserved, cost);
       const outcome = result.found ? 'ok' : 'not_found';
       await this.ledger.record({ ...ledgerBase, outcome, cached: false, latencyMs, attempts, costUsd: cost, model: result.model ?? p.settings.model });
-      await this.store(fp, p.meta.id, operation, result, cost, taskId, ttl);
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome });
       this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
       if (cost > 0) this.metrics.cost.inc({ provider: p.meta.id }, cost);
@@ -155,7 +156,8 @@ export class ProviderClient {
   }
 
   /**
-   * retry(transient) → breaker → rate limiter → timeout → adapter. A 429 pauses the shared limiter
+   * retry(transient) → breaker → rate limiter → timeout → adapter; the timeout covers the adapter
+   * only, so a long wait for a slot never counts as a vendor timeout. A 429 pauses the shared limiter
    * for its Retry-After and is tried again without using a retry attempt, up to the max wait.
    */
   private async execute(
@@ -171,7 +173,7 @@ export class ProviderClient {
           const waited = await this.limiter.acquire(p.meta.id, p.settings.rateLimits, outer);
           this.metrics.limiterWait.observe({ provider: p.meta.id }, waited / 1000);
           onAttempt();
-          return this.withTimeout(p, request, outer);
+          return this.attempt(p, request, outer);
         }, outer);
       } catch (err) {
         if (err instanceof ProviderError && err.code === 'RATE_LIMITED' && !outer?.aborted) {
@@ -186,13 +188,18 @@ export class ProviderClient {
     }
   }
 
-  private async withTimeout(p: RegisteredProvider, request: ProviderRequest, outer?: AbortSignal): Promise<ProviderResult> {
-    const timeout = AbortSignal.timeout(p.settings.timeoutMs);
-    const signal = outer ? AbortSignal.any([timeout, outer]) : timeout;
+  /**
+   * One attempt: the adapter under the provider's timeout policy. On timeout the adapter's signal
+   * aborts (so its HTTP call is cut) and the attempt fails at once even if the adapter ignores the
+   * signal. A cancel of the caller surfaces as its own reason, never as a vendor failure the
+   * breaker would count.
+   */
+  private async attempt(p: RegisteredProvider, request: ProviderRequest, outer?: AbortSignal): Promise<ProviderResult> {
     try {
-      return await p.adapter.call(request, { signal, settings: p.settings });
+      return await p.timeout.execute(({ signal }) => p.adapter.call(request, { signal, settings: p.settings }), outer);
     } catch (err) {
-      if (timeout.aborted && !outer?.aborted) {
+      if (outer?.aborted) throw outer.reason;
+      if (isTaskCancelledError(err)) {
         throw new ProviderError('TEMPORARY', `${p.meta.id} did not answer within ${p.settings.timeoutMs} ms`, { cause: err, providerId: p.meta.id });
       }
       throw err;
@@ -225,10 +232,17 @@ export class ProviderClient {
     return null;
   }
 
-  private async store(fp: string, provider: string, operation: string, result: ProviderResult, cost: number, taskId: string | null, ttl: number): Promise<void> {
+  /**
+   * Shared entry when the operation is cached; a task-scoped entry too when the shared one cannot
+   * be relied on for this task's retries: TTL 0, or a bypass (another task bypassing the cache may
+   * overwrite the shared entry, and a bypassing retry only accepts its own task's answer).
+   */
+  private async store(fp: string, provider: string, operation: string, result: ProviderResult, cost: number, taskId: string | null, ttl: number, bypass: boolean): Promise<void> {
     try {
       if (ttl > 0) await this.cache.put(fp, provider, operation, result, cost, taskId, ttl);
-      else if (taskId) await this.cache.put(taskKey(fp, taskId), provider, operation, result, cost, taskId, TASK_SCOPED_TTL_SECONDS);
+      if (taskId && (ttl <= 0 || bypass)) {
+        await this.cache.put(taskKey(fp, taskId), provider, operation, result, cost, taskId, TASK_SCOPED_TTL_SECONDS);
+      }
     } catch (err) {
       // A cache write failure must not turn a paid, successful call into a failure.
       this.logger.warn(`could not cache a ${provider} answer: ${(err as Error).message}`);

@@ -57,17 +57,38 @@ export class ProviderLedgerRepository {
   /**
    * Reserves the worst-case cost of a call against the task's budget (and its batch's, when the
    * batch carries one). False when the reservation would pass the cap: the call must not be made.
+   *
+   * Reservations against one batch budget are serialised by a transaction-scoped advisory lock on
+   * the batch: without it, concurrent tasks of the batch each sum the others' spend from a
+   * snapshot taken before those reservations committed, and the batch overspends.
    */
   async reserve(taskId: string, maxUsd: number): Promise<boolean> {
-    const rows = await this.ds.query(
-      `UPDATE tasks t SET cost_reserved_usd = cost_reserved_usd + $2
-        WHERE id = $1 AND (budget_usd IS NULL OR cost_usd + cost_reserved_usd + $2 <= budget_usd)
-          AND (batch_budget_usd IS NULL OR batch_budget_usd >= $2 + (
-                SELECT COALESCE(sum(b.cost_usd + b.cost_reserved_usd), 0) FROM tasks b WHERE b.batch_id = t.batch_id))
+    // No batch budget (the usual case): one statement; the row lock orders the task's own calls.
+    const fast = await this.ds.query(
+      `UPDATE tasks SET cost_reserved_usd = cost_reserved_usd + $2
+        WHERE id = $1 AND batch_budget_usd IS NULL
+          AND (budget_usd IS NULL OR cost_usd + cost_reserved_usd + $2 <= budget_usd)
         RETURNING id`,
       [taskId, maxUsd],
     );
-    return (rows[0] as unknown[]).length > 0;
+    if ((fast[0] as unknown[]).length > 0) return true;
+    return this.ds.transaction(async (em) => {
+      await em.query(
+        `SELECT pg_advisory_xact_lock(hashtextextended('assay-batch-budget:' || batch_id::text, 0))
+           FROM tasks WHERE id = $1 AND batch_budget_usd IS NOT NULL AND batch_id IS NOT NULL`,
+        [taskId],
+      );
+      // A new statement, so (READ COMMITTED) it sees every reservation committed before the lock.
+      const rows = await em.query(
+        `UPDATE tasks t SET cost_reserved_usd = cost_reserved_usd + $2
+          WHERE id = $1 AND (budget_usd IS NULL OR cost_usd + cost_reserved_usd + $2 <= budget_usd)
+            AND (batch_budget_usd IS NULL OR batch_budget_usd >= $2 + (
+                  SELECT COALESCE(sum(b.cost_usd + b.cost_reserved_usd), 0) FROM tasks b WHERE b.batch_id = t.batch_id))
+          RETURNING id`,
+        [taskId, maxUsd],
+      );
+      return (rows[0] as unknown[]).length > 0;
+    });
   }
 
   /** Releases a reservation and adds the actual cost to the task. */

@@ -13,6 +13,7 @@ import {
   isTaskCancelledError,
   retry,
   timeout,
+  TimeoutPolicy,
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
@@ -37,8 +38,16 @@ export interface RegisteredProvider {
   adapter: EnrichmentProvider;
   breaker: CircuitBreakerPolicy;
   bulkhead: BulkheadPolicy;
-  /** retry(transient) → breaker → timeout, built once: a breaker built per call never opens. */
+  /**
+   * retry(transient) → breaker, built once: a breaker built per call never opens. The shared rate
+   * limiter runs inside it, so every attempt takes its own slot.
+   */
   policy: IPolicy;
+  /**
+   * Per attempt, around the adapter only (never around the limiter wait): aborts the adapter's
+   * signal and gives up on the attempt after `timeoutMs`.
+   */
+  timeout: TimeoutPolicy;
 }
 
 export const BREAKER_STATE_NAMES: Record<CircuitState, string> = {
@@ -112,10 +121,15 @@ export class ProviderRegistry implements OnModuleInit {
   }
 
   private register(meta: ProviderMetadata, adapter: EnrichmentProvider): void {
-    const settings = resolveProviderSettings(meta, this.config.rawEnv, {
-      timeoutMs: this.config.PROVIDER_TIMEOUT_MS,
-      maxConcurrency: this.config.PROVIDER_MAX_CONCURRENCY,
-    });
+    const settings = resolveProviderSettings(
+      meta,
+      this.config.rawEnv,
+      {
+        timeoutMs: this.config.PROVIDER_TIMEOUT_MS,
+        maxConcurrency: this.config.PROVIDER_MAX_CONCURRENCY,
+      },
+      adapter,
+    );
     adapter.configure?.(settings);
     const breaker = circuitBreaker(handleWhen(isTransient), {
       halfOpenAfter: this.config.PROVIDER_BREAKER_HALF_OPEN_MS,
@@ -128,11 +142,11 @@ export class ProviderRegistry implements OnModuleInit {
     this.metrics.breakerState.set({ provider: meta.id }, CircuitState.Closed);
     const policy = wrap(
       retry(handleWhen(isTransient), {
-        maxAttempts: this.config.PROVIDER_RETRY_ATTEMPTS,
+        // cockatiel counts retries; PROVIDER_RETRY_ATTEMPTS counts attempts, the first included.
+        maxAttempts: this.config.PROVIDER_RETRY_ATTEMPTS - 1,
         backoff: new ExponentialBackoff({ initialDelay: this.config.PROVIDER_RETRY_BASE_MS, maxDelay: 30_000 }),
       }),
       breaker,
-      timeout(settings.timeoutMs, TimeoutStrategy.Aggressive),
     );
     this.providers.set(meta.id, {
       meta,
@@ -141,6 +155,7 @@ export class ProviderRegistry implements OnModuleInit {
       breaker,
       bulkhead: bulkhead(Math.max(1, settings.maxConcurrency), Number.MAX_SAFE_INTEGER),
       policy,
+      timeout: timeout(settings.timeoutMs, TimeoutStrategy.Aggressive),
     });
   }
 

@@ -1,4 +1,4 @@
-import type { CostModel, ProviderMetadata, RateLimits } from './enrichment-provider';
+import type { CostModel, EnrichmentProvider, ProviderMetadata, RateLimits } from './enrichment-provider';
 
 /** A provider's effective settings: its declared defaults overridden by `<ID>_*` variables. */
 export interface ProviderSettings {
@@ -29,11 +29,13 @@ export class ProviderSettingsError extends Error {}
  * Reads `<ID>_API_KEY`, `<ID>_BASE_URL`, `<ID>_MODEL`, `<ID>_ENABLED`, `<ID>_TIMEOUT_MS`,
  * `<ID>_MAX_CONCURRENCY`, `<ID>_RATE_PER_SECOND|MINUTE|DAY`, `<ID>_CACHE_TTL_SECONDS` and
  * `<ID>_PRICES` (JSON CostModel, merged over the defaults) from the environment snapshot.
+ * `configured` is decided by the adapter's `isConfigured` when it has one, else by `requiresApiKey`.
  */
 export function resolveProviderSettings(
   meta: ProviderMetadata,
   env: Readonly<Record<string, string | undefined>>,
   defaults: { timeoutMs: number; maxConcurrency: number },
+  adapter?: Pick<EnrichmentProvider, 'isConfigured'>,
 ): ProviderSettings {
   const prefix = `${meta.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
   const extra: Record<string, string> = {};
@@ -51,7 +53,7 @@ export function resolveProviderSettings(
   const apiKey = extra.API_KEY?.trim() || undefined;
   const enabled = !/^(false|0|no|off)$/i.test(extra.ENABLED ?? 'true');
   const ttl = num(extra.CACHE_TTL_SECONDS);
-  return {
+  const settings: ProviderSettings = {
     id: meta.id,
     apiKey,
     baseUrl: (extra.BASE_URL?.trim() || meta.baseUrl)?.replace(/\/+$/, ''),
@@ -69,6 +71,8 @@ export function resolveProviderSettings(
     cost,
     extra,
   };
+  if (adapter?.isConfigured) settings.configured = enabled && adapter.isConfigured(settings);
+  return settings;
 }
 
 export function ttlFor(settings: ProviderSettings, operation: string): number {

@@ -8,11 +8,13 @@ import { ProviderError } from './provider-error';
 /*
  * Reservation-based GCRA, shared by every worker process through Redis. Each call reserves the
  * next free slot (slots are `interval` apart, interval = the strictest of the per-second and
- * per-minute limits) and waits for it, so calls leave evenly spaced whatever the vendor's window
- * alignment: a fixed or sliding window library would let a burst straddle the vendor's window
- * edge and draw 429s. A pause key (set from a 429's Retry-After) pushes every reservation past
- * the pause. Per-day limits are a plain counter per UTC day. Redis TIME is the clock, so
- * processes with skewed clocks agree.
+ * per-minute limits, each window widened by RATE_LIMIT_MARGIN_MS) and waits for it, so calls
+ * leave evenly spaced whatever the vendor's window alignment: a fixed or sliding window library
+ * would let a burst straddle the vendor's window edge and draw 429s. Without the margin, calls
+ * exactly 1000/N ms apart leave no room for jitter: one call a few ms late and the next one on
+ * time put N + 1 calls into a strict vendor's second. A pause key (set from a 429's
+ * Retry-After) pushes every reservation past the pause. Per-day limits are a plain counter per
+ * UTC day. Redis TIME is the clock, so processes with skewed clocks agree.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -32,7 +34,8 @@ if dayLimit > 0 then
   redis.call('PEXPIRE', KEYS[3], 90000000)
 end
 if interval > 0 then
-  redis.call('SET', KEYS[1], start + interval, 'PX', math.max(wait + interval * 2, 1000))
+  -- PX takes whole ms; the interval rarely is one (3/s = 333.3 ms, or any margin).
+  redis.call('SET', KEYS[1], start + interval, 'PX', math.ceil(math.max(wait + interval * 2, 1000)))
 end
 return {0, wait}
 `;
@@ -62,9 +65,10 @@ export class RateLimiter {
     return [`${p}:tat`, `${p}:pause`, `${p}:day:${day}`];
   }
 
-  static intervalMs(limits: RateLimits): number {
-    const s = limits.perSecond ? 1000 / limits.perSecond : 0;
-    const m = limits.perMinute ? 60000 / limits.perMinute : 0;
+  /** Spacing of calls: the strictest of the per-second and per-minute limits, plus the margin. */
+  static intervalMs(limits: RateLimits, marginMs = 0): number {
+    const s = limits.perSecond ? (1000 + marginMs) / limits.perSecond : 0;
+    const m = limits.perMinute ? (60000 + marginMs) / limits.perMinute : 0;
     return Math.max(s, m);
   }
 
@@ -73,13 +77,14 @@ export class RateLimiter {
    * Throws RATE_LIMITED when the wait would be longer, QUOTA_EXHAUSTED when the day is used up.
    */
   async acquire(providerId: string, limits: RateLimits, signal?: AbortSignal): Promise<number> {
-    const interval = RateLimiter.intervalMs(limits);
+    const interval = RateLimiter.intervalMs(limits, this.config.RATE_LIMIT_MARGIN_MS);
     if (!interval && !limits.perDay) {
       const paused = await this.pausedForMs(providerId);
       if (paused > 0) await delay(paused, signal);
       return paused;
     }
     const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
+    const sentAt = performance.now();
     const [code, wait] = (await (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<[number, number]>>).assayReserve(
       ...this.keys(providerId),
       interval,
@@ -95,7 +100,11 @@ export class RateLimiter {
     if (code === -2) {
       throw new ProviderError('QUOTA_EXHAUSTED', `daily limit of ${limits.perDay} calls to ${providerId} is used up`, { providerId });
     }
-    if (wait > 0) await delay(wait, signal);
+    // The slot is `wait` ms after Redis ran the script, i.e. after the reservation was sent: count
+    // from then, not from when a busy event loop got round to the reply, or the call leaves late
+    // (and bunches with the next one at the vendor).
+    const left = wait - (performance.now() - sentAt);
+    if (left > 0) await delay(left, signal);
     return wait;
   }
 
@@ -120,7 +129,7 @@ export class RateLimiter {
     const [tat, pause, used] = await this.redis.mget(tatKey, pauseKey, dayKey);
     const now = Date.now();
     return {
-      interval_ms: Math.round(RateLimiter.intervalMs(limits)),
+      interval_ms: Math.round(RateLimiter.intervalMs(limits, this.config.RATE_LIMIT_MARGIN_MS)),
       paused_for_ms: Math.max(0, Number(pause ?? 0) - now),
       next_slot_in_ms: Math.max(0, Number(tat ?? 0) - now),
       used_today: Number(used ?? 0),

@@ -9,6 +9,8 @@ import { TaskAbortedError } from './task-errors';
  */
 export class TaskContext<I = Record<string, unknown>> {
   private currentStage: string | null;
+  /** The last stage announced through `onStageChange` (progress callbacks go out on changes only). */
+  private announcedStage: string | null = null;
 
   constructor(
     readonly task: Readonly<TaskEntity>,
@@ -17,6 +19,7 @@ export class TaskContext<I = Record<string, unknown>> {
     readonly logger: Logger,
     private readonly repo: TasksRepository,
     private readonly requestAbort: (reason: 'cancelled') => void,
+    private readonly onStageChange?: (stage: string, progress: TaskProgress) => Promise<void>,
   ) {
     this.currentStage = task.stage;
   }
@@ -60,6 +63,10 @@ export class TaskContext<I = Record<string, unknown>> {
     const cancelRequested = await this.repo.saveProgress(this.task.id, stage, progress);
     if (cancelRequested) this.requestAbort('cancelled');
     this.throwIfAborted();
+    if (this.onStageChange && stage !== this.announcedStage) {
+      this.announcedStage = stage;
+      await this.onStageChange(stage, progress);
+    }
   }
 
   /**

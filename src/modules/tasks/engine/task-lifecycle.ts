@@ -1,21 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { MetricsService } from '../../metrics/metrics.service';
-import type { TaskEntity, TaskErrorInfo, TaskStatus } from '../task.entity';
+import type { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from '../task.entity';
 import { TasksRepository } from '../tasks.repository';
+import { TaskCallbacks } from './task-callbacks';
+
+type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
 
 /**
- * Every transition of a task to a final state goes through here, so that metrics (and, later,
- * the callback outbox written in the same transaction) see each end exactly once.
+ * Every transition of a task to a final state goes through here, so that metrics and the
+ * callback outbox (written in the same transaction as the end) see each end exactly once.
  */
 @Injectable()
 export class TaskLifecycle {
+  private readonly logger = new Logger(TaskLifecycle.name);
+
   constructor(
     private readonly repo: TasksRepository,
     private readonly metrics: MetricsService,
+    private readonly callbacks: TaskCallbacks,
   ) {}
 
   async succeed(task: TaskEntity, result: unknown, seconds?: number): Promise<TaskEntity | null> {
-    const done = await this.repo.finish(task.id, 'succeeded', {
+    const done = await this.finish(task, 'succeeded', {
       result: result ?? null,
       error: null,
       progress: { percent: 100, message: 'done' },
@@ -30,7 +36,7 @@ export class TaskLifecycle {
     seconds?: number,
     partialResult?: unknown,
   ): Promise<TaskEntity | null> {
-    const done = await this.repo.finish(task.id, 'failed', {
+    const done = await this.finish(task, 'failed', {
       error: { ...error, at: error.at ?? new Date().toISOString() },
       ...(partialResult !== undefined ? { result: partialResult } : {}),
     });
@@ -44,8 +50,8 @@ export class TaskLifecycle {
     seconds?: number,
     from: TaskStatus[] = ['queued', 'running'],
   ): Promise<TaskEntity | null> {
-    const done = await this.repo.finish(
-      task.id,
+    const done = await this.finish(
+      task,
       'cancelled',
       {
         error: {
@@ -56,7 +62,6 @@ export class TaskLifecycle {
           at: new Date().toISOString(),
         },
       },
-      undefined,
       from,
     );
     if (done) this.recordEnd(done, seconds);
@@ -84,6 +89,54 @@ export class TaskLifecycle {
       retryable: true,
       stage: task.stage,
     });
+  }
+
+  /**
+   * Stores a task created already succeeded (a stored result reused) together with its callbacks.
+   * Returns false when the insert was ignored (its idempotency key is taken).
+   */
+  async insertFinished(task: Partial<TaskEntity>): Promise<boolean> {
+    if (!this.callbacks.wanted(task as TaskEntity)) return this.repo.insert(task);
+    const ids = await this.repo.transaction(async (em) =>
+      (await this.repo.insert(task, em)) ? this.callbacks.stageEnd(task as TaskEntity, em) : null,
+    );
+    if (ids) await this.callbacks.relay(ids);
+    return ids !== null;
+  }
+
+  /** A task failed for good outside this class (the stuck sweep's bulk UPDATE): its callbacks. */
+  async announceEnd(task: TaskEntity): Promise<void> {
+    if (!this.callbacks.wanted(task)) return;
+    const ids = await this.repo.transaction((em) => this.callbacks.stageEnd(task, em));
+    await this.callbacks.relay(ids);
+  }
+
+  /** TaskContext reports each new stage here; a failing progress callback never fails the task. */
+  async stageChanged(task: TaskEntity, stage: string, progress: TaskProgress): Promise<void> {
+    try {
+      await this.callbacks.stageChanged(task, stage, progress);
+    } catch (err) {
+      this.logger.warn(
+        `progress callback of task ${task.id} not stored: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** The final UPDATE and the callback outbox rows, in one transaction when there are callbacks. */
+  private async finish(
+    task: TaskEntity,
+    status: FinalStatus,
+    patch: Parameters<TasksRepository['finish']>[2],
+    from?: TaskStatus[],
+  ): Promise<TaskEntity | null> {
+    if (!this.callbacks.wanted(task))
+      return this.repo.finish(task.id, status, patch, undefined, from);
+    const out = await this.repo.transaction(async (em) => {
+      const done = await this.repo.finish(task.id, status, patch, em, from);
+      return { done, ids: done ? await this.callbacks.stageEnd(done, em) : [] };
+    });
+    if (out.ids.length) await this.callbacks.relay(out.ids);
+    return out.done;
   }
 
   private recordEnd(task: TaskEntity, seconds?: number): void {

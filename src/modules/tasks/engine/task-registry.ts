@@ -61,6 +61,8 @@ export class TaskRegistry implements OnModuleInit {
         scope: opts.scope,
         entities: opts.entities,
         description: opts.description,
+        enrichmentType: opts.enrichmentType,
+        callbackPages: opts.callbackPages,
         handler,
       });
     }

@@ -161,8 +161,14 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     started: bigint,
   ): Promise<void> {
     const logger = new Logger(`task:${task.type}`);
-    const ctx = new TaskContext(task, task.input, controller.signal, logger, this.repo, (reason) =>
-      controller.abort(new TaskAbortedError(reason)),
+    const ctx = new TaskContext(
+      task,
+      task.input,
+      controller.signal,
+      logger,
+      this.repo,
+      (reason) => controller.abort(new TaskAbortedError(reason)),
+      (stage, progress) => this.lifecycle.stageChanged(task, stage, progress),
     );
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {

@@ -26,13 +26,32 @@ export interface TaskTypeOptions<I extends object = object> {
   entities?: (input: I) => { accountId?: string | null; leadId?: string | null };
   /** Short description shown in the API docs. */
   description?: string;
+  /** `enrichment_type` of this type's callbacks (seed values such as company_info). Default: the name. */
+  enrichmentType?: string;
+  /**
+   * Lists under the result that callbacks split into pages of CALLBACK_PAGE_SIZE items joined on
+   * their `id`, as the seed did for leads. `lists` gives the order of the page ids (all of the
+   * first list, then ids found only in the next…); `counted` the lists whose length triggers
+   * paging. Default: the seed's lead lists.
+   */
+  callbackPages?: CallbackPagesOptions;
+}
+
+export interface CallbackPagesOptions {
+  lists: string[];
+  counted?: string[];
 }
 
 export interface ResolvedTaskType<I extends object = object> extends Required<
-  Omit<TaskTypeOptions<I>, 'scope' | 'entities' | 'priority' | 'description'>
+  Omit<
+    TaskTypeOptions<I>,
+    'scope' | 'entities' | 'priority' | 'description' | 'enrichmentType' | 'callbackPages'
+  >
 > {
   priority?: number;
   description?: string;
+  enrichmentType?: string;
+  callbackPages?: CallbackPagesOptions;
   scope?: (input: I) => string | undefined;
   entities?: (input: I) => { accountId?: string | null; leadId?: string | null };
   handler: TaskHandler<I>;

@@ -1,0 +1,185 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OutboundRequestError, safePost, SafeResponse } from '../../common/net/safe-http.client';
+import { MetricsService } from '../metrics/metrics.service';
+import { CallbackDeliveryEntity, DeliveryStatus } from './callback-delivery.entity';
+import { CallbackQueue } from './callback-queue';
+import { CallbackSettings } from './callback-settings';
+import { CallbacksRepository } from './callbacks.repository';
+
+export const CALLBACK_USER_AGENT = 'Assay-Callbacks/1.0 (Standard Webhooks; +docs/callbacks.md)';
+
+const OPEN: DeliveryStatus[] = ['pending', 'failed'];
+/** A Retry-After longer than this is not believed. */
+const MAX_RETRY_AFTER_MS = 24 * 3600_000;
+/** Up to this much is added to each scheduled delay, so that retries of many deliveries spread. */
+const JITTER = 0.1;
+
+type Outcome = 'delivered' | 'failed' | 'dead' | 'disabled';
+
+/**
+ * Delay before attempt `n + 1` after `n` attempts of a round failed, or null when the schedule
+ * is used up. `retryAfterMs` (a 429/503's Retry-After) is a floor.
+ */
+export function nextDelayMs(
+  attemptsDone: number,
+  scheduleSeconds: readonly number[],
+  retryAfterMs: number | null = null,
+  random: () => number = Math.random,
+): number | null {
+  if (attemptsDone >= scheduleSeconds.length) return null;
+  const base = scheduleSeconds[attemptsDone] * 1000;
+  const delay = Math.round(base * (1 + JITTER * random()));
+  return Math.max(delay, Math.min(retryAfterMs ?? 0, MAX_RETRY_AFTER_MS));
+}
+
+/** Retry-After as seconds or an HTTP date, in ms from now; null when absent or unreadable. */
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return null;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * Sends one delivery: signs the stored body per Standard Webhooks (the same webhook-id on every
+ * attempt, a fresh timestamp), POSTs it through the SSRF-guarded client and records the outcome.
+ * Only a 2xx is a success; a 3xx is a failure (never followed); 410 disables the URL; anything
+ * else is retried on the schedule, and after the last attempt the delivery is dead.
+ */
+@Injectable()
+export class CallbackDeliveryService {
+  private readonly logger = new Logger(CallbackDeliveryService.name);
+
+  constructor(
+    private readonly settings: CallbackSettings,
+    private readonly repo: CallbacksRepository,
+    private readonly queue: CallbackQueue,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Returns when the job should run again (a retry, or early), or null when it is done. */
+  async deliver(id: string): Promise<Date | null> {
+    const d = await this.repo.findById(id);
+    if (!d || !OPEN.includes(d.status)) return null;
+    // Pages go in order: a later page is queued when the one before it is delivered.
+    if (!(await this.repo.previousPageDelivered(d))) return null;
+    if (d.nextAttemptAt.getTime() > Date.now() + 50) return d.nextAttemptAt;
+    if (await this.repo.isEndpointDisabled(d.url)) {
+      await this.repo.markDisabled(d.id, 'not sent: the URL answered 410 Gone earlier');
+      this.metrics.callbacks.inc({ outcome: 'disabled' });
+      return null;
+    }
+    return this.attempt(d);
+  }
+
+  private async attempt(d: CallbackDeliveryEntity): Promise<Date | null> {
+    const started = process.hrtime.bigint();
+    const finish = (outcome: Outcome) => {
+      this.metrics.callbacks.inc({ outcome });
+      this.metrics.callbackDuration.observe(
+        { outcome },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+    };
+    if (!this.settings.signer) {
+      await this.repo.markFailed(d.id, {
+        statusCode: null,
+        error:
+          'NO_SECRET: CALLBACK_SIGNING_SECRET is not set on this worker; set it, then redeliver',
+        nextAttemptAt: null,
+      });
+      finish('dead');
+      return null;
+    }
+    // The stored body, serialised the same way on every attempt.
+    const body = JSON.stringify(d.payload);
+    const now = new Date();
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': CALLBACK_USER_AGENT,
+      'webhook-id': d.id,
+      'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+      'webhook-signature': this.settings.signer.sign(d.id, now, body),
+    };
+
+    let res: SafeResponse;
+    try {
+      res = await safePost(d.url, body, headers, {
+        timeoutMs: this.settings.timeoutMs,
+        allowHosts: this.settings.allowList,
+      });
+    } catch (err) {
+      const e =
+        err instanceof OutboundRequestError
+          ? err
+          : new OutboundRequestError('NETWORK', String(err));
+      // A blocked or unusable URL will not get better by waiting.
+      const permanent = e.code === 'BLOCKED' || e.code === 'BAD_URL';
+      return this.failed(d, null, `${e.code}: ${e.message}`, null, permanent, finish);
+    }
+
+    if (res.status >= 200 && res.status < 300) {
+      await this.repo.markDelivered(d.id, res.status);
+      finish('delivered');
+      await this.queueNextPage(d);
+      return null;
+    }
+    if (res.status === 410) {
+      await this.repo.disableEndpoint(
+        d.url,
+        d.id,
+        'the receiver answered 410 Gone: no more callbacks go to this URL',
+      );
+      finish('disabled');
+      this.logger.warn(`callback URL answered 410 Gone and is now disabled (delivery ${d.id})`);
+      return null;
+    }
+    const error =
+      res.status >= 300 && res.status < 400
+        ? `HTTP ${res.status}: redirect${res.headers.location ? ` to ${String(res.headers.location).slice(0, 200)}` : ''} not followed (only 2xx counts)`
+        : `HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 300)}` : ''}`;
+    const floor =
+      res.status === 429 || res.status === 503 ? retryAfterMs(res.headers['retry-after']) : null;
+    return this.failed(d, res.status, error, floor, false, finish);
+  }
+
+  private async failed(
+    d: CallbackDeliveryEntity,
+    statusCode: number | null,
+    error: string,
+    retryAfter: number | null,
+    permanent: boolean,
+    finish: (o: Outcome) => void,
+  ): Promise<Date | null> {
+    const delay = permanent
+      ? null
+      : nextDelayMs(d.roundAttempts + 1, this.settings.schedule, retryAfter);
+    const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay);
+    await this.repo.markFailed(d.id, { statusCode, error, nextAttemptAt });
+    if (nextAttemptAt) {
+      finish('failed');
+      return nextAttemptAt;
+    }
+    finish('dead');
+    this.logger.warn(
+      `callback ${d.id} (task ${d.taskId}) is dead after ${d.roundAttempts + 1} attempt(s): ${error}`,
+    );
+    return null;
+  }
+
+  private async queueNextPage(d: CallbackDeliveryEntity): Promise<void> {
+    const next = await this.repo.nextPage(d);
+    if (!next || !OPEN.includes(next.status)) return;
+    await this.queue
+      .add([next.id])
+      .catch((err: Error) =>
+        this.logger.warn(
+          `page ${next.page} of ${next.eventId} not queued (${err.message}); the sweep will`,
+        ),
+      );
+  }
+}

@@ -1,0 +1,99 @@
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiKeyGuard } from '../../common/auth/api-key.guard';
+import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import { InvalidFieldsException } from '../../common/http/validation';
+import {
+  decodeSeqCursor,
+  encodeSeqCursor,
+  toDeliveryDetailDto,
+  toDeliveryDto,
+} from './callback-delivery.mapper';
+import { CallbacksService } from './callbacks.service';
+import { CallbackEnvelopeDto } from './dto/callback-envelope.dto';
+import {
+  CallbackDeliveryDetailDto,
+  CallbackDeliveryDto,
+  CallbackPageDto,
+  ListCallbacksQueryDto,
+  RedeliverQueryDto,
+} from './dto/callback-deliveries.dto';
+
+@ApiTags('callbacks')
+@ApiExtraModels(CallbackEnvelopeDto)
+@ApiAuthenticated()
+@UseGuards(ApiKeyGuard)
+@Controller('api/v1/callbacks')
+export class CallbacksController {
+  constructor(private readonly callbacks: CallbacksService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List callback deliveries, newest first',
+    description: 'Filter by task (task_id or job_id), status and event; cursor paging.',
+  })
+  @ApiOkResponse({ type: CallbackPageDto })
+  @ApiProblem(400, 'Invalid query parameter')
+  async list(@Query() q: ListCallbacksQueryDto): Promise<CallbackPageDto> {
+    const beforeSeq = q.cursor ? decodeSeqCursor(q.cursor) : undefined;
+    if (beforeSeq === null) {
+      throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
+    }
+    if (q.task_id && q.job_id && q.task_id !== q.job_id) {
+      throw new InvalidFieldsException([
+        { field: 'job_id', message: 'job_id and task_id name the same thing; give one' },
+      ]);
+    }
+    const limit = q.limit ?? 50;
+    const rows = await this.callbacks.list({
+      taskId: q.task_id ?? q.job_id,
+      status: q.status,
+      event: q.event,
+      beforeSeq,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toDeliveryDto),
+      next_cursor: rows.length > limit ? encodeSeqCursor(page[page.length - 1].seq) : null,
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One delivery, with the exact body it sends' })
+  @ApiParam({ name: 'id', description: 'The webhook-id (msg_…)' })
+  @ApiOkResponse({ type: CallbackDeliveryDetailDto })
+  @ApiProblem(404, 'No such delivery')
+  async get(@Param('id') id: string): Promise<CallbackDeliveryDetailDto> {
+    return toDeliveryDetailDto(await this.callbacks.get(id));
+  }
+
+  @Post(':id/redeliver')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send a delivery again',
+    description:
+      'A failed, dead, delivered or disabled delivery is sent again now with the same webhook-id and body ' +
+      '(fresh timestamp and signature) and a new round of the retry schedule.',
+  })
+  @ApiParam({ name: 'id', description: 'The webhook-id (msg_…)' })
+  @ApiResponse({ status: 202, type: CallbackDeliveryDto, description: 'Queued' })
+  @ApiProblem(404, 'No such delivery')
+  @ApiProblem(
+    409,
+    'The delivery is pending already, or its URL is disabled (410 Gone) and force was not given',
+  )
+  async redeliver(
+    @Param('id') id: string,
+    @Query() q: RedeliverQueryDto,
+  ): Promise<CallbackDeliveryDto> {
+    return toDeliveryDto(await this.callbacks.redeliver(id, q.force ?? false));
+  }
+}

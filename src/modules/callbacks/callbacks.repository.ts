@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { CallbackDeliveryEntity, CallbackEvent, DeliveryStatus } from './callback-delivery.entity';
+import { CallbackEndpointEntity } from './callback-endpoint.entity';
+
+export interface DeliveryListFilter {
+  taskId?: string;
+  status?: DeliveryStatus[];
+  event?: CallbackEvent;
+  /** Cursor: rows strictly older (smaller seq). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** Statuses a delivery is still to be sent in. */
+const OPEN: DeliveryStatus[] = ['pending', 'failed'];
+
+/** The only place that reads and writes callback_deliveries and callback_endpoints. */
+@Injectable()
+export class CallbacksRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  private repo(em?: EntityManager) {
+    return (em ?? this.ds.manager).getRepository(CallbackDeliveryEntity);
+  }
+
+  /** Inside the caller's transaction (the outbox write). */
+  async insertMany(rows: Partial<CallbackDeliveryEntity>[], em?: EntityManager): Promise<void> {
+    if (!rows.length) return;
+    await this.repo(em)
+      .createQueryBuilder()
+      .insert()
+      .values(rows as QueryDeepPartialEntity<CallbackDeliveryEntity>[])
+      .updateEntity(false)
+      .execute();
+  }
+
+  findById(id: string): Promise<CallbackDeliveryEntity | null> {
+    return this.repo().findOneBy({ id });
+  }
+
+  list(f: DeliveryListFilter): Promise<CallbackDeliveryEntity[]> {
+    const qb = this.repo().createQueryBuilder('d');
+    if (f.taskId) qb.andWhere('d.task_id = :taskId', { taskId: f.taskId });
+    if (f.status?.length) qb.andWhere('d.status IN (:...status)', { status: f.status });
+    if (f.event) qb.andWhere('d.event = :event', { event: f.event });
+    if (f.beforeSeq !== undefined) qb.andWhere('d.seq < :seq', { seq: f.beforeSeq });
+    return qb.orderBy('d.seq', 'DESC').limit(f.limit).getMany();
+  }
+
+  /** Whether the page before this one (same event) has been delivered; true for page 1 and unpaged. */
+  async previousPageDelivered(
+    d: Pick<CallbackDeliveryEntity, 'eventId' | 'page'>,
+  ): Promise<boolean> {
+    if (!d.page || d.page <= 1) return true;
+    const prev = await this.repo().findOne({
+      where: { eventId: d.eventId, page: d.page - 1 },
+      select: { status: true },
+    });
+    return prev?.status === 'delivered';
+  }
+
+  /** The next page of the same event, once this one is delivered. */
+  nextPage(
+    d: Pick<CallbackDeliveryEntity, 'eventId' | 'page'>,
+  ): Promise<CallbackDeliveryEntity | null> {
+    if (!d.page) return Promise.resolve(null);
+    return this.repo().findOneBy({ eventId: d.eventId, page: d.page + 1 });
+  }
+
+  /**
+   * Open deliveries whose attempt is due, oldest first (the callbacks sweep). Later pages whose
+   * predecessor is not delivered yet are left out: they go when it does.
+   */
+  async findDue(
+    limit: number,
+  ): Promise<Array<Pick<CallbackDeliveryEntity, 'id' | 'nextAttemptAt'>>> {
+    const rows: Array<{ id: string; next_attempt_at: Date }> = await this.ds.query(
+      `SELECT d.id, d.next_attempt_at FROM callback_deliveries d
+        WHERE d.status IN ('pending','failed') AND d.next_attempt_at <= now()
+          AND (d.page IS NULL OR d.page = 1 OR EXISTS (
+                SELECT 1 FROM callback_deliveries p
+                 WHERE p.event_id = d.event_id AND p.page = d.page - 1 AND p.status = 'delivered'))
+        ORDER BY d.next_attempt_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({ id: r.id, nextAttemptAt: r.next_attempt_at }));
+  }
+
+  /** Counts an attempt that got a 2xx. Only an open delivery moves. */
+  async markDelivered(id: string, statusCode: number): Promise<boolean> {
+    return this.moveOpen(id, {
+      status: 'delivered',
+      lastStatusCode: statusCode,
+      lastError: null,
+      deliveredAt: () => 'now()',
+    });
+  }
+
+  /** Counts a failed attempt; `nextAttemptAt` null = no attempt left (dead letter). */
+  async markFailed(
+    id: string,
+    outcome: { statusCode: number | null; error: string; nextAttemptAt: Date | null },
+  ): Promise<boolean> {
+    return this.moveOpen(id, {
+      status: outcome.nextAttemptAt ? 'failed' : 'dead',
+      lastStatusCode: outcome.statusCode,
+      lastError: outcome.error,
+      ...(outcome.nextAttemptAt ? { nextAttemptAt: outcome.nextAttemptAt } : {}),
+    });
+  }
+
+  private async moveOpen(
+    id: string,
+    set: QueryDeepPartialEntity<CallbackDeliveryEntity>,
+  ): Promise<boolean> {
+    const r = await this.repo()
+      .createQueryBuilder()
+      .update()
+      .set({
+        ...set,
+        attempts: () => 'attempts + 1',
+        roundAttempts: () => 'round_attempts + 1',
+        lastAttemptAt: () => 'now()',
+      })
+      .where('id = :id AND status IN (:...open)', { id, open: OPEN })
+      .execute();
+    return (r.affected ?? 0) > 0;
+  }
+
+  /** The delivery is not sent: its URL is disabled (no attempt counted). */
+  async markDisabled(id: string, reason: string): Promise<void> {
+    await this.repo()
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'disabled', lastError: reason })
+      .where('id = :id AND status IN (:...open)', { id, open: OPEN })
+      .execute();
+  }
+
+  /**
+   * A 410 Gone: the URL is disabled, the delivery that got it counts the attempt, and every other
+   * open delivery to the URL is disabled too. One transaction.
+   */
+  async disableEndpoint(url: string, deliveryId: string, reason: string): Promise<void> {
+    await this.ds.transaction(async (em) => {
+      await em.query(
+        `INSERT INTO callback_endpoints (url, disabled_at, disabled_reason, updated_at)
+         VALUES ($1, now(), $2, now())
+         ON CONFLICT (url) DO UPDATE SET disabled_at = now(), disabled_reason = $2, updated_at = now()`,
+        [url, reason],
+      );
+      await em.query(
+        `UPDATE callback_deliveries SET status = 'disabled', last_status_code = 410, last_error = $2,
+                attempts = attempts + 1, round_attempts = round_attempts + 1,
+                last_attempt_at = now(), updated_at = now()
+          WHERE id = $1 AND status IN ('pending','failed')`,
+        [deliveryId, reason],
+      );
+      await em.query(
+        `UPDATE callback_deliveries SET status = 'disabled', last_error = $2, updated_at = now()
+          WHERE url = $1 AND status IN ('pending','failed')`,
+        [url, `not sent: the URL was disabled (${reason})`],
+      );
+    });
+  }
+
+  async isEndpointDisabled(url: string): Promise<boolean> {
+    const row = await this.ds.manager
+      .getRepository(CallbackEndpointEntity)
+      .findOne({ where: { url }, select: { disabledAt: true } });
+    return !!row?.disabledAt;
+  }
+
+  async enableEndpoint(url: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE callback_endpoints SET disabled_at = NULL, disabled_reason = NULL, updated_at = now()
+        WHERE url = $1`,
+      [url],
+    );
+  }
+
+  /**
+   * Redelivery: a delivery that is not waiting for its first attempt opens again for a new round
+   * of the schedule, due now, with its id (the webhook-id) and body unchanged. Null when it is
+   * pending already or gone.
+   */
+  async reopen(id: string): Promise<CallbackDeliveryEntity | null> {
+    const rows = await this.ds.query(
+      `UPDATE callback_deliveries SET status = 'pending', round_attempts = 0,
+              next_attempt_at = now(), updated_at = now()
+        WHERE id = $1 AND status IN ('failed','delivered','dead','disabled') RETURNING id`,
+      [id],
+    );
+    return (rows[0] as unknown[]).length ? this.findById(id) : null;
+  }
+}

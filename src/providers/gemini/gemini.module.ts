@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { GeminiProvider } from './gemini.provider';
+
+@Module({ providers: [GeminiProvider] })
+export class GeminiModule {}

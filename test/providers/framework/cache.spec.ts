@@ -1,0 +1,127 @@
+import { DataSource } from 'typeorm';
+import { ProviderClient } from '../../../src/providers/core/provider-client';
+import { TestApp } from '../../support/test-app';
+import { api, startProviderApp, uniq } from '../support/harness';
+import { stubEnv } from '../support/stub.provider';
+import { VendorStub } from '../support/vendor-stub';
+
+/**
+ * The response cache, seen from tasks: a second identical call is a free, marked hit; a refresh
+ * (bypass) from another task pays again; a task never pays twice for the same lookup, with or
+ * without bypass, and even for providers that do not cache (TTL 0).
+ */
+describe('provider response cache', () => {
+  let stub: VendorStub;
+  let t: TestApp;
+  const shared = 'ca_shared';
+  const nottl = 'ca_nottl';
+  const vendorCalls = (id: string) => stub.to(`/${id}/`).length;
+
+  beforeAll(async () => {
+    stub = await VendorStub.start();
+    t = await startProviderApp({ ...stubEnv(stub.url, shared), ...stubEnv(stub.url, nottl) }, [
+      { id: shared, cacheTtlSeconds: 3600 },
+      { id: nottl, cacheTtlSeconds: 0 },
+    ]);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await stub?.close();
+  });
+
+  it('answers a second identical call from the cache: no vendor call, marked, free', async () => {
+    const domain = uniq('acme');
+    const steps = [{ stage: 'lookup', provider: shared, domain }];
+    const first = await api(t).run({ steps });
+    expect(first.status).toBe('succeeded');
+    expect(first.result.lookup).toMatchObject({ found: true, cached: false, cost_usd: 0.01 });
+    expect(vendorCalls(shared)).toBe(1);
+
+    const second = await api(t).run({ steps });
+    expect(second.status).toBe('succeeded');
+    expect(second.result.lookup).toMatchObject({ found: true, cached: true, cost_usd: 0 });
+    expect(second.result.lookup.data).toEqual(first.result.lookup.data);
+    expect(vendorCalls(shared)).toBe(1);
+    expect(second.cost_usd).toBe(0);
+    expect(await api(t).ledger({ taskId: second.job_id })).toEqual([
+      expect.objectContaining({
+        provider: shared,
+        stage: 'lookup',
+        outcome: 'cache_hit',
+        cached: true,
+        cost_usd: 0,
+        attempts: 0,
+      }),
+    ]);
+    expect(first.cost_usd).toBe(0.01);
+    expect(await api(t).metrics()).toMatch(
+      new RegExp(`assay_provider_cache_hits_total\\{provider="${shared}",operation="lookup"\\} [1-9]`),
+    );
+  });
+
+  it('a refresh (bypass) from another task calls the vendor again', async () => {
+    const domain = uniq('refresh');
+    const steps = [{ stage: 'lookup', provider: shared, domain }];
+    await api(t).run({ steps });
+    const before = vendorCalls(shared);
+    const refreshed = await api(t).run({ steps, refresh: true });
+    expect(refreshed.result.lookup).toMatchObject({ cached: false, cost_usd: 0.01 });
+    expect(vendorCalls(shared)).toBe(before + 1);
+  });
+
+  it('a bypassing task reuses its own paid answer instead of paying twice', async () => {
+    const domain = uniq('own');
+    const before = vendorCalls(shared);
+    const done = await api(t).run({
+      refresh: true,
+      steps: [
+        { stage: 'first', provider: shared, domain },
+        { stage: 'again', provider: shared, domain },
+      ],
+    });
+    expect(done.result.first).toMatchObject({ cached: false, cost_usd: 0.01 });
+    expect(done.result.again).toMatchObject({ cached: true, cost_usd: 0 });
+    expect(vendorCalls(shared)).toBe(before + 1);
+    expect(done.cost_usd).toBe(0.01);
+  });
+
+  it("keeps a bypassing task's answer even after another bypassing task replaced the shared entry", async () => {
+    // Two real task rows (budgets are reserved against them), then calls made in their names.
+    const [a, b] = await Promise.all([api(t).run({ steps: [] }), api(t).run({ steps: [] })]);
+    const client = t.app.get(ProviderClient);
+    const req = { capability: 'company.profile' as const, operation: 'lookup', input: { domain: uniq('race') } };
+    const before = vendorCalls(shared);
+    await client.call(shared, req, { taskId: a.job_id, bypassCache: true });
+    await client.call(shared, req, { taskId: b.job_id, bypassCache: true });
+    expect(vendorCalls(shared)).toBe(before + 2);
+    // Task A retries its stage, still bypassing: its own paid answer must be found.
+    const retried = await client.call(shared, req, { taskId: a.job_id, bypassCache: true });
+    expect(retried).toMatchObject({ cached: true, costUsd: 0 });
+    expect(vendorCalls(shared)).toBe(before + 2);
+  });
+
+  it('a provider with TTL 0 shares nothing across tasks but never bills one task twice', async () => {
+    const domain = uniq('nottl');
+    const steps = [
+      { stage: 'one', provider: nottl, domain },
+      { stage: 'two', provider: nottl, domain },
+    ];
+    const first = await api(t).run({ steps });
+    expect(first.result.one).toMatchObject({ cached: false, cost_usd: 0.01 });
+    expect(first.result.two).toMatchObject({ cached: true, cost_usd: 0 });
+    expect(vendorCalls(nottl)).toBe(1);
+
+    const second = await api(t).run({ steps });
+    expect(second.result.one).toMatchObject({ cached: false });
+    expect(second.result.two).toMatchObject({ cached: true });
+    expect(vendorCalls(nottl)).toBe(2);
+
+    // Nothing of it landed under the shared key: only task-scoped entries exist for it.
+    const sharedKey = ProviderClient.fingerprint(nottl, 'lookup', { domain });
+    const rows = await t.app
+      .get(DataSource)
+      .query(`SELECT key, task_id FROM provider_cache WHERE provider = $1`, [nottl]);
+    expect(rows.map((r: { key: string }) => r.key)).not.toContain(sharedKey);
+    expect(rows.filter((r: { task_id: string }) => [first.job_id, second.job_id].includes(r.task_id))).toHaveLength(2);
+  });
+});
