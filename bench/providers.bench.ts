@@ -115,7 +115,10 @@ class VendorStub {
       if (this.window.length >= this.quota) {
         this.rejected.push(at);
         const retryAfter = Math.max(1, Math.ceil((this.window[0] + 1000 - at) / 1000));
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          'retry-after': String(retryAfter),
+        });
         res.end('{"error":"rate limit exceeded"}');
         return;
       }
@@ -217,7 +220,8 @@ class Child {
       if (this.exitCode !== undefined) {
         throw new Error(`${this.name} exited (${this.exitCode}):\n${this.tail.join('\n')}`);
       }
-      if (Date.now() > until) throw new Error(`${this.name}: no "${what}" in time:\n${this.tail.join('\n')}`);
+      if (Date.now() > until)
+        throw new Error(`${this.name}: no "${what}" in time:\n${this.tail.join('\n')}`);
       await sleep(50);
     }
   }
@@ -230,7 +234,10 @@ class Child {
   async stop(): Promise<void> {
     if (this.exitCode !== undefined) return;
     this.proc.kill('SIGTERM');
-    const late = await Promise.race([this.exited.then(() => false), sleep(15_000).then(() => true)]);
+    const late = await Promise.race([
+      this.exited.then(() => false),
+      sleep(15_000).then(() => true),
+    ]);
     if (late && this.exitCode === undefined) {
       this.proc.kill('SIGKILL');
       await this.exited;
@@ -282,7 +289,9 @@ async function waitDone(batchIds: string[], expected: number, workers: Child[]):
       last = ok;
       lastChange = Date.now();
     } else if (Date.now() - lastChange > STALL_MS) {
-      throw new Error(`no progress for ${STALL_MS / 1000} s (${ok}/${expected})\n${workers[0].tail.join('\n')}`);
+      throw new Error(
+        `no progress for ${STALL_MS / 1000} s (${ok}/${expected})\n${workers[0].tail.join('\n')}`,
+      );
     }
     for (const w of workers) {
       if (w.exitCode !== undefined) throw new Error(`${w.name} exited:\n${w.tail.join('\n')}`);
@@ -377,7 +386,14 @@ async function limiterRuns(): Promise<void> {
       },
       {
         metric: '(1) 429 answers',
-        value: String(stub.rejected.length),
+        value:
+          String(stub.rejected.length) +
+          (stub.rejected.length
+            ? ` (at ${stub.rejected
+                .slice(0, 5)
+                .map((t) => `${fmt((t - times[0]) / 1000, 1)} s`)
+                .join(', ')}${stub.rejected.length > 5 ? '…' : ''})`
+            : ''),
         goal: '0',
         verdict: verdict(stub.rejected.length === 0),
       },
@@ -386,7 +402,10 @@ async function limiterRuns(): Promise<void> {
         metric: `(1) time spanned by ${QUOTA + 1} consecutive calls`,
         value: `min ${fmt(q(0))} / p1 ${fmt(q(0.01))} / p50 ${fmt(q(0.5))} ms`,
       },
-      { metric: '(1) vendor calls / paid ledger rows', value: `${stub.accepted.length} / ${l1.paid}` },
+      {
+        metric: '(1) vendor calls / paid ledger rows',
+        value: `${stub.accepted.length} / ${l1.paid}`,
+      },
       { metric: '(1) wall time (submit → all done)', value: `${fmt(wall, 1)} s` },
     );
 
@@ -400,7 +419,12 @@ async function limiterRuns(): Promise<void> {
     const vendor2 = stub.accepted.length + stub.rejected.length;
     log(`(2) ${vendor2} vendor calls, ${l2.hits} cache hits, wall ${fmt(wall2, 1)} s`);
     rows.push(
-      { metric: '(2) vendor calls', value: String(vendor2), goal: '0', verdict: verdict(vendor2 === 0) },
+      {
+        metric: '(2) vendor calls',
+        value: String(vendor2),
+        goal: '0',
+        verdict: verdict(vendor2 === 0),
+      },
       { metric: '(2) cache hits (ledger)', value: `${l2.hits} of ${CALLS}` },
       { metric: '(2) wall time', value: `${fmt(wall2, 1)} s` },
     );
@@ -470,7 +494,11 @@ async function cleanup(): Promise<void> {
 
 function printTable(): void {
   const widths = [48, 44, 8, 7];
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join(' ')
+      .trimEnd();
   console.log('');
   console.log(line(['metric', 'value', 'goal', 'verdict']));
   console.log(widths.map((w) => '-'.repeat(w)).join(' '));
@@ -482,7 +510,10 @@ async function main(): Promise<void> {
   const cpus = os.cpus();
   console.log(
     `machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ` +
-      `node ${process.version}, ${os.platform()} ${os.release()}, load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`,
+      `node ${process.version}, ${os.platform()} ${os.release()}, load average ${os
+        .loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}`,
   );
   let interrupted = false;
   process.once('SIGINT', () => {
@@ -495,7 +526,12 @@ async function main(): Promise<void> {
     await limiterRuns();
     await overheadRun();
     printTable();
-    console.log(`load average at the end: ${os.loadavg().map((l) => fmt(l, 2)).join(' ')}`);
+    console.log(
+      `load average at the end: ${os
+        .loadavg()
+        .map((l) => fmt(l, 2))
+        .join(' ')}`,
+    );
   } finally {
     if (!interrupted) await cleanup();
   }

@@ -10,16 +10,20 @@
  *
  * The API and the worker run as child processes (`node dist/src/main.js` with ASSAY_ROLE=api /
  * ASSAY_ROLE=worker): the load generator and the polling then never share an event loop with the
- * code they measure, and the worker's RSS is its own. Everything it creates (database
+ * code they measure, and the worker's RSS is its own. (c) runs without a worker by default, so it
+ * measures the API rather than a 2-core box also draining the queue. After each phase it prints
+ * where the CPU went (app processes, the bench database's Postgres backends, the rest of the
+ * machine) and the Postgres transactions per task. Everything it creates (database
  * assay_bench_<random>, Redis keys under its own prefix, child processes) is removed at the end,
  * also on failure or Ctrl-C.
  *
  * Environment: BENCH_N (20000), BENCH_RSS_TASKS (100000), BENCH_RSS_WARMUP (5000),
  * BENCH_SKIP (e.g. "c,d"), BENCH_RATE (500), BENCH_DURATION_S (15), BENCH_CONNECTIONS (10),
- * BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL; DATABASE_POOL_SIZE and WORKER_CONCURRENCY are passed
- * on to the app.
+ * BENCH_C_WORKER=1 (keep a worker running during (c)), BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL;
+ * DATABASE_POOL_SIZE, WORKER_CONCURRENCY and NODE_OPTIONS pass through to the app.
  */
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -99,7 +103,6 @@ const dbUrl = (() => {
 })();
 
 const diagnostic = Reflect.getMetadata(TaskType.KEY, DiagnosticTask) as TaskTypeOptions<any>;
-const CONCURRENCY = int('WORKER_CONCURRENCY', 0) || (diagnostic.concurrency ?? 5);
 
 /** Environment of the app's child processes (and the config the bench itself uses for Redis). */
 const appEnv = (role: 'api' | 'worker', port: number): Record<string, string> => ({
@@ -116,7 +119,9 @@ const appEnv = (role: 'api' | 'worker', port: number): Record<string, string> =>
   LOG_LEVEL: 'warn',
   SHUTDOWN_GRACE_MS: '3000',
 });
-const benchConfig = loadConfig({ ...appEnv('api', 0), PORT: '1' });
+/** The children's configuration as they will load it (the environment passes through). */
+const benchConfig = loadConfig({ ...env, ...appEnv('api', 1) });
+const CONCURRENCY = benchConfig.WORKER_CONCURRENCY || (diagnostic.concurrency ?? 5);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => performance.now();
@@ -246,9 +251,8 @@ async function createDatabase(): Promise<void> {
   } finally {
     await admin.end();
   }
-  await runMigrations(loadConfig({ ...appEnv('api', 1), LOG_LEVEL: 'warn' }), {
-    log: () => undefined,
-  } as never);
+  // A silent logger: the applied migrations are of no interest here.
+  await runMigrations(benchConfig, { log: () => undefined } as unknown as Logger);
   db = new Client({ connectionString: dbUrl });
   await db.connect();
 }
@@ -345,6 +349,16 @@ async function cpuMeter(
 ): Promise<(label: string, units: number, unit: string) => Promise<void>> {
   const pids = new Map<string, number>(procs.map((p) => [`${p.role} (pid ${p.pid})`, p.pid]));
   const backends = await pgBackends();
+  const xacts = async () =>
+    Number(
+      (
+        await db!.query(
+          'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+          [DB_NAME],
+        )
+      ).rows[0].n,
+    );
+  const x0 = await xacts();
   const before = new Map([...pids].map(([k, pid]) => [k, cpuSeconds(pid)]));
   const pgBefore = new Map(backends.map((pid) => [pid, cpuSeconds(pid)]));
   const m0 = machineSeconds();
@@ -357,19 +371,32 @@ async function cpuMeter(
       cpuSeconds(pid) - before.get(k)!,
     ]);
     let pg = 0;
+    let poller = 0;
+    const pollerPid = (db as unknown as { processID: number }).processID;
     // Backends opened during the phase are counted from zero.
     for (const pid of new Set([...backends, ...(await pgBackends())])) {
       const v = cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
-      if (Number.isFinite(v)) pg += v;
+      if (!Number.isFinite(v)) continue;
+      if (pid === pollerPid) poller += v;
+      else pg += v;
     }
-    parts.push(['postgres backends', pg], ['bench', (b.user + b.system) / 1e6]);
+    parts.push(
+      ['postgres backends of the app', pg],
+      ["postgres backend of the bench's polling", poller],
+      ['bench', (b.user + b.system) / 1e6],
+    );
     const ours = parts.reduce((a, [, v]) => a + (Number.isFinite(v) ? v : 0), 0);
     const busy = m1.busy - m0.busy;
     parts.push(['rest of machine', busy - ours]);
     const per = (v: number) => (units ? ` = ${fmt((v * 1000) / units, 3)} ms/${unit}` : '');
+    // Postgres counts statements outside a transaction block as one transaction each (its
+    // per-backend statistics reach pg_stat_database within about a second).
+    await sleep(1100);
+    const tx = (await xacts()) - x0;
     notes.push(
       `CPU during ${label} (${fmt(busy, 1)} s busy of ${fmt(m1.total - m0.total, 1)} s on ${os.cpus().length} CPUs): ` +
-        parts.map(([k, v]) => `${k} ${fmt(v, 2)} s${per(v)}`).join('; '),
+        parts.map(([k, v]) => `${k} ${fmt(v, 2)} s${per(v)}`).join('; ') +
+        `; Postgres transactions ${fmt(tx)}${units ? ` = ${fmt(tx / units, 2)}/${unit}` : ''}`,
     );
   };
 }
@@ -411,8 +438,8 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 
-async function phaseA(): Promise<number> {
-  log(`(a) bare BullMQ: ${fmt(N)} no-op jobs, concurrency ${CONCURRENCY}`);
+async function phaseA(label: string): Promise<number> {
+  log(`(a) bare BullMQ${label}: ${fmt(N)} no-op jobs, concurrency ${CONCURRENCY}`);
   const name = 'bench-baseline';
   const queue = new Queue(name, {
     connection: redisOptions(benchConfig, 'producer'),
@@ -456,12 +483,11 @@ async function phaseA(): Promise<number> {
     const tAdded = now();
     await finished;
     const t1 = now();
-    await cpu('(a)', N, 'job');
+    await cpu(`(a)${label}`, N, 'job');
     const rate = N / ((t1 - t0) / 1000);
     log(
       `(a) ${fmt(rate)} jobs/s (adds took ${fmt((tAdded - t0) / 1000, 2)} s, total ${fmt((t1 - t0) / 1000, 2)} s)`,
     );
-    rows.push({ phase: '(a)', metric: 'bare BullMQ no-op jobs/s', value: fmt(rate) });
     return rate;
   } finally {
     await worker.close();
@@ -566,8 +592,8 @@ async function phaseC(api: AppProcess, worker: AppProcess | undefined): Promise<
   });
   rows.push({
     phase: '(c)',
-    metric: '  evenly paced: rate, non-2xx',
-    value: `${fmt(even.rate, 1)} req/s, ${even.non2xx}`,
+    metric: '  evenly paced: rate, non-2xx, p99 from send',
+    value: `${fmt(even.rate, 1)} req/s, ${even.non2xx}, ${fmt(even.sendP99, 1)} ms`,
   });
   log(
     `(c) evenly paced: p50 ${fmt(even.p50, 1)} ms, p99 ${fmt(even.p99, 1)} ms, max ${fmt(even.max, 1)} ms, ` +
@@ -605,16 +631,26 @@ async function pacedLoad(
   url: string,
   rate: number,
   seconds: number,
-): Promise<{ p50: number; p99: number; max: number; rate: number; non2xx: number }> {
+): Promise<{
+  p50: number;
+  p99: number;
+  max: number;
+  sendP99: number;
+  rate: number;
+  non2xx: number;
+}> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const body = JSON.stringify({ sleep_ms: 0 });
   const total = rate * seconds;
   const lat: number[] = [];
+  // From the moment the request was written: without the load generator's own lag.
+  const fromSend: number[] = [];
   let non2xx = 0;
   let sent = 0;
   const pending: Promise<void>[] = [];
   const one = (due: number) =>
     new Promise<void>((done) => {
+      const start = now();
       const req = http.request(
         url,
         {
@@ -630,6 +666,7 @@ async function pacedLoad(
           res.resume();
           res.on('end', () => {
             lat.push(now() - due);
+            fromSend.push(now() - start);
             if ((res.statusCode ?? 0) >= 300) non2xx++;
             done();
           });
@@ -650,9 +687,29 @@ async function pacedLoad(
   await Promise.all(pending);
   const elapsed = (now() - t0) / 1000;
   agent.destroy();
-  lat.sort((x, y) => x - y);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.ceil((p / 100) * lat.length) - 1)];
-  return { p50: pct(50), p99: pct(99), max: lat[lat.length - 1], rate: total / elapsed, non2xx };
+  const pct = (list: number[], p: number) =>
+    list.sort((x, y) => x - y)[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)];
+  return {
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: lat[lat.length - 1],
+    sendP99: pct(fromSend, 99),
+    rate: total / elapsed,
+    non2xx,
+  };
+}
+
+/** V8 heap used / total of an app process in MiB, from its /metrics (prom-client defaults). */
+async function heapOf(p: AppProcess): Promise<string> {
+  try {
+    const text = await (
+      await fetch(`${p.url}/metrics`, { headers: { 'x-api-key': API_KEY } })
+    ).text();
+    const v = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)![1]) / 2 ** 20;
+    return `${fmt(v('nodejs_heap_size_used_bytes'), 1)} / ${fmt(v('nodejs_heap_size_total_bytes'), 1)} MiB`;
+  } catch {
+    return 'n/a';
+  }
 }
 
 async function phaseD(api: AppProcess): Promise<void> {
@@ -664,16 +721,20 @@ async function phaseD(api: AppProcess): Promise<void> {
     await waitSucceeded(warmIds, RSS_WARMUP, 200, worker);
     await sleep(1000);
     const before = worker.memory();
-    log(`(d) after warm-up: VmRSS ${fmt(before.rss, 1)} MiB`);
+    const heapBefore = await heapOf(worker);
+    log(`(d) after warm-up: VmRSS ${fmt(before.rss, 1)} MiB, V8 heap used/total ${heapBefore}`);
     const ids: string[] = [];
     const cpu = await cpuMeter([api, worker]);
     const t0 = now();
     let next = 0.25;
+    const trail: string[] = [];
     const sampler = setInterval(() => {
       void countTasks(ids).then(
         (c) => {
-          if (c.succeeded >= next * RSS_TASKS) {
-            log(`(d) ${fmt(c.succeeded)} done, VmRSS ${fmt(worker.memory().rss, 1)} MiB`);
+          if (c.succeeded >= next * RSS_TASKS && next < 1) {
+            const rss = worker.memory().rss;
+            log(`(d) ${fmt(c.succeeded)} done, VmRSS ${fmt(rss, 1)} MiB`);
+            trail.push(fmt(rss, 0));
             next += 0.25;
           }
         },
@@ -688,16 +749,22 @@ async function phaseD(api: AppProcess): Promise<void> {
     }
     const t1 = now();
     const after = worker.memory();
+    const heapAfter = await heapOf(worker);
     await cpu('(d)', RSS_TASKS, 'task');
     const growth = (after.rss / before.rss - 1) * 100;
     log(
       `(d) after ${fmt(RSS_TASKS)} tasks: VmRSS ${fmt(after.rss, 1)} MiB (${growth >= 0 ? '+' : ''}${fmt(growth, 1)} %), ` +
-        `VmHWM ${fmt(after.hwm, 1)} MiB, ${fmt(RSS_TASKS / ((t1 - t0) / 1000))} tasks/s`,
+        `VmHWM ${fmt(after.hwm, 1)} MiB, V8 heap used/total ${heapAfter}, ${fmt(RSS_TASKS / ((t1 - t0) / 1000))} tasks/s`,
     );
     rows.push({
       phase: '(d)',
       metric: `worker VmRSS after ${fmt(RSS_WARMUP)} warm-up`,
       value: `${fmt(before.rss, 1)} MiB`,
+    });
+    rows.push({
+      phase: '(d)',
+      metric: 'worker VmRSS at 25/50/75 % of the run',
+      value: `${trail.join(' / ') || 'n/a'} MiB`,
     });
     rows.push({
       phase: '(d)',
@@ -710,6 +777,11 @@ async function phaseD(api: AppProcess): Promise<void> {
       value: `${growth >= 0 ? '+' : ''}${fmt(growth, 1)} %`,
       goal: '< 10 %',
       verdict: growth < 10 ? 'ok' : 'MISSED',
+    });
+    rows.push({
+      phase: '(d)',
+      metric: 'worker V8 heap used/total: warm / end',
+      value: `${heapBefore} → ${heapAfter}`,
     });
     rows.push({
       phase: '(d)',
@@ -806,7 +878,8 @@ async function main(): Promise<void> {
   let rateA: number | undefined;
   let rateB: number | undefined;
   try {
-    if (phases.includes('a')) rateA = await phaseA();
+    const ratesA: number[] = [];
+    if (phases.includes('a')) ratesA.push(await phaseA(phases.includes('b') ? ' before (b)' : ''));
     if (phases.some((p) => p !== 'a')) {
       api = await startApp('api');
       log(`API child pid ${api.pid} on ${api.url}`);
@@ -820,11 +893,22 @@ async function main(): Promise<void> {
       await worker?.stop();
       worker = undefined;
     }
+    // A second baseline after (b): other work on the machine comes and goes, and the ratio
+    // should not profit from a baseline that happened to run in a busy moment.
+    if (phases.includes('a') && rateB) ratesA.push(await phaseA(' after (b)'));
+    if (ratesA.length) {
+      rateA = Math.max(...ratesA);
+      rows.unshift({
+        phase: '(a)',
+        metric: `bare BullMQ no-op jobs/s${ratesA.length > 1 ? ' (before / after (b))' : ''}`,
+        value: ratesA.map((r) => fmt(r)).join(' / '),
+      });
+    }
     if (rateA && rateB) {
       const ratio = rateB / rateA;
       rows.push({
         phase: '(b/a)',
-        metric: 'full path / bare BullMQ',
+        metric: `full path / bare BullMQ${ratesA.length > 1 ? ' (the higher baseline)' : ''}`,
         value: fmt(ratio, 3),
         goal: '≥ 0.20',
         verdict: ratio >= 0.2 ? 'ok' : 'MISSED',
@@ -845,7 +929,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `N=${fmt(N)}, BENCH_RSS_TASKS=${fmt(RSS_TASKS)}; worker concurrency ${CONCURRENCY}` +
-        `${int('WORKER_CONCURRENCY', 0) ? ' (WORKER_CONCURRENCY)' : ' (diagnostic task type)'}, ` +
+        `${benchConfig.WORKER_CONCURRENCY ? ' (WORKER_CONCURRENCY)' : ' (diagnostic task type)'}, ` +
         `DATABASE_POOL_SIZE ${benchConfig.DATABASE_POOL_SIZE}, LOG_LEVEL=warn, NODE_ENV=production`,
     );
     console.log(

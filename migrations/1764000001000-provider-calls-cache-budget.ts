@@ -34,11 +34,17 @@ export class ProviderCallsCacheBudget1764000001000 implements MigrationInterface
         error_message text,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX provider_calls_task_idx ON provider_calls (task_id) WHERE task_id IS NOT NULL`);
-    await q.query(`CREATE INDEX provider_calls_provider_created_idx ON provider_calls (provider, created_at DESC)`);
+    await q.query(
+      `CREATE INDEX provider_calls_task_idx ON provider_calls (task_id) WHERE task_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX provider_calls_provider_created_idx ON provider_calls (provider, created_at DESC)`,
+    );
     await q.query(`CREATE INDEX provider_calls_created_idx ON provider_calls (created_at DESC)`);
     await q.query(`ALTER TABLE tasks ADD COLUMN budget_usd numeric(14,6)`);
-    await q.query(`ALTER TABLE tasks ADD COLUMN cost_reserved_usd numeric(14,6) NOT NULL DEFAULT 0`);
+    await q.query(
+      `ALTER TABLE tasks ADD COLUMN cost_reserved_usd numeric(14,6) NOT NULL DEFAULT 0`,
+    );
     await q.query(`ALTER TABLE tasks ADD COLUMN batch_budget_usd numeric(14,6)`);
   }
 

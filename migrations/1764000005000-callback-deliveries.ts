@@ -33,6 +33,10 @@ export class CallbackDeliveries1764000005000 implements MigrationInterface {
       `CREATE INDEX callback_deliveries_due_idx ON callback_deliveries (next_attempt_at)
          WHERE status IN ('pending','failed')`,
     );
+    // Retention: finished deliveries are deleted with the tasks' horizon.
+    await q.query(
+      `CREATE INDEX callback_deliveries_created_idx ON callback_deliveries (created_at)`,
+    );
     await q.query(
       `CREATE INDEX callback_deliveries_task_idx ON callback_deliveries (task_id, seq)`,
     );

@@ -9,6 +9,7 @@ import { LoggingModule } from './common/logging/logging.module';
 import { RedisModule } from './common/redis/redis.module';
 import { redisOptions } from './common/redis/redis.options';
 import { dataSourceOptions } from './database/data-source';
+import { AccountsModule } from './modules/accounts/accounts.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
 import { HealthModule } from './modules/health/health.module';
@@ -29,6 +30,7 @@ export class AppModule {
     const worker = config.ASSAY_ROLE !== 'api';
     const features: DynamicModule['imports'] = [];
     if (config.DIAGNOSTIC_TASK_ENABLED) features.push(DiagnosticModule);
+    features.push(AccountsModule.forRoot({ api }));
     return {
       module: AppModule,
       imports: [

@@ -24,10 +24,16 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   // Exit 0 after a clean shutdown (the default re-raises the signal, so the exit looks like a crash).
   app.enableShutdownHooks([], { useProcessExit: true });
-  const afterInit = setupHttp(app, config);
-  await app.init();
-  afterInit();
-  return app;
+  try {
+    const afterInit = setupHttp(app, config);
+    await app.init();
+    afterInit();
+    return app;
+  } catch (err) {
+    // Close what was opened (Redis, Postgres, workers) so a failed start does not hang the process.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function main(): Promise<void> {

@@ -59,7 +59,10 @@ export class BenchStubProvider extends EnrichmentProvider {
     }
     try {
       const body = JSON.parse(text) as StubAnswer;
-      return { found: true, data: { domain: body.company?.domain, name: body.company?.legal_name } };
+      return {
+        found: true,
+        data: { domain: body.company?.domain, name: body.company?.legal_name },
+      };
     } catch {
       throw new ProviderError('TEMPORARY', 'bench stub sent invalid JSON');
     }

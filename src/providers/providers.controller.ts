@@ -1,10 +1,16 @@
 import { Controller, Get, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyGuard } from '../common/auth/api-key.guard';
 import { ApiAuthenticated, ApiProblem } from '../common/http/api-docs.decorators';
 import { ProviderClient } from './core/provider-client';
 import { ProviderError } from './core/provider-error';
-import { ProviderLedgerRepository } from './core/provider-ledger.repository';
+import { ProviderLedgerRepository, SpendRow } from './core/provider-ledger.repository';
 import { BREAKER_STATE_NAMES, ProviderRegistry } from './core/provider-registry';
 import { RateLimiter } from './core/rate-limiter';
 
@@ -18,17 +24,25 @@ class SpendDto {
 class ProviderViewDto {
   @ApiProperty({ example: 'openai' }) id: string;
   @ApiProperty({ type: [String], example: ['llm.generate', 'llm.embed'] }) capabilities: string[];
-  @ApiProperty({ description: 'Has what it needs to run (API key unless keyless) and is enabled' }) configured: boolean;
+  @ApiProperty({ description: 'Has what it needs to run (API key unless keyless) and is enabled' })
+  configured: boolean;
   @ApiProperty() enabled: boolean;
   @ApiPropertyOptional({ example: 'https://api.openai.com/v1' }) base_url?: string;
   @ApiPropertyOptional({ example: 'gpt-4o-mini' }) model?: string;
-  @ApiProperty({ example: 'closed', enum: ['closed', 'open', 'half-open', 'isolated'] }) breaker: string;
-  @ApiProperty({ example: { perSecond: 5, perMinute: 500 } }) rate_limits: Record<string, number | undefined>;
+  @ApiProperty({ example: 'closed', enum: ['closed', 'open', 'half-open', 'isolated'] })
+  breaker: string;
+  @ApiProperty({ example: { perSecond: 5, perMinute: 500 } }) rate_limits: Record<
+    string,
+    number | undefined
+  >;
   @ApiProperty({ description: 'Shared limiter state (Redis): pause, next slot, calls today' })
   limiter: Record<string, unknown>;
   @ApiProperty({ type: SpendDto, description: 'Since 00:00 UTC today' }) spend_today: SpendDto;
   @ApiProperty({ type: SpendDto, description: 'Last 30 days' }) spend_30d: SpendDto;
-  @ApiProperty({ description: 'Prices in USD (tokens per million)' }) cost_model: Record<string, unknown>;
+  @ApiProperty({ description: 'Prices in USD (tokens per million)' }) cost_model: Record<
+    string,
+    unknown
+  >;
 }
 
 class SelfTestDto {
@@ -41,7 +55,12 @@ class SelfTestDto {
   @ApiPropertyOptional() error?: string;
 }
 
-const noSpend = { calls: 0, paid_calls: 0, cache_hits: 0, cost_usd: 0 };
+function spendOf(rows: SpendRow[], provider: string): SpendDto {
+  const r = rows.find((s) => s.provider === provider);
+  return r
+    ? { calls: r.calls, paid_calls: r.paid_calls, cache_hits: r.cache_hits, cost_usd: r.cost_usd }
+    : { calls: 0, paid_calls: 0, cache_hits: 0, cost_usd: 0 };
+}
 
 @ApiTags('providers')
 @ApiAuthenticated()
@@ -57,7 +76,8 @@ export class ProvidersController {
 
   @Get()
   @ApiOperation({
-    summary: 'Every provider, configured or not, with capabilities, breaker, rate-limit state and spend',
+    summary:
+      'Every provider, configured or not, with capabilities, breaker, rate-limit state and spend',
     description: 'Reads state only: no vendor is called.',
   })
   @ApiOkResponse({ type: [ProviderViewDto] })
@@ -80,8 +100,8 @@ export class ProvidersController {
         breaker: BREAKER_STATE_NAMES[p.breaker.state],
         rate_limits: { ...p.settings.rateLimits },
         limiter: { ...(await this.limiter.state(p.meta.id, p.settings.rateLimits)) },
-        spend_today: spendToday.find((s) => s.provider === p.meta.id) ?? noSpend,
-        spend_30d: spend30.find((s) => s.provider === p.meta.id) ?? noSpend,
+        spend_today: spendOf(spendToday, p.meta.id),
+        spend_30d: spendOf(spend30, p.meta.id),
         cost_model: { ...p.settings.cost },
       });
     }
@@ -91,17 +111,25 @@ export class ProvidersController {
   @Post(':id/self-test')
   @ApiOperation({
     summary: "Run a provider's known-good request through the full call path",
-    description: 'Calls the vendor (it may cost money; cached answers are bypassed) and reports whether it works.',
+    description:
+      'Calls the vendor (it may cost money; cached answers are bypassed) and reports whether it works.',
   })
   @ApiOkResponse({ type: SelfTestDto })
   @ApiProblem(404, 'Unknown provider, or it declares no self-test')
   async selfTest(@Param('id') id: string): Promise<SelfTestDto> {
     const p = this.registry.get(id);
     const request = p?.adapter.selfTestRequest?.();
-    if (!p || !request) throw new NotFoundException({ detail: `No provider "${id}" with a self-test` });
+    if (!p || !request)
+      throw new NotFoundException({ detail: `No provider "${id}" with a self-test` });
     try {
       const o = await this.client.call(id, request, { bypassCache: true });
-      return { provider: id, ok: true, found: o.found, latency_ms: Math.round(o.latencyMs), cost_usd: o.costUsd };
+      return {
+        provider: id,
+        ok: true,
+        found: o.found,
+        latency_ms: Math.round(o.latencyMs),
+        cost_usd: o.costUsd,
+      };
     } catch (err) {
       const e = err as ProviderError;
       return { provider: id, ok: false, error_code: e.code ?? 'UNKNOWN', error: e.message };

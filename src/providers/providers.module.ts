@@ -28,7 +28,13 @@ export class ProvidersModule {
         RateLimiter,
         LlmService,
       ],
-      exports: [ProviderRegistry, ProviderClient, LlmService, ProviderLedgerRepository, RateLimiter],
+      exports: [
+        ProviderRegistry,
+        ProviderClient,
+        LlmService,
+        ProviderLedgerRepository,
+        RateLimiter,
+      ],
     };
   }
 }

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CallbackQueue } from '../../src/modules/callbacks/callback-queue';
 import { CallbacksProcessor } from '../../src/modules/callbacks/callbacks.processor';
+import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
 import { TaskHandler, TaskType } from '../../src/modules/tasks/engine/task-type.decorator';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
 import { Received, WebhookReceiver } from '../support/webhook-receiver';
@@ -216,6 +217,44 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
       }
       // Each delivery has its own webhook-id.
       expect(new Set(receiver.on('/progress').map((r) => r.headers['webhook-id'])).size).toBe(4);
+    });
+
+    it('calls back a task that reuses a stored result (ends at creation)', async () => {
+      const scope = `cb-scope-${Date.now()}`;
+      const first = await create({ result_scope: scope }).expect(202);
+      await waitFor(async () => (await status(first.body.job_id)).status === 'succeeded', 'first');
+      const reused = await create({
+        result_scope: scope,
+        callback_url: receiver.url('/reused'),
+      }).expect(200);
+      expect(reused.body.reused).toBe(true);
+      await settled(reused.body.job_id, ['delivered']);
+      expect(verify(receiver.on('/reused')[0])).toMatchObject({
+        job_id: reused.body.job_id,
+        status: 'completed',
+        processed_data: { ok: true },
+        attempt_number: 0,
+      });
+    });
+
+    it('calls back a task the stuck sweep fails on its last attempt', async () => {
+      const ds = t.app.get(DataSource);
+      const id = randomUUID();
+      await ds.query(
+        `INSERT INTO tasks (id, type, status, stage, attempts, max_attempts, timeout_ms, input,
+                            trace_id, callback_url, started_at, updated_at)
+         VALUES ($1, 'diagnostic', 'running', 'extract', 3, 3, 1000, '{}', 'stuck-trace', $2,
+                 now() - interval '10 minutes', now() - interval '10 minutes')`,
+        [id, receiver.url('/stuck')],
+      );
+      expect(await t.app.get(SweepsService).run('stuck')).toBeGreaterThanOrEqual(1);
+      await settled(id, ['delivered']);
+      expect(verify(receiver.on('/stuck')[0])).toMatchObject({
+        job_id: id,
+        event: 'task.failed',
+        status: 'failed',
+        error_details: { error_type: 'STALLED', step: 'extract' },
+      });
     });
 
     it('refuses a non-boolean callback_progress', async () => {
@@ -448,6 +487,20 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
         .expect(400);
       expect(batch.body.errors[0].field).toBe('callback_url');
       expect(canary.connections).toBe(0);
+    });
+  });
+
+  describe('retention', () => {
+    it('the callbacks sweep deletes finished deliveries past TASK_RETENTION_DAYS', async () => {
+      const res = await create({ callback_url: receiver.url('/old') }).expect(202);
+      const [d] = await settled(res.body.job_id, ['delivered']);
+      const ds = t.app.get(DataSource);
+      await ds.query(
+        `UPDATE callback_deliveries SET created_at = now() - interval '31 days' WHERE id = $1`,
+        [d.id],
+      );
+      expect(await t.app.get(SweepsService).run('callbacks')).toBeGreaterThanOrEqual(1);
+      await http().get(`/api/v1/callbacks/${d.id}`).set(authHeaders).expect(404);
     });
   });
 

@@ -2,17 +2,15 @@ import { Queue } from 'bullmq';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import request from 'supertest';
-import { loadConfig } from '../../src/common/config/app.config';
-import { ensureDatabase } from '../../src/common/startup/dependencies';
-import { runMigrations } from '../../src/database/migrate';
 import { API_KEY, REDIS_URL } from '../support/env';
 import { AssayProcess, assertBuilt, killAll, spawnAssay, startAssay } from '../support/spawn';
-import { authHeaders, startTestApp, TestApp, testEnv, waitFor } from '../support/test-app';
+import { authHeaders, testEnv, waitFor } from '../support/test-app';
 
 /**
  * The service as real OS processes (`node dist/src/main.js`): workers killed or stopped while a
  * task runs, start-up failures, roles and logs. Tasks are created and followed through the API of
- * an ASSAY_ROLE=api instance sharing the workers' Redis prefix.
+ * an ASSAY_ROLE=api process sharing the workers' Redis prefix (it runs no jobs itself). Every
+ * process a test starts is SIGKILLed after it, passed or failed.
  */
 
 type Task = Record<string, any>;
@@ -103,33 +101,26 @@ async function jobState(prefix: string, id: string): Promise<string | undefined>
 }
 
 describe('Assay as OS processes (dist/src/main.js)', () => {
-  let api: TestApp | undefined;
-
-  beforeAll(async () => {
-    assertBuilt();
-    // Migrate once up front so that processes booting at the same time find nothing to apply.
-    const config = loadConfig(testEnv());
-    await ensureDatabase(config);
-    await runMigrations(config);
-  });
+  beforeAll(() => assertBuilt());
 
   /** Processes that outlive one test (started in a beforeAll). */
   const shared: AssayProcess[] = [];
 
   afterEach(async () => {
     await killAll(shared);
-    await api?.close();
-    api = undefined;
   });
 
   afterAll(async () => {
     await killAll();
   });
 
-  /** An in-process ASSAY_ROLE=api instance on `prefix` (it runs no jobs). */
+  /**
+   * An ASSAY_ROLE=api process on `prefix`. Started (and migrating the database) before any worker
+   * of the test, so that no two processes apply migrations at the same time.
+   */
   async function apiOn(prefix: string) {
-    api = await startTestApp({ ASSAY_ROLE: 'api', REDIS_PREFIX: prefix });
-    return tasksApi(api.url);
+    const proc = await startAssay(testEnv({ ASSAY_ROLE: 'api', REDIS_PREFIX: prefix }));
+    return tasksApi(proc.url);
   }
 
   describe('workers', () => {

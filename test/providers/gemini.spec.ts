@@ -75,7 +75,10 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
     expect(req.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(req.headers['x-goog-api-key']).toBe(KEY);
     expect(req.body.contents).toEqual([
-      { role: 'user', parts: [{ text: 'Extract company name and domain from: Acme Corp, acme.com' }] },
+      {
+        role: 'user',
+        parts: [{ text: 'Extract company name and domain from: Acme Corp, acme.com' }],
+      },
     ]);
     expect(req.body.systemInstruction.parts[0].text).toBe('You are an extraction engine.');
     expect(req.body.generationConfig).toMatchObject({
@@ -95,10 +98,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
     // Thinking tokens are billed as output.
     expect(r.usage).toEqual({ inputTokens: 42, outputTokens: 115 });
     expect(r.model).toBe('gemini-2.5-flash');
-    expect(costOf(settings.cost, r, settings.model)).toBeCloseTo(
-      (42 * 0.3 + 115 * 2.5) / 1e6,
-      10,
-    );
+    expect(costOf(settings.cost, r, settings.model)).toBeCloseTo((42 * 0.3 + 115 * 2.5) / 1e6, 10);
   });
 
   it('grounds in Google Search: sends the tool, returns the cited URLs and bills the grounded prompt', async () => {
@@ -113,7 +113,10 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
     const data = r.data as LlmGenerateOutput;
     expect(data.text).toBe('Acme Corp was founded in 2012 by Jane Doe.');
-    expect(data.citations).toEqual(['https://acme.com/about', 'https://en.wikipedia.org/wiki/Acme']);
+    expect(data.citations).toEqual([
+      'https://acme.com/about',
+      'https://en.wikipedia.org/wiki/Acme',
+    ]);
     expect(r.sources).toEqual(data.citations);
     expect(r.usage).toEqual({ inputTokens: 210, outputTokens: 12, results: 1 });
     expect(costOf(settings.cost, r, settings.model)).toBeCloseTo(
@@ -167,7 +170,12 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
     stub.reply({ status: 429, json: fixture('gemini', 'error-429') });
     const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toBeInstanceOf(ProviderError);
-    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 37_000, status: 429 });
+    expect(err).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryable: true,
+      retryAfterMs: 37_000,
+      status: 429,
+    });
     expect(err.message).toContain('RESOURCE_EXHAUSTED');
     expect(stub.requests).toHaveLength(1);
   });

@@ -62,7 +62,10 @@ describe('structured LLM output through the real call path (booted app, OpenAI-c
       capabilities: ['llm.generate', 'llm.embed'],
     });
     expect(view('gemini')).toMatchObject({ configured: false });
-    expect(view('perplexity')).toMatchObject({ configured: false, capabilities: ['llm.generate', 'web.search'] });
+    expect(view('perplexity')).toMatchObject({
+      configured: false,
+      capabilities: ['llm.generate', 'web.search'],
+    });
     expect(stub.requests).toHaveLength(0);
   });
 
@@ -83,7 +86,11 @@ describe('structured LLM output through the real call path (booted app, OpenAI-c
     expect(repairPrompt).toContain('Your previous answer was:\n{"name": 42}');
     expect(repairPrompt).toMatch(/\/name must be string/);
     expect(repairPrompt).toMatch(/must have required property 'domain'/);
-    expect(second.response_format.json_schema).toEqual({ name: 'company', schema: SCHEMA, strict: false });
+    expect(second.response_format.json_schema).toEqual({
+      name: 'company',
+      schema: SCHEMA,
+      strict: false,
+    });
   });
 
   it('two schema-violating answers give a clear, non-retryable error (and no third request)', async () => {
@@ -96,7 +103,9 @@ describe('structured LLM output through the real call path (booted app, OpenAI-c
     );
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({ code: 'BAD_INPUT', retryable: false, providerId: 'openai' });
-    expect(err.message).toMatch(/does not match the schema, even after one repair attempt: the answer is not JSON/);
+    expect(err.message).toMatch(
+      /does not match the schema, even after one repair attempt: the answer is not JSON/,
+    );
     expect(stub.requests).toHaveLength(2);
   });
 
@@ -108,21 +117,29 @@ describe('structured LLM output through the real call path (booted app, OpenAI-c
     const again = await llm.generateStructured(ask);
 
     expect(stub.requests).toHaveLength(1);
-    expect(first).toMatchObject({ value: { name: 'Acme Corp', domain: 'acme.com' }, repaired: false });
+    expect(first).toMatchObject({
+      value: { name: 'Acme Corp', domain: 'acme.com' },
+      repaired: false,
+    });
     expect(first.cost_usd).toBeCloseTo(CALL_COST, 10);
     expect(again.value).toEqual(first.value);
     expect(again.cost_usd).toBe(0);
-    expect(again.steps).toEqual([{ provider: 'openai', outcome: 'accepted', cost_usd: 0, cached: true }]);
+    expect(again.steps).toEqual([
+      { provider: 'openai', outcome: 'accepted', cost_usd: 0, cached: true },
+    ]);
 
-    const rows = await t.app
-      .get(DataSource)
-      .query(
-        `SELECT outcome, cached, cost_usd::float AS cost_usd, model FROM provider_calls
+    const rows = await t.app.get(DataSource).query(
+      `SELECT outcome, cached, cost_usd::float AS cost_usd, model FROM provider_calls
           WHERE provider = 'openai' AND fingerprint = $1 ORDER BY id`,
-        [ProviderClient.fingerprint('openai', 'generate', ask)],
-      );
+      [ProviderClient.fingerprint('openai', 'generate', ask)],
+    );
     expect(rows).toEqual([
-      { outcome: 'ok', cached: false, cost_usd: expect.closeTo(CALL_COST, 6), model: 'gpt-4o-mini' },
+      {
+        outcome: 'ok',
+        cached: false,
+        cost_usd: expect.closeTo(CALL_COST, 6),
+        model: 'gpt-4o-mini',
+      },
       { outcome: 'cache_hit', cached: true, cost_usd: 0, model: 'gpt-4o-mini' },
     ]);
   });

@@ -101,7 +101,11 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
     stub.reply({ json: fixture('openai', 'chat-web-search') });
     const { call, settings } = adapterAt(stub.url);
     const r = await call(
-      generate({ prompt: 'Who founded Acme Corp?', webSearch: { maxResults: 3 }, temperature: 0.2 }),
+      generate({
+        prompt: 'Who founded Acme Corp?',
+        webSearch: { maxResults: 3 },
+        temperature: 0.2,
+      }),
     );
 
     const req = stub.requests[0];
@@ -111,7 +115,10 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
     expect(req.body).not.toHaveProperty('temperature');
 
     const data = r.data as LlmGenerateOutput;
-    expect(data.citations).toEqual(['https://acme.com/about', 'https://en.wikipedia.org/wiki/Acme']);
+    expect(data.citations).toEqual([
+      'https://acme.com/about',
+      'https://en.wikipedia.org/wiki/Acme',
+    ]);
     expect(r.sources).toEqual(data.citations);
     expect(costOf(settings.cost, r, settings.model)).toBeCloseTo(
       0.0275 + (10 * 0.15 + 25 * 0.6) / 1e6,
@@ -156,7 +163,11 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
 
   it('429 → RATE_LIMITED with the Retry-After wait (retry-after-ms first), and the SDK does not retry', async () => {
     stub.reply(
-      { status: 429, headers: { 'retry-after': '7' }, json: fixture('openai', 'error-429-rate-limit') },
+      {
+        status: 429,
+        headers: { 'retry-after': '7' },
+        json: fixture('openai', 'error-429-rate-limit'),
+      },
       {
         status: 429,
         headers: { 'retry-after': '7', 'retry-after-ms': '1500' },

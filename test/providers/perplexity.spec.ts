@@ -87,7 +87,10 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
           type: 'web_search',
           max_results: 5,
           search_context_size: 'low',
-          filters: { search_domain_filter: ['acme.com', '-pinterest.com'], search_recency_filter: 'year' },
+          filters: {
+            search_domain_filter: ['acme.com', '-pinterest.com'],
+            search_recency_filter: 'year',
+          },
         },
       ],
       max_output_tokens: 512,
@@ -98,7 +101,10 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
     expect(r.found).toBe(true);
     expect(data.json).toEqual({ founder: 'Jane Doe' });
     expect(data.finishReason).toBe('stop');
-    expect(data.citations).toEqual(['https://acme.com/about', 'https://en.wikipedia.org/wiki/Acme']);
+    expect(data.citations).toEqual([
+      'https://acme.com/about',
+      'https://en.wikipedia.org/wiki/Acme',
+    ]);
     expect(r.usage).toEqual({ inputTokens: 20, outputTokens: 12 });
     expect(costOf(settings.cost, r, settings.model)).toBe(0.00503);
   });
@@ -118,8 +124,13 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
 
   it('an incomplete run cut by max_output_tokens still returns its text, finishReason "length"', async () => {
     stub.reply({ json: fixture('perplexity', 'agent-incomplete') });
-    const r = await adapterAt(stub.url).call(generate({ prompt: 'Describe Acme', maxOutputTokens: 16 }));
-    expect(r.data).toMatchObject({ text: 'Acme Corp is a company founded in', finishReason: 'length' });
+    const r = await adapterAt(stub.url).call(
+      generate({ prompt: 'Describe Acme', maxOutputTokens: 16 }),
+    );
+    expect(r.data).toMatchObject({
+      text: 'Acme Corp is a company founded in',
+      finishReason: 'length',
+    });
     expect(r.costUsd).toBe(0.000031);
   });
 
@@ -139,9 +150,18 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
   });
 
   it('429 request_rate_limit_exceeded → RATE_LIMITED with the Retry-After wait', async () => {
-    stub.reply({ status: 429, headers: { 'retry-after': '12' }, json: fixture('perplexity', 'error-429') });
+    stub.reply({
+      status: 429,
+      headers: { 'retry-after': '12' },
+      json: fixture('perplexity', 'error-429'),
+    });
     const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
-    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 12_000, status: 429 });
+    expect(err).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryable: true,
+      retryAfterMs: 12_000,
+      status: 429,
+    });
     expect(err.message).toContain('request_rate_limit_exceeded');
   });
 

@@ -6,6 +6,7 @@
  * same src/ code and test modules (test providers, test task types) as the test that spawned it.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+/* global require, __dirname, process, console */
 const { transformSync } = require('@swc/core');
 const { readFileSync } = require('node:fs');
 const Module = require('node:module');

@@ -24,43 +24,38 @@ type Responder = StubReply | ((req: StubRequest) => StubReply);
 
 /**
  * A vendor API stand-in on 127.0.0.1: records every request and answers from a queue of replies
- * (or from a handler). An unexpected request gets a 599 that names it, so a test fails loudly
+ * (a reply may be computed from the request). An unexpected request gets a 599 that names it, so a test fails loudly
  * instead of hanging. Never reaches past loopback.
  */
 export class VendorStub {
   readonly requests: StubRequest[] = [];
   private readonly queue: Responder[] = [];
-  private handler?: (req: StubRequest) => StubReply;
   private readonly hanging = new Set<ServerResponse>();
   private waiters: Array<{ n: number; resolve: () => void }> = [];
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => this.answer(req.method ?? 'GET', req.url ?? '/', req.headers, chunks, res));
+  });
+  private port = 0;
+
+  private constructor() {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
 
   static async start(): Promise<VendorStub> {
-    let stub!: VendorStub;
-    const server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => stub.answer(req.method ?? 'GET', req.url ?? '/', req.headers, chunks, res));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    stub = new VendorStub(server, `http://127.0.0.1:${port}`);
+    const stub = new VendorStub();
+    await new Promise<void>((resolve) => stub.server.listen(0, '127.0.0.1', resolve));
+    stub.port = (stub.server.address() as AddressInfo).port;
     return stub;
   }
 
   /** Queues replies, answered in order. */
   reply(...replies: Responder[]): this {
     this.queue.push(...replies);
-    return this;
-  }
-
-  /** Answers every request not served by the queue. */
-  onRequest(handler: (req: StubRequest) => StubReply): this {
-    this.handler = handler;
     return this;
   }
 
@@ -73,7 +68,6 @@ export class VendorStub {
   reset(): void {
     this.requests.length = 0;
     this.queue.length = 0;
-    this.handler = undefined;
   }
 
   async close(): Promise<void> {
@@ -98,13 +92,18 @@ export class VendorStub {
     }
     const req: StubRequest = { method, path, headers, body };
     this.requests.push(req);
-    const next = this.queue.shift() ?? this.handler;
+    const next = this.queue.shift();
     const r: StubReply = next
       ? typeof next === 'function'
         ? next(req)
         : next
-      : { status: 599, json: { error: { message: `stub: no reply queued for ${method} ${path}` } } };
-    this.waiters = this.waiters.filter((w) => (this.requests.length >= w.n ? (w.resolve(), false) : true));
+      : {
+          status: 599,
+          json: { error: { message: `stub: no reply queued for ${method} ${path}` } },
+        };
+    this.waiters = this.waiters.filter((w) =>
+      this.requests.length >= w.n ? (w.resolve(), false) : true,
+    );
     if (r.hang) {
       this.hanging.add(res);
       res.on('close', () => this.hanging.delete(res));
@@ -118,7 +117,9 @@ export class VendorStub {
 
 /** A fresh copy of a recorded-style vendor response under test/fixtures/. */
 export function fixture<T = any>(vendor: string, name: string): T {
-  return JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', vendor, `${name}.json`), 'utf8')) as T;
+  return JSON.parse(
+    readFileSync(join(__dirname, '..', 'fixtures', vendor, `${name}.json`), 'utf8'),
+  ) as T;
 }
 
 /** A loopback URL where nothing listens (connection refused). */

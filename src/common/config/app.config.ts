@@ -311,6 +311,61 @@ export class AppConfig {
   @IsInt()
   @Min(1000)
   SWEEP_CALLBACKS_INTERVAL_MS = 30000;
+
+  // ---- Web reader (built-in provider builtin_web) ----------------------------------------
+
+  /**
+   * Hosts the web reader may read although they are not public (loopback, private, link-local…
+   * are refused otherwise): host names (`intranet.example`, `*.corp.example`), IP addresses and
+   * CIDR blocks (`127.0.0.1`, `10.0.0.0/8`). For self-hosted sites and local test servers.
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  WEB_FETCH_ALLOWED_HOSTS: string[] = [];
+
+  /** Per redirect hop: DNS lookup, TCP connect and TLS handshake. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEB_FETCH_CONNECT_TIMEOUT_MS = 5000;
+
+  /**
+   * One page read: every hop, headers and body. Keep it below the provider call timeout
+   * (BUILTIN_WEB_TIMEOUT_MS, default PROVIDER_TIMEOUT_MS) so that the reader's own, clearer,
+   * timeout fires first.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WEB_FETCH_TIMEOUT_MS = 15000;
+
+  /**
+   * Body bytes read per page, counted as received and again decompressed (a gzip bomb stops here):
+   * a longer page is cut at the cap and marked `truncated`.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  WEB_FETCH_MAX_BYTES = 2 * 1024 * 1024;
+
+  /** Redirects followed per page; one more fails the read. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  WEB_FETCH_MAX_REDIRECTS = 5;
+
+  /** User-Agent of every page read: name Assay and a URL or address where site owners reach you. */
+  @Matches(/^\S.{2,}$/, { message: 'WEB_FETCH_USER_AGENT must be a non-empty product token' })
+  WEB_FETCH_USER_AGENT = 'AssayBot/0.1 (+https://github.com/assay-enrichment/assay)';
+
+  /** Pages read per website by the site reader: the home page plus about/customers/team/contact. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  WEB_SITE_MAX_PAGES = 5;
 }
 
 export class ConfigError extends Error {
@@ -364,6 +419,11 @@ export function loadConfig(
     problems.push('ASSAY_API_KEYS: every key must be at least 16 characters long');
   }
   problems.push(...callbackProblems(config));
+  try {
+    AllowList.parse(config.WEB_FETCH_ALLOWED_HOSTS);
+  } catch (err) {
+    problems.push(`WEB_FETCH_ALLOWED_HOSTS: ${(err as Error).message}`);
+  }
   if (problems.length) throw new ConfigError(problems);
   config.rawEnv = Object.freeze({ ...env });
   return config;

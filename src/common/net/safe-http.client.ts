@@ -1,10 +1,17 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
+import { lookup as dnsLookup, LookupAddress, LookupAllOptions } from 'node:dns';
 import { IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { addressProblem, AllowList, OutboundUrlError, parseOutboundUrl } from './ssrf-guard';
 
-export type OutboundErrorCode = 'BLOCKED' | 'BAD_URL' | 'TIMEOUT' | 'NETWORK';
+/**
+ * BLOCKED: refused by the private-network rules, nothing was sent. BAD_URL: not a usable http(s)
+ * URL. TIMEOUT: no complete answer in time. NETWORK: connect/transport failure. The GET reader
+ * (safe-get.client.ts) adds ABORTED (the caller's signal), REDIRECTS (too many hops) and
+ * BAD_RESPONSE (a body it cannot decode).
+ */
+export type OutboundErrorCode =
+  'BLOCKED' | 'BAD_URL' | 'TIMEOUT' | 'NETWORK' | 'ABORTED' | 'REDIRECTS' | 'BAD_RESPONSE';
 
 /** Why an outbound request did not get an HTTP response. BLOCKED requests never left the process. */
 export class OutboundRequestError extends Error {
@@ -136,7 +143,7 @@ export function safePost(
   });
 }
 
-function toOutboundError(err: unknown): OutboundRequestError {
+export function toOutboundError(err: unknown): OutboundRequestError {
   if (err instanceof OutboundRequestError) return err;
   const e = err as NodeJS.ErrnoException;
   return new OutboundRequestError('NETWORK', `${e.code ? `${e.code}: ` : ''}${e.message}`, {
@@ -144,14 +151,24 @@ function toOutboundError(err: unknown): OutboundRequestError {
   });
 }
 
+/** Resolves every address of a name, like `dns.lookup(name, { all: true }, cb)`. */
+export type AddressResolver = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /**
  * A `lookup` for net.connect that resolves every address of the name and refuses the connection
  * when any of them is not allowed (a name answering both a public and a private address is
- * refused: the socket could pick either).
+ * refused: the socket could pick either). `resolve` defaults to the system resolver.
  */
-function guardedLookup(allow: AllowList): LookupFunction {
+export function guardedLookup(
+  allow: AllowList,
+  resolve: AddressResolver = dnsLookup,
+): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       for (const a of addresses) {
         const problem = addressProblem(a.address, allow);

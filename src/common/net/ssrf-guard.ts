@@ -2,8 +2,8 @@ import ipaddr from 'ipaddr.js';
 import { isIP, isIPv4 } from 'node:net';
 
 /**
- * Private-network rules for every outbound request Assay makes on a caller's behalf (callbacks now,
- * the web fetcher later). Ranges come from ipaddr.js (IANA special-purpose registries): anything
+ * Private-network rules for every outbound request Assay makes on a caller's behalf (callbacks and
+ * the built-in web reader). Ranges come from ipaddr.js (IANA special-purpose registries): anything
  * it does not classify as public `unicast` is refused.
  */
 
@@ -128,7 +128,14 @@ export interface OutboundTarget {
 }
 
 export class OutboundUrlError extends Error {
-  constructor(message: string) {
+  /**
+   * @param refused true when the URL is a usable http(s) URL that the rules refuse (credentials,
+   *   a disguised IPv4 spelling), false when it is not a usable http(s) URL at all.
+   */
+  constructor(
+    message: string,
+    readonly refused = false,
+  ) {
     super(message);
     this.name = 'OutboundUrlError';
   }
@@ -154,6 +161,7 @@ export function parseOutboundUrl(raw: string): OutboundTarget {
   if (url.username || url.password) {
     throw new OutboundUrlError(
       'must not carry credentials (user:password@); receivers authenticate callbacks by their signature',
+      true,
     );
   }
   const hostname = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -161,6 +169,7 @@ export function parseOutboundUrl(raw: string): OutboundTarget {
   if (isIPv4(hostname) && rawHost(raw) !== hostname) {
     throw new OutboundUrlError(
       `spells the IPv4 address ${hostname} in a non-standard form; write it as ${hostname}`,
+      true,
     );
   }
   return { url, hostname, ip: isIP(hostname) ? hostname : null };

@@ -67,7 +67,9 @@ export class CallbackDeliveryService {
     if (!d || !OPEN.includes(d.status)) return null;
     // Pages go in order: a later page is queued when the one before it is delivered.
     if (!(await this.repo.previousPageDelivered(d))) return null;
-    if (d.nextAttemptAt.getTime() > Date.now() + 50) return d.nextAttemptAt;
+    // Early (a job that outlived a redelivery, clocks of two hosts): wait. A second of slack
+    // keeps a small clock skew between hosts from delaying the first attempt.
+    if (d.nextAttemptAt.getTime() > Date.now() + 1000) return d.nextAttemptAt;
     if (await this.repo.isEndpointDisabled(d.url)) {
       await this.repo.markDisabled(d.id, 'not sent: the URL answered 410 Gone earlier');
       this.metrics.callbacks.inc({ outcome: 'disabled' });

@@ -96,6 +96,12 @@ export class CallbackOutbox extends TaskCallbacks {
     return this.queue.addMissing(due.map((d) => d.id));
   }
 
+  /** Deletes finished deliveries older than the tasks' retention (0 days = keep them). */
+  purgeFinished(retentionDays: number, limit: number): Promise<number> {
+    if (!retentionDays) return Promise.resolve(0);
+    return this.repo.deleteFinishedBefore(new Date(Date.now() - retentionDays * 86_400_000), limit);
+  }
+
   private envelopeOptions(taskType: string): EnvelopeOptions {
     const type = this.registry.get(taskType);
     return {

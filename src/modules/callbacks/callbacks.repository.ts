@@ -89,6 +89,17 @@ export class CallbacksRepository {
     return rows.map((r) => ({ id: r.id, nextAttemptAt: r.next_attempt_at }));
   }
 
+  /** Deletes finished deliveries (delivered, dead, disabled) created before `cutoff`. */
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const r = await this.ds.query(
+      `DELETE FROM callback_deliveries WHERE id IN (
+         SELECT id FROM callback_deliveries
+          WHERE created_at < $1 AND status IN ('delivered','dead','disabled') LIMIT $2)`,
+      [cutoff, limit],
+    );
+    return Number(r[1] ?? 0);
+  }
+
   /** Counts an attempt that got a 2xx. Only an open delivery moves. */
   async markDelivered(id: string, statusCode: number): Promise<boolean> {
     return this.moveOpen(id, {

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { REDIS } from '../../common/redis/redis.module';
+import { BREAKER_STATE_NAMES, ProviderRegistry } from '../../providers/core/provider-registry';
 import { TaskQueues } from '../tasks/engine/task-queues';
 import { OpsGuard } from './ops.guard';
 
@@ -38,6 +39,7 @@ export class HealthController {
     private readonly indicator: HealthIndicatorService,
     private readonly queues: TaskQueues,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly providers: ProviderRegistry,
   ) {}
 
   @Get()
@@ -52,7 +54,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: PostgreSQL, Redis and the task queues, each with a timeout',
+    summary:
+      'Readiness: PostgreSQL, Redis and the task queues, each with a timeout; provider breaker states as detail',
   })
   @ApiOkResponse({ description: 'Every dependency is up' })
   @ApiServiceUnavailableResponse({
@@ -87,6 +90,14 @@ export class HealthController {
         } catch (err) {
           return i.down({ message: (err as Error).message });
         }
+      },
+      // Breaker states from memory: no vendor is called (calls cost money). An open breaker
+      // degrades one provider, not the service, so this indicator is always up.
+      () => {
+        const breakers = Object.fromEntries(
+          this.providers.all().map((p) => [p.meta.id, BREAKER_STATE_NAMES[p.breaker.state]]),
+        );
+        return this.indicator.check('providers').up({ breakers });
       },
     ]);
   }

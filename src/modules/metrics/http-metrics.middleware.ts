@@ -11,7 +11,8 @@ export function httpMetricsMiddleware(metrics: MetricsService) {
     const end = metrics.httpDuration.startTimer();
     res.once('finish', () => {
       const path = (req.route as { path?: string } | undefined)?.path;
-      const route = typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : req.baseUrl || 'unmatched';
+      const route =
+        typeof path === 'string' ? `${req.baseUrl ?? ''}${path}` : req.baseUrl || 'unmatched';
       end({ method: req.method, route, status: String(res.statusCode) });
     });
     next();

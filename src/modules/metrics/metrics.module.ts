@@ -14,10 +14,7 @@ export class MetricsModule {
       module: MetricsModule,
       global: true,
       controllers: opts.enabled ? [MetricsController] : [],
-      providers: [
-        MetricsService,
-        ...(opts.enabled ? [QueueMetrics] : []),
-      ],
+      providers: [MetricsService, ...(opts.enabled ? [QueueMetrics] : [])],
       exports: [MetricsService],
     };
   }

@@ -88,10 +88,13 @@ export class SweepsService {
 
   /**
    * Callback deliveries that are due but have no job — their relay step was lost (a crash
-   * between commit and enqueue, Redis down, a lost delayed job) — are queued again.
+   * between commit and enqueue, Redis down, a lost delayed job) — are queued again; finished
+   * ones past TASK_RETENTION_DAYS are deleted.
    */
-  private callbacks(): Promise<number> {
-    return this.callbackOutbox.requeueDue(BATCH);
+  private async callbacks(): Promise<number> {
+    const queued = await this.callbackOutbox.requeueDue(BATCH);
+    const purged = await this.callbackOutbox.purgeFinished(this.config.TASK_RETENTION_DAYS, 5000);
+    return queued + purged;
   }
 
   private async retention(): Promise<number> {

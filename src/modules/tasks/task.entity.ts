@@ -61,9 +61,21 @@ export class TaskEntity {
     transformer: numeric,
   })
   costUsd: number;
-  @Column('numeric', { name: 'budget_usd', precision: 14, scale: 6, nullable: true, transformer: nullableNumeric })
+  @Column('numeric', {
+    name: 'budget_usd',
+    precision: 14,
+    scale: 6,
+    nullable: true,
+    transformer: nullableNumeric,
+  })
   budgetUsd: number | null;
-  @Column('numeric', { name: 'batch_budget_usd', precision: 14, scale: 6, nullable: true, transformer: nullableNumeric })
+  @Column('numeric', {
+    name: 'batch_budget_usd',
+    precision: 14,
+    scale: 6,
+    nullable: true,
+    transformer: nullableNumeric,
+  })
   batchBudgetUsd: number | null;
   @Column('timestamptz', { name: 'cancel_requested_at', nullable: true })
   cancelRequestedAt: Date | null;

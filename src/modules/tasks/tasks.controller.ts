@@ -77,7 +77,12 @@ export class TasksController {
   @ApiResponse({
     status: 200,
     description: 'Existing task returned (idempotency or reused result), or a dry-run estimate',
-    schema: { oneOf: [{ $ref: '#/components/schemas/TaskCreatedDto' }, { $ref: '#/components/schemas/DryRunDto' }] },
+    schema: {
+      oneOf: [
+        { $ref: '#/components/schemas/TaskCreatedDto' },
+        { $ref: '#/components/schemas/DryRunDto' },
+      ],
+    },
   })
   @ApiProblem(400, 'Invalid payload; `errors` names each field')
   @ApiProblem(404, 'Unknown task name; `known_tasks` lists the names')
@@ -117,7 +122,11 @@ export class TasksController {
       'All payloads are validated first; either every task is stored (one transaction) or none.',
   })
   @ApiResponse({ status: 202, type: BatchCreatedDto })
-  @ApiResponse({ status: 200, type: DryRunDto, description: 'dry_run: the estimate of the whole batch' })
+  @ApiResponse({
+    status: 200,
+    type: DryRunDto,
+    description: 'dry_run: the estimate of the whole batch',
+  })
   @ApiProblem(400, 'Invalid payloads; `errors` names each field as payloads[i].field')
   @ApiProblem(404, 'Unknown task name')
   async batch(

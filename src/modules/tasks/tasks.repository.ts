@@ -416,15 +416,21 @@ function finishValue(patch: FinishPatch, col: FinishColumn): string | null {
 const uuidKey = (id: string) => id.toLowerCase().replace(/[^0-9a-f]/g, '');
 
 /**
- * Group commit for one kind of per-task statement. A call made while none is in flight goes out
- * at once, as before; calls made while `parallel` are in flight wait and then go out together as
- * one statement (`many`), so under load a worker sends one claim / cancel check / final UPDATE per
- * batch instead of per task. A batch never holds the same id twice and locks its rows in id
- * order; if its statement fails (one bad row fails it), each call runs on its own (`one`), so
- * every caller gets what it would have got alone.
+ * Group commit for one kind of per-task statement. A call made while fewer than `parallel` are
+ * in flight goes out at once, as before; calls made meanwhile wait and then go out together as one
+ * statement (`many`), so under load a worker sends one claim / cancel check / final UPDATE per
+ * batch instead of per task (each statement is still sent after every call it answers was made).
+ * A batch never holds the same id twice and lists its ids sorted, so concurrent batches lock rows
+ * in the same order; if its statement fails (one bad row fails it), each call runs on its own
+ * (`one`), so every caller gets what it would have got alone.
  */
 class Coalescer<A extends { id: string }, R> {
-  private queue: Array<{ arg: A; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
+  private queue: Array<{
+    arg: A;
+    key: string;
+    resolve: (r: R) => void;
+    reject: (e: unknown) => void;
+  }> = [];
   private inFlight = 0;
 
   constructor(
@@ -436,7 +442,7 @@ class Coalescer<A extends { id: string }, R> {
 
   submit(arg: A): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ arg, resolve, reject });
+      this.queue.push({ arg, key: uuidKey(arg.id), resolve, reject });
       this.flush();
     });
   }
@@ -447,9 +453,8 @@ class Coalescer<A extends { id: string }, R> {
       const batch: typeof this.queue = [];
       const rest: typeof this.queue = [];
       for (const item of this.queue) {
-        const key = uuidKey(item.arg.id);
-        if (batch.length < this.max && !ids.has(key)) {
-          ids.add(key);
+        if (batch.length < this.max && !ids.has(item.key)) {
+          ids.add(item.key);
           batch.push(item);
         } else rest.push(item);
       }
@@ -466,15 +471,14 @@ class Coalescer<A extends { id: string }, R> {
     const alone = (item: (typeof batch)[number]) =>
       this.one(item.arg).then(item.resolve, item.reject);
     if (batch.length === 1) return alone(batch[0]);
-    const keyed = batch.map((item) => ({ item, key: uuidKey(item.arg.id) }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     let results: Map<string, R>;
     try {
-      results = await this.many(keyed.map((k) => k.item.arg));
+      results = await this.many(batch.map((item) => item.arg));
     } catch {
       await Promise.all(batch.map(alone));
       return;
     }
-    for (const { item, key } of keyed) item.resolve(results.get(key)!);
+    for (const item of batch) item.resolve(results.get(item.key)!);
   }
 }

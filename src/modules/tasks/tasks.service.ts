@@ -124,8 +124,12 @@ export class TasksService {
     const type = this.taskType(name);
     const errors = await this.validated(type, payload);
     if (errors.length) throw new InvalidFieldsException(errors);
-    const input = payload as Record<string, unknown>;
-    const requestHash = createHash('sha256').update(stableStringify({ name, input })).digest('hex');
+    const body = payload as Record<string, unknown>;
+    const requestHash = createHash('sha256')
+      .update(stableStringify({ name, input: body }))
+      .digest('hex');
+    // `?refresh=true` is kept on the task so its provider calls bypass other tasks' cached answers.
+    const input = opts.refresh && body.refresh === undefined ? { ...body, refresh: true } : body;
 
     if (opts.idempotencyKey) {
       const existing = await this.repo.findByIdempotencyKey(opts.idempotencyKey);
@@ -204,7 +208,10 @@ export class TasksService {
     return this.estimateValid(type, payload as Record<string, unknown>);
   }
 
-  private async estimateValid(type: ResolvedTaskType<any>, input: Record<string, unknown>): Promise<TaskEstimate> {
+  private async estimateValid(
+    type: ResolvedTaskType<any>,
+    input: Record<string, unknown>,
+  ): Promise<TaskEstimate> {
     const e = (await type.handler.estimate?.(input)) ?? {
       calls: 0,
       cost_min_usd: 0,
@@ -213,7 +220,10 @@ export class TasksService {
     };
     const budget = isMoney(input.budget_usd) ? input.budget_usd : undefined;
     if (budget !== undefined && e.cost_max_usd > budget) {
-      e.notes = [...(e.notes ?? []), `the worst case ($${e.cost_max_usd}) is above budget_usd ($${budget}): the task may stop with BUDGET_EXCEEDED`];
+      e.notes = [
+        ...(e.notes ?? []),
+        `the worst case ($${e.cost_max_usd}) is above budget_usd ($${budget}): the task may stop with BUDGET_EXCEEDED`,
+      ];
     }
     return e;
   }
@@ -241,7 +251,9 @@ export class TasksService {
         total.cost_max_usd += e.cost_max_usd;
       }
       if (opts.budgetUsd !== undefined && total.cost_max_usd > opts.budgetUsd) {
-        total.notes = [`the worst case ($${total.cost_max_usd}) is above the batch budget ($${opts.budgetUsd})`];
+        total.notes = [
+          `the worst case ($${total.cost_max_usd}) is above the batch budget ($${opts.budgetUsd})`,
+        ];
       }
       return { batchId: '', ids: [], estimate: total };
     }
@@ -250,7 +262,8 @@ export class TasksService {
       this.newTask(type, p, traceId, {
         batchId,
         batchBudgetUsd: opts.budgetUsd ?? null,
-        callbackUrl: (typeof p.callback_url === 'string' ? p.callback_url : opts.callbackUrl) ?? null,
+        callbackUrl:
+          (typeof p.callback_url === 'string' ? p.callback_url : opts.callbackUrl) ?? null,
       }),
     );
     await this.repo.transaction((em) => this.repo.insertMany(drafts, em));

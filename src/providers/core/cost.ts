@@ -12,7 +12,8 @@ const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
 
 /** What a finished call cost: the vendor's own figure when it reports one, else priced usage. */
 export function costOf(cost: CostModel, result: ProviderResult, model?: string): number {
-  if (typeof result.costUsd === 'number' && Number.isFinite(result.costUsd)) return round(result.costUsd);
+  if (typeof result.costUsd === 'number' && Number.isFinite(result.costUsd))
+    return round(result.costUsd);
   const p = pricesFor(cost, result.model ?? model);
   const u = result.usage ?? {};
   return round(

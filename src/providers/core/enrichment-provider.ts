@@ -71,6 +71,14 @@ export interface ProviderMetadata {
   model?: string;
   /** Whether the provider needs `<ID>_API_KEY` to be usable (default true). */
   requiresApiKey?: boolean;
+  /**
+   * What a failure says something about: `provider` (default) — the vendor is failing, so
+   * consecutive transient failures open the provider's breaker and a 429 pauses every call to it;
+   * `target` — a provider that reads arbitrary sites (the built-in web reader): one site down or
+   * rate-limiting us says nothing of the others, so there is no breaker and a 429 is returned to
+   * the caller instead of pausing the provider.
+   */
+  failureScope?: 'provider' | 'target';
   timeoutMs?: number;
   maxConcurrency?: number;
   description?: string;
@@ -99,5 +107,9 @@ export abstract class EnrichmentProvider {
   selfTestRequest?(): ProviderRequest;
 
   /** Worst-case cost of a request, for budget checks; the default prices the cost model's bounds. */
-  estimateMaxCostUsd?(request: ProviderRequest, cost: CostModel, settings: ProviderSettings): number;
+  estimateMaxCostUsd?(
+    request: ProviderRequest,
+    cost: CostModel,
+    settings: ProviderSettings,
+  ): number;
 }

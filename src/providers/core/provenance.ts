@@ -16,6 +16,12 @@ export interface Sourced<T> {
   task_id: string | null;
   /** URLs that support the value (LLM citations, pages read). */
   evidence?: string[];
+  /**
+   * How, within `method`, the value was found, e.g. `json-ld`, `microdata`, `opengraph`, `meta`,
+   * `tel-link`, `logo-wall`, `fingerprint`. Merging uses it to rank structured markup the site
+   * declares above heuristics read from its text (see accounts/extraction/profile-merge.ts).
+   */
+  detail?: string;
 }
 
 export function sourced<T>(
@@ -32,5 +38,6 @@ export function sourced<T>(
     cost_usd: p.cost_usd ?? 0,
     task_id: p.task_id ?? null,
     ...(p.evidence?.length ? { evidence: p.evidence } : {}),
+    ...(p.detail ? { detail: p.detail } : {}),
   };
 }

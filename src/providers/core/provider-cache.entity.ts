@@ -13,7 +13,13 @@ export class ProviderCacheEntity {
   @Column('varchar', { length: 64 }) provider: string;
   @Column('varchar', { length: 100 }) operation: string;
   @Column('jsonb') response: ProviderResult;
-  @Column('numeric', { name: 'cost_usd', precision: 14, scale: 6, default: 0, transformer: numeric })
+  @Column('numeric', {
+    name: 'cost_usd',
+    precision: 14,
+    scale: 6,
+    default: 0,
+    transformer: numeric,
+  })
   costUsd: number;
   @Column('uuid', { name: 'task_id', nullable: true }) taskId: string | null;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt: Date;

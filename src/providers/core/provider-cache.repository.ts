@@ -19,15 +19,24 @@ export class ProviderCacheRepository {
    * task counts, so a retried stage never buys the same lookup twice even when bypassing.
    */
   async get(key: string, onlyTaskId?: string | null): Promise<CacheHit | null> {
-    const rows: Array<{ response: ProviderResult; cost_usd: string; task_id: string | null; created_at: Date }> =
-      await this.ds.query(
-        `SELECT response, cost_usd, task_id, created_at FROM provider_cache
+    const rows: Array<{
+      response: ProviderResult;
+      cost_usd: string;
+      task_id: string | null;
+      created_at: Date;
+    }> = await this.ds.query(
+      `SELECT response, cost_usd, task_id, created_at FROM provider_cache
           WHERE key = $1 AND expires_at > now() AND ($2::uuid IS NULL OR task_id = $2::uuid)`,
-        [key, onlyTaskId ?? null],
-      );
+      [key, onlyTaskId ?? null],
+    );
     if (!rows.length) return null;
     const r = rows[0];
-    return { response: r.response, costUsd: Number(r.cost_usd), taskId: r.task_id, createdAt: r.created_at };
+    return {
+      response: r.response,
+      costUsd: Number(r.cost_usd),
+      taskId: r.task_id,
+      createdAt: r.created_at,
+    };
   }
 
   async put(

@@ -17,7 +17,13 @@ export class ProviderCallEntity {
   @Column('boolean', { default: false }) cached: boolean;
   @Column('int', { name: 'latency_ms', default: 0 }) latencyMs: number;
   @Column('int', { default: 1 }) attempts: number;
-  @Column('numeric', { name: 'cost_usd', precision: 14, scale: 6, default: 0, transformer: numeric })
+  @Column('numeric', {
+    name: 'cost_usd',
+    precision: 14,
+    scale: 6,
+    default: 0,
+    transformer: numeric,
+  })
   costUsd: number;
   @Column('varchar', { length: 200, nullable: true }) model: string | null;
   @Column('text', { name: 'error_message', nullable: true }) errorMessage: string | null;

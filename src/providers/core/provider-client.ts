@@ -69,16 +69,21 @@ export class ProviderClient {
 
   /** Request fingerprint: provider + operation + normalised input (never credentials). */
   static fingerprint(providerId: string, operation: string, input: unknown): string {
-    return createHash('sha256').update(`${providerId}\u0000${operation}\u0000${stableStringify(input)}`).digest('hex');
+    return createHash('sha256')
+      .update(`${providerId}\u0000${operation}\u0000${stableStringify(input)}`)
+      .digest('hex');
   }
 
   private resolve(providerId: string): RegisteredProvider {
     const p = this.registry.get(providerId);
-    if (!p) throw new ProviderError('BAD_INPUT', `unknown provider "${providerId}"`, { retryable: false });
+    if (!p)
+      throw new ProviderError('BAD_INPUT', `unknown provider "${providerId}"`, {
+        retryable: false,
+      });
     if (!p.settings.configured) {
       throw new ProviderError(
         'AUTH',
-        `provider "${providerId}" is not configured (set ${providerId.toUpperCase()}_API_KEY)`,
+        `provider "${providerId}" is not configured (set ${providerId.toUpperCase()}_API_KEY, or see docs/providers.md)`,
         { retryable: false, providerId },
       );
     }
@@ -95,7 +100,11 @@ export class ProviderClient {
     );
   }
 
-  async call<T = unknown>(providerId: string, request: ProviderRequest, scope: CallScope = {}): Promise<CallOutcome<T>> {
+  async call<T = unknown>(
+    providerId: string,
+    request: ProviderRequest,
+    scope: CallScope = {},
+  ): Promise<CallOutcome<T>> {
     const p = this.resolve(providerId);
     const operation = request.operation ?? request.capability;
     const fp = ProviderClient.fingerprint(p.meta.id, operation, request.input);
@@ -108,7 +117,15 @@ export class ProviderClient {
     if (hit) {
       this.metrics.cacheHits.inc({ provider: p.meta.id, operation });
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: 'cache_hit' });
-      await this.ledger.record({ ...ledgerBase, outcome: 'cache_hit', cached: true, latencyMs: 0, attempts: 0, costUsd: 0, model: hit.model });
+      await this.ledger.record({
+        ...ledgerBase,
+        outcome: 'cache_hit',
+        cached: true,
+        latencyMs: 0,
+        attempts: 0,
+        costUsd: 0,
+        model: hit.model,
+      });
       return { ...hit, ...base, cached: true, costUsd: 0, latencyMs: 0 } as CallOutcome<T>;
     }
 
@@ -119,7 +136,9 @@ export class ProviderClient {
       throw new ProviderError(
         'BUDGET_EXCEEDED',
         `a ${p.meta.id} ${operation} call may cost up to $${reserved.toFixed(4)}; the task has spent $${(b?.costUsd ?? 0).toFixed(4)} ` +
-          (b?.budgetUsd != null ? `of its $${b.budgetUsd.toFixed(4)} budget` : `and its batch's $${(b?.batchBudgetUsd ?? 0).toFixed(4)} budget is used up`),
+          (b?.budgetUsd != null
+            ? `of its $${b.budgetUsd.toFixed(4)} budget`
+            : `and its batch's $${(b?.batchBudgetUsd ?? 0).toFixed(4)} budget is used up`),
         { retryable: false, providerId: p.meta.id },
       );
     }
@@ -135,10 +154,27 @@ export class ProviderClient {
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
       // The paid answer is cached first: a worker killed after this point never pays for it again.
-      await this.store(fp, p.meta.id, operation, result, cost, taskId, ttl, scope.bypassCache ?? false);
+      await this.store(
+        fp,
+        p.meta.id,
+        operation,
+        result,
+        cost,
+        taskId,
+        ttl,
+        scope.bypassCache ?? false,
+      );
       if (taskId) await this.ledger.settle(taskId, reserved, cost);
       const outcome = result.found ? 'ok' : 'not_found';
-      await this.ledger.record({ ...ledgerBase, outcome, cached: false, latencyMs, attempts, costUsd: cost, model: result.model ?? p.settings.model });
+      await this.ledger.record({
+        ...ledgerBase,
+        outcome,
+        cached: false,
+        latencyMs,
+        attempts,
+        costUsd: cost,
+        model: result.model ?? p.settings.model,
+      });
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome });
       this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
       if (cost > 0) this.metrics.cost.inc({ provider: p.meta.id }, cost);
@@ -148,9 +184,18 @@ export class ProviderClient {
       if (scope.signal?.aborted) throw scope.signal.reason;
       const e = this.normalise(err, p.meta.id);
       const latencyMs = performance.now() - started;
-      await this.ledger.record({ ...ledgerBase, outcome: e.code, cached: false, latencyMs, attempts, costUsd: 0, errorMessage: e.message });
+      await this.ledger.record({
+        ...ledgerBase,
+        outcome: e.code,
+        cached: false,
+        latencyMs,
+        attempts,
+        costUsd: 0,
+        errorMessage: e.message,
+      });
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: e.code });
-      if (attempts > 0) this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
+      if (attempts > 0)
+        this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
       throw e;
     }
   }
@@ -176,7 +221,12 @@ export class ProviderClient {
           return this.attempt(p, request, outer);
         }, outer);
       } catch (err) {
-        if (err instanceof ProviderError && err.code === 'RATE_LIMITED' && !outer?.aborted) {
+        if (
+          err instanceof ProviderError &&
+          err.code === 'RATE_LIMITED' &&
+          p.meta.failureScope !== 'target' &&
+          !outer?.aborted
+        ) {
           const wait = err.retryAfterMs ?? 1000;
           if (Date.now() + wait <= deadline) {
             await this.limiter.pause(p.meta.id, wait);
@@ -194,13 +244,24 @@ export class ProviderClient {
    * signal. A cancel of the caller surfaces as its own reason, never as a vendor failure the
    * breaker would count.
    */
-  private async attempt(p: RegisteredProvider, request: ProviderRequest, outer?: AbortSignal): Promise<ProviderResult> {
+  private async attempt(
+    p: RegisteredProvider,
+    request: ProviderRequest,
+    outer?: AbortSignal,
+  ): Promise<ProviderResult> {
     try {
-      return await p.timeout.execute(({ signal }) => p.adapter.call(request, { signal, settings: p.settings }), outer);
+      return await p.timeout.execute(
+        ({ signal }) => p.adapter.call(request, { signal, settings: p.settings }),
+        outer,
+      );
     } catch (err) {
       if (outer?.aborted) throw outer.reason;
       if (isTaskCancelledError(err)) {
-        throw new ProviderError('TEMPORARY', `${p.meta.id} did not answer within ${p.settings.timeoutMs} ms`, { cause: err, providerId: p.meta.id });
+        throw new ProviderError(
+          'TEMPORARY',
+          `${p.meta.id} did not answer within ${p.settings.timeoutMs} ms`,
+          { cause: err, providerId: p.meta.id },
+        );
       }
       throw err;
     }
@@ -212,17 +273,36 @@ export class ProviderClient {
       return err;
     }
     if (isBrokenCircuitError(err)) {
-      return new ProviderError('TEMPORARY', `${providerId} is failing: its circuit breaker is open`, { providerId, cause: err });
+      return new ProviderError(
+        'TEMPORARY',
+        `${providerId} is failing: its circuit breaker is open`,
+        { providerId, cause: err },
+      );
     }
     if (isTaskCancelledError(err)) {
-      return new ProviderError('TEMPORARY', `${providerId} call timed out`, { providerId, cause: err });
+      return new ProviderError('TEMPORARY', `${providerId} call timed out`, {
+        providerId,
+        cause: err,
+      });
     }
-    return new ProviderError('UNKNOWN', `${providerId}: ${(err as Error)?.message ?? String(err)}`, { providerId, cause: err });
+    return new ProviderError(
+      'UNKNOWN',
+      `${providerId}: ${(err as Error)?.message ?? String(err)}`,
+      { providerId, cause: err },
+    );
   }
 
-  private async cachedAnswer(fp: string, ttl: number, taskId: string | null, bypass: boolean): Promise<ProviderResult | null> {
+  private async cachedAnswer(
+    fp: string,
+    ttl: number,
+    taskId: string | null,
+    bypass: boolean,
+  ): Promise<ProviderResult | null> {
     if (ttl > 0) {
-      const shared = await this.cache.get(fp, bypass ? (taskId ?? '00000000-0000-0000-0000-000000000000') : null);
+      const shared = await this.cache.get(
+        fp,
+        bypass ? (taskId ?? '00000000-0000-0000-0000-000000000000') : null,
+      );
       if (shared) return shared.response;
     }
     if (taskId) {
@@ -237,11 +317,28 @@ export class ProviderClient {
    * be relied on for this task's retries: TTL 0, or a bypass (another task bypassing the cache may
    * overwrite the shared entry, and a bypassing retry only accepts its own task's answer).
    */
-  private async store(fp: string, provider: string, operation: string, result: ProviderResult, cost: number, taskId: string | null, ttl: number, bypass: boolean): Promise<void> {
+  private async store(
+    fp: string,
+    provider: string,
+    operation: string,
+    result: ProviderResult,
+    cost: number,
+    taskId: string | null,
+    ttl: number,
+    bypass: boolean,
+  ): Promise<void> {
     try {
       if (ttl > 0) await this.cache.put(fp, provider, operation, result, cost, taskId, ttl);
       if (taskId && (ttl <= 0 || bypass)) {
-        await this.cache.put(taskKey(fp, taskId), provider, operation, result, cost, taskId, TASK_SCOPED_TTL_SECONDS);
+        await this.cache.put(
+          taskKey(fp, taskId),
+          provider,
+          operation,
+          result,
+          cost,
+          taskId,
+          TASK_SCOPED_TTL_SECONDS,
+        );
       }
     } catch (err) {
       // A cache write failure must not turn a paid, successful call into a failure.
@@ -266,13 +363,24 @@ export class ProviderClient {
         const o = await this.call<T>(p.meta.id, { ...request, capability }, scope);
         total += o.costUsd;
         const ok = accept(o);
-        steps.push({ provider: p.meta.id, outcome: ok ? 'accepted' : o.found ? 'rejected' : 'not_found', cost_usd: o.costUsd, cached: o.cached });
+        steps.push({
+          provider: p.meta.id,
+          outcome: ok ? 'accepted' : o.found ? 'rejected' : 'not_found',
+          cost_usd: o.costUsd,
+          cached: o.cached,
+        });
         if (ok) return { winner: o, steps, cost_usd: total };
       } catch (err) {
         if (scope.signal?.aborted) throw err;
         if (err instanceof ProviderError && err.code === 'BUDGET_EXCEEDED') throw err;
         const e = err instanceof ProviderError ? err : this.normalise(err, p.meta.id);
-        steps.push({ provider: p.meta.id, outcome: e.code, cost_usd: 0, cached: false, error: e.message });
+        steps.push({
+          provider: p.meta.id,
+          outcome: e.code,
+          cost_usd: 0,
+          cached: false,
+          error: e.message,
+        });
       }
     }
     return { winner: null, steps, cost_usd: total };

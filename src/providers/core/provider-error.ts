@@ -27,7 +27,13 @@ export class ProviderError extends Error {
   constructor(
     readonly code: ProviderErrorCode,
     message: string,
-    opts: { retryAfterMs?: number; status?: number; cause?: unknown; retryable?: boolean; providerId?: string } = {},
+    opts: {
+      retryAfterMs?: number;
+      status?: number;
+      cause?: unknown;
+      retryable?: boolean;
+      providerId?: string;
+    } = {},
   ) {
     super(message, { cause: opts.cause });
     this.name = 'ProviderError';
@@ -48,15 +54,23 @@ export class ProviderError extends Error {
     else if (status === 429) code = 'RATE_LIMITED';
     else if (status === 401 || status === 403) code = 'AUTH';
     else if (status === 404) code = 'NOT_FOUND';
-    else if (status === 408 || status === 409 || status === 425 || status >= 500) code = 'TEMPORARY';
+    else if (status === 408 || status === 409 || status === 425 || status >= 500)
+      code = 'TEMPORARY';
     else if (status >= 400) code = 'BAD_INPUT';
     else code = 'UNKNOWN';
-    return new ProviderError(code, message, { status, retryAfterMs: opts.retryAfterMs, cause: opts.cause });
+    return new ProviderError(code, message, {
+      status,
+      retryAfterMs: opts.retryAfterMs,
+      cause: opts.cause,
+    });
   }
 }
 
 /** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from now. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const v = value.trim();
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);

@@ -101,11 +101,20 @@ export class ProviderLedgerRepository {
     );
   }
 
-  async taskBudget(taskId: string): Promise<{ budgetUsd: number | null; costUsd: number; batchBudgetUsd: number | null } | null> {
-    const rows = await this.ds.query(`SELECT budget_usd, cost_usd, batch_budget_usd FROM tasks WHERE id = $1`, [taskId]);
+  async taskBudget(
+    taskId: string,
+  ): Promise<{ budgetUsd: number | null; costUsd: number; batchBudgetUsd: number | null } | null> {
+    const rows = await this.ds.query(
+      `SELECT budget_usd, cost_usd, batch_budget_usd FROM tasks WHERE id = $1`,
+      [taskId],
+    );
     if (!rows.length) return null;
     const n = (v: unknown) => (v == null ? null : Number(v));
-    return { budgetUsd: n(rows[0].budget_usd), costUsd: Number(rows[0].cost_usd), batchBudgetUsd: n(rows[0].batch_budget_usd) };
+    return {
+      budgetUsd: n(rows[0].budget_usd),
+      costUsd: Number(rows[0].cost_usd),
+      batchBudgetUsd: n(rows[0].batch_budget_usd),
+    };
   }
 
   /** Spend per provider since a date (for GET /api/v1/providers). */

@@ -76,15 +76,20 @@ export class ProviderRegistry implements OnModuleInit {
   onModuleInit(): void {
     const owners = new Map<string, string>();
     for (const wrapper of this.discovery.getProviders({ metadataKey: Provider.KEY })) {
-      const meta = this.discovery.getMetadataByDecorator(Provider, wrapper) as ProviderMetadata | undefined;
+      const meta = this.discovery.getMetadataByDecorator(Provider, wrapper) as
+        ProviderMetadata | undefined;
       const cls = wrapper.metatype?.name ?? String(wrapper.token);
       this.validate(meta, cls, wrapper);
       const m = meta!;
       if (owners.has(m.id)) {
-        throw new Error(`Provider id "${m.id}" is declared twice (${owners.get(m.id)} and ${cls}). Provider ids are unique: rename one.`);
+        throw new Error(
+          `Provider id "${m.id}" is declared twice (${owners.get(m.id)} and ${cls}). Provider ids are unique: rename one.`,
+        );
       }
       if (!(wrapper.instance instanceof EnrichmentProvider)) {
-        throw new Error(`Provider "${m.id}" (${cls}) must extend EnrichmentProvider (src/providers/core/enrichment-provider.ts).`);
+        throw new Error(
+          `Provider "${m.id}" (${cls}) must extend EnrichmentProvider (src/providers/core/enrichment-provider.ts).`,
+        );
       }
       owners.set(m.id, cls);
       this.register(m, wrapper.instance);
@@ -103,20 +108,32 @@ export class ProviderRegistry implements OnModuleInit {
     const fix = `Declare @Provider({ id, capabilities, cost, rateLimits, cacheTtlSeconds }) on ${cls}.`;
     if (!meta) throw new Error(`${cls} is marked as a provider but has no metadata. ${fix}`);
     if (!meta.id || !ID_RE.test(meta.id)) {
-      throw new Error(`Provider ${cls} needs an id of 2–32 lower-case letters, digits or _ (got "${meta.id}"). ${fix}`);
+      throw new Error(
+        `Provider ${cls} needs an id of 2–32 lower-case letters, digits or _ (got "${meta.id}"). ${fix}`,
+      );
     }
     if (!Array.isArray(meta.capabilities) || meta.capabilities.length === 0) {
       throw new Error(`Provider "${meta.id}" (${cls}) declares no capabilities. ${fix}`);
     }
     const unknown = meta.capabilities.filter((c) => !isCapability(c));
     if (unknown.length) {
-      throw new Error(`Provider "${meta.id}" (${cls}) declares unknown capabilities: ${unknown.join(', ')}. See src/providers/core/capabilities.ts.`);
+      throw new Error(
+        `Provider "${meta.id}" (${cls}) declares unknown capabilities: ${unknown.join(', ')}. See src/providers/core/capabilities.ts.`,
+      );
     }
     if (!meta.cost || !meta.rateLimits || meta.cacheTtlSeconds === undefined) {
-      throw new Error(`Provider "${meta.id}" (${cls}) is missing cost, rateLimits or cacheTtlSeconds. ${fix}`);
+      throw new Error(
+        `Provider "${meta.id}" (${cls}) is missing cost, rateLimits or cacheTtlSeconds. ${fix}`,
+      );
     }
-    if (wrapper.scope === Scope.REQUEST || wrapper.scope === Scope.TRANSIENT || !wrapper.isDependencyTreeStatic()) {
-      throw new Error(`Provider "${meta.id}" (${cls}) must be a singleton: remove the request/transient scope from it and its dependencies.`);
+    if (
+      wrapper.scope === Scope.REQUEST ||
+      wrapper.scope === Scope.TRANSIENT ||
+      !wrapper.isDependencyTreeStatic()
+    ) {
+      throw new Error(
+        `Provider "${meta.id}" (${cls}) must be a singleton: remove the request/transient scope from it and its dependencies.`,
+      );
     }
   }
 
@@ -137,17 +154,20 @@ export class ProviderRegistry implements OnModuleInit {
     });
     breaker.onStateChange((state) => {
       this.metrics.breakerState.set({ provider: meta.id }, state);
-      if (state !== CircuitState.Closed) this.logger.warn(`breaker of ${meta.id} is ${BREAKER_STATE_NAMES[state]}`);
+      if (state !== CircuitState.Closed)
+        this.logger.warn(`breaker of ${meta.id} is ${BREAKER_STATE_NAMES[state]}`);
     });
     this.metrics.breakerState.set({ provider: meta.id }, CircuitState.Closed);
-    const policy = wrap(
-      retry(handleWhen(isTransient), {
-        // cockatiel counts retries; PROVIDER_RETRY_ATTEMPTS counts attempts, the first included.
-        maxAttempts: this.config.PROVIDER_RETRY_ATTEMPTS - 1,
-        backoff: new ExponentialBackoff({ initialDelay: this.config.PROVIDER_RETRY_BASE_MS, maxDelay: 30_000 }),
+    const retryPolicy = retry(handleWhen(isTransient), {
+      // cockatiel counts retries; PROVIDER_RETRY_ATTEMPTS counts attempts, the first included.
+      maxAttempts: this.config.PROVIDER_RETRY_ATTEMPTS - 1,
+      backoff: new ExponentialBackoff({
+        initialDelay: this.config.PROVIDER_RETRY_BASE_MS,
+        maxDelay: 30_000,
       }),
-      breaker,
-    );
+    });
+    // A target-scoped provider's failures belong to the site it read, not to the provider.
+    const policy = meta.failureScope === 'target' ? retryPolicy : wrap(retryPolicy, breaker);
     this.providers.set(meta.id, {
       meta,
       settings,
@@ -172,10 +192,17 @@ export class ProviderRegistry implements OnModuleInit {
    * (e.g. WATERFALL_EMAIL_FIND=hunter,builtin) when set, else declaration order.
    */
   forCapability(capability: Capability): RegisteredProvider[] {
-    const serving = this.all().filter((p) => p.meta.capabilities.includes(capability) && p.settings.configured);
+    const serving = this.all().filter(
+      (p) => p.meta.capabilities.includes(capability) && p.settings.configured,
+    );
     const order = this.config.rawEnv[`WATERFALL_${capability.toUpperCase().replace(/\./g, '_')}`];
     if (!order) return serving;
-    const ids = order.split(',').map((s) => s.trim()).filter(Boolean);
-    return ids.map((id) => serving.find((p) => p.meta.id === id)).filter((p): p is RegisteredProvider => !!p);
+    const ids = order
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    return ids
+      .map((id) => serving.find((p) => p.meta.id === id))
+      .filter((p): p is RegisteredProvider => !!p);
   }
 }

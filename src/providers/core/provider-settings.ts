@@ -1,4 +1,9 @@
-import type { CostModel, EnrichmentProvider, ProviderMetadata, RateLimits } from './enrichment-provider';
+import type {
+  CostModel,
+  EnrichmentProvider,
+  ProviderMetadata,
+  RateLimits,
+} from './enrichment-provider';
 
 /** A provider's effective settings: its declared defaults overridden by `<ID>_*` variables. */
 export interface ProviderSettings {
@@ -39,15 +44,22 @@ export function resolveProviderSettings(
 ): ProviderSettings {
   const prefix = `${meta.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
   const extra: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (k.startsWith(prefix) && v !== undefined) extra[k.slice(prefix.length)] = v;
+  for (const [k, v] of Object.entries(env))
+    if (k.startsWith(prefix) && v !== undefined) extra[k.slice(prefix.length)] = v;
 
   let cost: CostModel = { ...meta.cost };
   if (extra.PRICES) {
     try {
       const override = JSON.parse(extra.PRICES) as CostModel;
-      cost = { ...cost, ...override, models: { ...(meta.cost.models ?? {}), ...(override.models ?? {}) } };
+      cost = {
+        ...cost,
+        ...override,
+        models: { ...(meta.cost.models ?? {}), ...(override.models ?? {}) },
+      };
     } catch {
-      throw new ProviderSettingsError(`${prefix}PRICES must be JSON like {"perCallUsd":0.01,"models":{"m":{"inputPerMTokUsd":0.1}}}`);
+      throw new ProviderSettingsError(
+        `${prefix}PRICES must be JSON like {"perCallUsd":0.01,"models":{"m":{"inputPerMTokUsd":0.1}}}`,
+      );
     }
   }
   const apiKey = extra.API_KEY?.trim() || undefined;

@@ -15,6 +15,11 @@ import { ProviderError } from './provider-error';
  * time put N + 1 calls into a strict vendor's second. A pause key (set from a 429's
  * Retry-After) pushes every reservation past the pause. Per-day limits are a plain counter per
  * UTC day. Redis TIME is the clock, so processes with skewed clocks agree.
+ *
+ * A process's first call to a provider, or its first after an idle spell, reaches the vendor
+ * late: it pays the HTTP client's set-up and a new connection (TCP, TLS) after leaving the
+ * limiter. Such a cold call pushes every later slot back by COLD_HEADROOM_MS, so its late
+ * arrival cannot pack the vendor's window that it opens.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -22,6 +27,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local interval = tonumber(ARGV[1])
 local maxWait = tonumber(ARGV[2])
 local dayLimit = tonumber(ARGV[3])
+local headroom = tonumber(ARGV[4])
 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 local pause = tonumber(redis.call('GET', KEYS[2]) or '0')
 local start = math.max(tat, now, pause)
@@ -35,10 +41,16 @@ if dayLimit > 0 then
 end
 if interval > 0 then
   -- PX takes whole ms; the interval rarely is one (3/s = 333.3 ms, or any margin).
-  redis.call('SET', KEYS[1], start + interval, 'PX', math.ceil(math.max(wait + interval * 2, 1000)))
+  redis.call('SET', KEYS[1], start + interval + headroom, 'PX',
+    math.ceil(math.max(wait + interval * 2 + headroom, 1000)))
 end
 return {0, wait}
 `;
+
+/** Idle time after which a process's next call counts as cold (undici drops idle sockets at 4 s). */
+const COLD_AFTER_MS = 4000;
+/** Room left after a cold call for its connection set-up. */
+const COLD_HEADROOM_MS = 100;
 
 export interface LimiterState {
   interval_ms: number;
@@ -50,6 +62,9 @@ export interface LimiterState {
 
 @Injectable()
 export class RateLimiter {
+  /** When this process last took a slot, per provider (to tell cold calls). */
+  private readonly lastSlot = new Map<string, number>();
+
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
@@ -85,20 +100,35 @@ export class RateLimiter {
     }
     const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
     const sentAt = performance.now();
-    const [code, wait] = (await (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<[number, number]>>).assayReserve(
+    // Marked before the round trip, so of concurrent first calls only one counts as cold.
+    const last = this.lastSlot.get(providerId);
+    const cold = last === undefined || sentAt - last > COLD_AFTER_MS;
+    this.lastSlot.set(providerId, sentAt);
+    const [code, wait] = (await (
+      this.redis as unknown as Record<string, (...a: unknown[]) => Promise<[number, number]>>
+    ).assayReserve(
       ...this.keys(providerId),
       interval,
       maxWait,
       limits.perDay ?? 0,
+      cold && interval > 0 ? COLD_HEADROOM_MS : 0,
     )) as [number, number];
     if (code === -1) {
-      throw new ProviderError('RATE_LIMITED', `rate limit of ${providerId}: next slot in ${wait} ms exceeds the ${maxWait} ms max wait`, {
-        retryAfterMs: wait,
-        providerId,
-      });
+      throw new ProviderError(
+        'RATE_LIMITED',
+        `rate limit of ${providerId}: next slot in ${wait} ms exceeds the ${maxWait} ms max wait`,
+        {
+          retryAfterMs: wait,
+          providerId,
+        },
+      );
     }
     if (code === -2) {
-      throw new ProviderError('QUOTA_EXHAUSTED', `daily limit of ${limits.perDay} calls to ${providerId} is used up`, { providerId });
+      throw new ProviderError(
+        'QUOTA_EXHAUSTED',
+        `daily limit of ${limits.perDay} calls to ${providerId} is used up`,
+        { providerId },
+      );
     }
     // The slot is `wait` ms after Redis ran the script, i.e. after the reservation was sent: count
     // from then, not from when a busy event loop got round to the reply, or the call leaves late
@@ -115,7 +145,8 @@ export class RateLimiter {
     const now = Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000);
     const until = now + Math.max(0, Math.round(ms));
     const current = Number((await this.redis.get(pauseKey)) ?? 0);
-    if (until > current) await this.redis.set(pauseKey, String(until), 'PX', Math.max(1, Math.round(ms)) + 1000);
+    if (until > current)
+      await this.redis.set(pauseKey, String(until), 'PX', Math.max(1, Math.round(ms)) + 1000);
   }
 
   private async pausedForMs(providerId: string): Promise<number> {

@@ -159,7 +159,7 @@ export function mapGeminiError(err: unknown, signal?: AbortSignal): ProviderErro
     });
   }
   if (err instanceof ApiError) {
-    let rpc: RpcStatus = {};
+    let rpc: RpcStatus;
     try {
       rpc = (JSON.parse(err.message) as { error?: RpcStatus }).error ?? {};
     } catch {

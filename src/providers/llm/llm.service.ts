@@ -35,7 +35,11 @@ export class LlmService {
       try {
         v = this.ajv.compile(schema);
       } catch (err) {
-        throw new ProviderError('BAD_INPUT', `the schema is not a valid JSON Schema: ${(err as Error).message}`, { retryable: false });
+        throw new ProviderError(
+          'BAD_INPUT',
+          `the schema is not a valid JSON Schema: ${(err as Error).message}`,
+          { retryable: false },
+        );
       }
       this.validators.set(key, v);
     }
@@ -43,27 +47,52 @@ export class LlmService {
   }
 
   /** Calls `providerId` (or, when omitted, the `llm.generate` waterfall) and returns validated JSON. */
-  async generateStructured<T>(input: LlmGenerateInput & { schema: Record<string, unknown> }, scope: CallScope = {}, providerId?: string): Promise<StructuredAnswer<T>> {
+  async generateStructured<T>(
+    input: LlmGenerateInput & { schema: Record<string, unknown> },
+    scope: CallScope = {},
+    providerId?: string,
+  ): Promise<StructuredAnswer<T>> {
     const validate = this.validator(input.schema);
     const first = await this.generate(input, scope, providerId);
-    const check = (o: CallOutcome<LlmGenerateOutput>): { ok: true; value: T } | { ok: false; why: string } => {
+    const check = (
+      o: CallOutcome<LlmGenerateOutput>,
+    ): { ok: true; value: T } | { ok: false; why: string } => {
       try {
         const value = o.data?.json ?? parseJsonAnswer(o.data?.text ?? '');
-        return validate(value) ? { ok: true, value: value as T } : { ok: false, why: formatErrors(validate.errors) };
+        return validate(value)
+          ? { ok: true, value: value as T }
+          : { ok: false, why: formatErrors(validate.errors) };
       } catch (err) {
         return { ok: false, why: (err as Error).message };
       }
     };
     const firstCheck = check(first.outcome);
-    if (firstCheck.ok) return this.answer(first.outcome, firstCheck.value, false, first.outcome.costUsd, first.steps);
+    if (firstCheck.ok)
+      return this.answer(
+        first.outcome,
+        firstCheck.value,
+        false,
+        first.outcome.costUsd,
+        first.steps,
+      );
 
     const repairPrompt =
       `${input.prompt}\n\nYour previous answer was:\n${first.outcome.data?.text ?? ''}\n\n` +
       `It does not match the required JSON Schema: ${firstCheck.why}.\nAnswer again with only JSON that matches the schema.`;
-    const second = await this.generate({ ...input, prompt: repairPrompt }, scope, first.outcome.provider);
+    const second = await this.generate(
+      { ...input, prompt: repairPrompt },
+      scope,
+      first.outcome.provider,
+    );
     const secondCheck = check(second.outcome);
     if (secondCheck.ok) {
-      return this.answer(second.outcome, secondCheck.value, true, first.outcome.costUsd + second.outcome.costUsd, first.steps);
+      return this.answer(
+        second.outcome,
+        secondCheck.value,
+        true,
+        first.outcome.costUsd + second.outcome.costUsd,
+        first.steps,
+      );
     }
     throw new ProviderError(
       'BAD_INPUT',
@@ -73,21 +102,48 @@ export class LlmService {
   }
 
   /** Plain generation through one provider or the `llm.generate` waterfall. */
-  async generate(input: LlmGenerateInput, scope: CallScope = {}, providerId?: string): Promise<{ outcome: CallOutcome<LlmGenerateOutput>; steps?: WaterfallStep[] }> {
+  async generate(
+    input: LlmGenerateInput,
+    scope: CallScope = {},
+    providerId?: string,
+  ): Promise<{ outcome: CallOutcome<LlmGenerateOutput>; steps?: WaterfallStep[] }> {
     if (providerId) {
-      return { outcome: await this.client.call<LlmGenerateOutput>(providerId, { capability: 'llm.generate', operation: 'generate', input }, scope) };
+      return {
+        outcome: await this.client.call<LlmGenerateOutput>(
+          providerId,
+          { capability: 'llm.generate', operation: 'generate', input },
+          scope,
+        ),
+      };
     }
-    const w = await this.client.waterfall<LlmGenerateOutput>('llm.generate', { operation: 'generate', input }, (o) => o.found, scope);
+    const w = await this.client.waterfall<LlmGenerateOutput>(
+      'llm.generate',
+      { operation: 'generate', input },
+      (o) => o.found,
+      scope,
+    );
     if (!w.winner) {
       const why = w.steps.map((s) => `${s.provider}: ${s.error ?? s.outcome}`).join('; ');
-      throw new ProviderError('TEMPORARY', why ? `no LLM provider answered (${why})` : 'no LLM provider is configured (set GEMINI_API_KEY, OPENAI_API_KEY or PERPLEXITY_API_KEY)', {
-        retryable: !!why,
-      });
+      throw new ProviderError(
+        'TEMPORARY',
+        why
+          ? `no LLM provider answered (${why})`
+          : 'no LLM provider is configured (set GEMINI_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL, or PERPLEXITY_API_KEY)',
+        {
+          retryable: !!why,
+        },
+      );
     }
     return { outcome: w.winner, steps: w.steps };
   }
 
-  private answer<T>(o: CallOutcome<LlmGenerateOutput>, value: T, repaired: boolean, cost: number, steps?: WaterfallStep[]): StructuredAnswer<T> {
+  private answer<T>(
+    o: CallOutcome<LlmGenerateOutput>,
+    value: T,
+    repaired: boolean,
+    cost: number,
+    steps?: WaterfallStep[],
+  ): StructuredAnswer<T> {
     return {
       value,
       provider: o.provider,

@@ -9,7 +9,13 @@ export interface LlmGenerateInput {
   schema?: JsonSchema;
   schemaName?: string;
   /** Ground the answer in a web search where the vendor supports it; cited URLs come back as sources. */
-  webSearch?: boolean | { maxResults?: number; recency?: 'hour' | 'day' | 'week' | 'month' | 'year'; domains?: string[] };
+  webSearch?:
+    | boolean
+    | {
+        maxResults?: number;
+        recency?: 'hour' | 'day' | 'week' | 'month' | 'year';
+        domains?: string[];
+      };
   /** Overrides the provider's configured model. */
   model?: string;
   temperature?: number;

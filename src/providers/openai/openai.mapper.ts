@@ -131,11 +131,15 @@ export function mapOpenAiError(err: unknown): ProviderError {
     }
     if (err.status === 404) {
       // A missing model or a wrong base URL, not an enrichment "not found".
-      return new ProviderError('BAD_INPUT', `${message} (check OPENAI_MODEL and OPENAI_BASE_URL)`, {
-        status: 404,
-        retryable: false,
-        cause: err,
-      });
+      return new ProviderError(
+        'BAD_INPUT',
+        `${message} (check the model id: OPENAI_MODEL, OPENAI_SEARCH_MODEL or OPENAI_EMBED_MODEL, and OPENAI_BASE_URL)`,
+        {
+          status: 404,
+          retryable: false,
+          cause: err,
+        },
+      );
     }
     return ProviderError.fromHttp(err.status, message, {
       retryAfterMs: retryAfterOf(err.headers),

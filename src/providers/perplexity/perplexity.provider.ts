@@ -115,12 +115,19 @@ export class PerplexityProvider extends EnrichmentProvider {
       retryAfter = res.headers.get('retry-after');
       text = await res.text();
     } catch (err) {
-      const e = err as { name?: string; message?: string; cause?: { code?: string } };
-      const why =
-        e.name === 'AbortError' || e.name === 'TimeoutError'
-          ? 'aborted'
-          : (e.cause?.code ?? e.message);
-      throw new ProviderError('TEMPORARY', `cannot reach Perplexity: ${why}`, { cause: err });
+      if (ctx.signal.aborted) {
+        throw new ProviderError('TEMPORARY', 'Perplexity call was aborted (timeout or cancel)', {
+          cause: err,
+        });
+      }
+      const e = err as { message?: string; cause?: { code?: string } };
+      throw new ProviderError(
+        'TEMPORARY',
+        `cannot reach Perplexity: ${e.cause?.code ?? e.message}`,
+        {
+          cause: err,
+        },
+      );
     }
     if (status < 200 || status >= 300) throw mapHttpError(status, text, retryAfter);
     try {

@@ -32,7 +32,11 @@ describe('provider circuit breaker', () => {
   const view = async (id: string): Promise<Json> =>
     (await api(t).providers()).find((p) => p.id === id)!;
   const breakerMetric = async (id: string) =>
-    Number(new RegExp(`assay_provider_breaker_state\\{provider="${id}"\\} (\\d)`).exec(await api(t).metrics())?.[1]);
+    Number(
+      new RegExp(`assay_provider_breaker_state\\{provider="${id}"\\} (\\d)`).exec(
+        await api(t).metrics(),
+      )?.[1],
+    );
 
   beforeAll(async () => {
     stub = await VendorStub.start((r) =>

@@ -135,7 +135,10 @@ describe('provider budgets and dry run', () => {
     const done = await Promise.all((res.body.job_ids as string[]).map((id) => api(t).until(id)));
     const byStatus = (s: string) => done.filter((d) => d.status === s);
     expect(byStatus('succeeded')).toHaveLength(2);
-    expect(byStatus('failed').map((d) => d.error.code)).toEqual(['BUDGET_EXCEEDED', 'BUDGET_EXCEEDED']);
+    expect(byStatus('failed').map((d) => d.error.code)).toEqual([
+      'BUDGET_EXCEEDED',
+      'BUDGET_EXCEEDED',
+    ]);
     expect(done.reduce((sum, d) => sum + d.cost_usd, 0)).toBe(2);
   });
 });

@@ -55,7 +55,9 @@ describe('provider response cache', () => {
     ]);
     expect(first.cost_usd).toBe(0.01);
     expect(await api(t).metrics()).toMatch(
-      new RegExp(`assay_provider_cache_hits_total\\{provider="${shared}",operation="lookup"\\} [1-9]`),
+      new RegExp(
+        `assay_provider_cache_hits_total\\{provider="${shared}",operation="lookup"\\} [1-9]`,
+      ),
     );
   });
 
@@ -89,7 +91,11 @@ describe('provider response cache', () => {
     // Two real task rows (budgets are reserved against them), then calls made in their names.
     const [a, b] = await Promise.all([api(t).run({ steps: [] }), api(t).run({ steps: [] })]);
     const client = t.app.get(ProviderClient);
-    const req = { capability: 'company.profile' as const, operation: 'lookup', input: { domain: uniq('race') } };
+    const req = {
+      capability: 'company.profile' as const,
+      operation: 'lookup',
+      input: { domain: uniq('race') },
+    };
     const before = vendorCalls(shared);
     await client.call(shared, req, { taskId: a.job_id, bypassCache: true });
     await client.call(shared, req, { taskId: b.job_id, bypassCache: true });
@@ -122,6 +128,8 @@ describe('provider response cache', () => {
       .get(DataSource)
       .query(`SELECT key, task_id FROM provider_cache WHERE provider = $1`, [nottl]);
     expect(rows.map((r: { key: string }) => r.key)).not.toContain(sharedKey);
-    expect(rows.filter((r: { task_id: string }) => [first.job_id, second.job_id].includes(r.task_id))).toHaveLength(2);
+    expect(
+      rows.filter((r: { task_id: string }) => [first.job_id, second.job_id].includes(r.task_id)),
+    ).toHaveLength(2);
   });
 });

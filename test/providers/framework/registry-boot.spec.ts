@@ -69,10 +69,14 @@ describe('provider registry at boot', () => {
   });
 
   it('refuses a duplicate id, naming both classes', async () => {
-    const a = stubProvider({ ...meta, id: 'dup' });
-    const b = stubProvider({ ...meta, id: 'dup' });
-    await expect(boot([a, b])).rejects.toThrow(
-      /Provider id "dup" is declared twice \(Stub_dup_Provider and Stub_dup_Provider\)/,
+    @Provider({ ...meta, id: 'dup' })
+    @Injectable()
+    class FirstDup extends StubVendorProvider {}
+    @Provider({ ...meta, id: 'dup' })
+    @Injectable()
+    class SecondDup extends StubVendorProvider {}
+    await expect(boot([FirstDup, SecondDup])).rejects.toThrow(
+      /Provider id "dup" is declared twice \((FirstDup and SecondDup|SecondDup and FirstDup)\)\. Provider ids are unique: rename one\./,
     );
   });
 
@@ -93,16 +97,24 @@ describe('provider registry at boot', () => {
     @Provider(undefined as unknown as ProviderMetadata)
     @Injectable()
     class Bare extends StubVendorProvider {}
-    await expect(boot([Bare])).rejects.toThrow(/Provider Bare needs an id.*Declare @Provider\(\{ id,/);
+    await expect(boot([Bare])).rejects.toThrow(
+      /Provider Bare needs an id.*Declare @Provider\(\{ id,/,
+    );
 
     const noCaps = stubProvider({ ...meta, id: 'no_caps', capabilities: [] });
     await expect(boot([noCaps])).rejects.toThrow(/"no_caps" .* declares no capabilities/);
 
-    const unknownCap = stubProvider({ ...meta, id: 'odd_cap', capabilities: ['crystal.ball' as never] });
+    const unknownCap = stubProvider({
+      ...meta,
+      id: 'odd_cap',
+      capabilities: ['crystal.ball' as never],
+    });
     await expect(boot([unknownCap])).rejects.toThrow(/unknown capabilities: crystal.ball/);
 
     const noCost = stubProvider({ ...meta, id: 'no_cost', cost: undefined });
-    await expect(boot([noCost])).rejects.toThrow(/"no_cost" .* is missing cost, rateLimits or cacheTtlSeconds/);
+    await expect(boot([noCost])).rejects.toThrow(
+      /"no_cost" .* is missing cost, rateLimits or cacheTtlSeconds/,
+    );
   });
 
   it('refuses a request-scoped provider', async () => {

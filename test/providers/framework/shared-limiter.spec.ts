@@ -1,4 +1,5 @@
-import { TestApp, testEnv } from '../../support/test-app';
+import { DataSource } from 'typeorm';
+import { TestApp, testEnv, waitFor } from '../../support/test-app';
 import { api, ChildApp, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
 import { maxInAnyWindow, VendorStub } from '../support/vendor-stub';
@@ -7,10 +8,16 @@ import { maxInAnyWindow, VendorStub } from '../support/vendor-stub';
  * One rate limit shared by two worker processes (separate OS processes, each with its own Redis
  * connection and RateLimiter, same REDIS_PREFIX) running tasks that call the same provider: the
  * vendor, strict about its quota (a sliding 1-s window), never sees more than the limit in any
- * 1-s window and never answers 429.
+ * 1-s window, answers no 429, and the two processes together stay at one limit's rate (without
+ * sharing they would send twice as much).
+ *
+ * RATE_LIMIT_MARGIN_MS is set to 200 ms here: on a loaded 2-core test machine a process can be
+ * descheduled for tens of ms between leaving the limiter and reaching the vendor (measured up to
+ * ~60 ms by the providers benchmark), and this test must not depend on the machine being idle.
  */
 describe('rate limit shared by two worker processes', () => {
   const LIMIT = 10;
+  const MARGIN_MS = 200;
   const TASKS = 60;
   const id = 'rl_shared';
   const metas = [{ id, rateLimits: { perSecond: LIMIT } }];
@@ -21,10 +28,16 @@ describe('rate limit shared by two worker processes', () => {
   beforeAll(async () => {
     stub = await VendorStub.start(undefined, { limit: LIMIT, windowMs: 1000 });
     const prefix = testEnv().REDIS_PREFIX;
-    const env = { ...stubEnv(stub.url, id), REDIS_PREFIX: prefix };
+    const env = {
+      ...stubEnv(stub.url, id),
+      REDIS_PREFIX: prefix,
+      RATE_LIMIT_MARGIN_MS: String(MARGIN_MS),
+    };
     apiApp = await startProviderApp({ ...env, ASSAY_ROLE: 'api' }, metas);
     const worker = { ...env, ASSAY_ROLE: 'worker', WORKER_CONCURRENCY: '10' };
-    workers.push(...(await Promise.all([ChildApp.start(worker, metas), ChildApp.start(worker, metas)])));
+    workers.push(
+      ...(await Promise.all([ChildApp.start(worker, metas), ChildApp.start(worker, metas)])),
+    );
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -38,8 +51,24 @@ describe('rate limit shared by two worker processes', () => {
         steps: [{ stage: 'lookup', provider: id, domain: uniq(`rl${i}`) }],
       })),
     );
-    const done = await Promise.all(ids.map((t) => api(apiApp).until(t, 120_000)));
-    expect(done.filter((d) => d.status !== 'succeeded')).toEqual([]);
+    // One query per poll (not one HTTP request per task), so the test process hosting the
+    // vendor stays quiet while the stub timestamps arrivals.
+    const ds = apiApp.app.get(DataSource);
+    await waitFor(
+      async () => {
+        const [r] = await ds.query(
+          `SELECT count(*) FILTER (WHERE status IN ('succeeded','failed','cancelled'))::int AS n
+             FROM tasks WHERE id = ANY($1::uuid[])`,
+          [ids],
+        );
+        return r.n === TASKS;
+      },
+      'every task to finish',
+      120_000,
+      200,
+    );
+    const statuses = await ds.query(`SELECT status FROM tasks WHERE id = ANY($1::uuid[])`, [ids]);
+    expect(statuses.filter((s: { status: string }) => s.status !== 'succeeded')).toEqual([]);
 
     const accepted = stub.requests.filter((r) => r.status !== 429);
     expect(stub.rejected).toHaveLength(0);
@@ -50,9 +79,10 @@ describe('rate limit shared by two worker processes', () => {
     // Observed at the vendor: never more than the limit in any 1-s window…
     const times = accepted.map((r) => r.at).sort((a, b) => a - b);
     expect(maxInAnyWindow(times, 1000)).toBeLessThanOrEqual(LIMIT);
-    // …and the limit is used, not starved (generous bound for a loaded machine).
+    // …and together at one limit's pace: ~LIMIT × 1000 / (1000 + margin) calls/s, not 2 × LIMIT.
     const rate = ((times.length - 1) / (times[times.length - 1] - times[0])) * 1000;
-    expect(rate).toBeGreaterThan(LIMIT * 0.7);
+    const expected = (LIMIT * 1000) / (1000 + MARGIN_MS);
+    expect(rate).toBeGreaterThan(expected * 0.8);
     expect(rate).toBeLessThanOrEqual(LIMIT);
   });
 });

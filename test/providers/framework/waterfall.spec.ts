@@ -101,7 +101,10 @@ describe('provider waterfall and listing', () => {
         capability: 'company.profile',
         input: { domain: 'x.example' },
       }),
-    ).rejects.toMatchObject({ code: 'AUTH', message: expect.stringMatching(/set WF_NOKEY_API_KEY/) });
+    ).rejects.toMatchObject({
+      code: 'AUTH',
+      message: expect.stringMatching(/set WF_NOKEY_API_KEY/),
+    });
   });
 
   it('GET /api/v1/providers lists every provider with capabilities, configuration, breaker, limiter and spend', async () => {
@@ -124,14 +127,25 @@ describe('provider waterfall and listing', () => {
     expect(byId('wf_second').spend_today).toMatchObject(spend);
     expect(byId('wf_second').spend_30d).toMatchObject(spend);
     expect(byId('wf_second').limiter.used_today).toBe(2);
-    expect(byId('wf_nokey').spend_today).toEqual({ calls: 0, paid_calls: 0, cache_hits: 0, cost_usd: 0 });
+    expect(byId('wf_nokey').spend_today).toEqual({
+      calls: 0,
+      paid_calls: 0,
+      cache_hits: 0,
+      cost_usd: 0,
+    });
     expect(JSON.stringify(list)).not.toMatch(/key-wf_/);
   });
 
   it('self-test runs the known-good request through the call path and reports the outcome', async () => {
-    const ok = await http().post('/api/v1/providers/wf_second/self-test').set(authHeaders).expect(201);
+    const ok = await http()
+      .post('/api/v1/providers/wf_second/self-test')
+      .set(authHeaders)
+      .expect(201);
     expect(ok.body).toMatchObject({ provider: 'wf_second', ok: true, found: true, cost_usd: 0.05 });
-    const bad = await http().post('/api/v1/providers/wf_broken/self-test').set(authHeaders).expect(201);
+    const bad = await http()
+      .post('/api/v1/providers/wf_broken/self-test')
+      .set(authHeaders)
+      .expect(201);
     expect(bad.body).toMatchObject({ provider: 'wf_broken', ok: false, error_code: 'TEMPORARY' });
     await http().post('/api/v1/providers/nope/self-test').set(authHeaders).expect(404);
   });

@@ -103,7 +103,10 @@ export class ChildApp {
   private done = false;
   port = 0;
 
-  constructor(env: Record<string, string>, metas: Array<Partial<ProviderMetadata> & { id: string }>) {
+  constructor(
+    env: Record<string, string>,
+    metas: Array<Partial<ProviderMetadata> & { id: string }>,
+  ) {
     this.proc = spawn(process.execPath, [RUN_TS, CHILD_MAIN], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env, STUB_PROVIDERS: JSON.stringify(metas) },
@@ -128,7 +131,10 @@ export class ChildApp {
     env: Record<string, string>,
     metas: Array<Partial<ProviderMetadata> & { id: string }>,
   ): Promise<ChildApp> {
-    const c = new ChildApp(testEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env }), metas);
+    const c = new ChildApp(
+      testEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn', ...env }),
+      metas,
+    );
     try {
       await waitFor(
         async () => {
@@ -144,7 +150,7 @@ export class ChildApp {
       );
     } catch (err) {
       await c.kill();
-      throw new Error(`${(err as Error).message}\n${c.output}`);
+      throw new Error(`${(err as Error).message}\n${c.output}`, { cause: err });
     }
     return c;
   }

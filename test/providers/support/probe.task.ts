@@ -82,7 +82,10 @@ export class ProbeTask implements TaskHandler<ProbeInput> {
       out[step.stage] = await ctx.checkpoint(step.stage, async () => {
         const o = await this.lookup(step, ctx);
         if (n === 0 && ctx.attempt <= (i.fail_in_stage_attempts ?? 0)) {
-          throw new TaskError('TEMPORARY', 'failing inside the stage after its paid call, on purpose');
+          throw new TaskError(
+            'TEMPORARY',
+            'failing inside the stage after its paid call, on purpose',
+          );
         }
         if (n === 0 && ctx.attempt === 1 && i.hold_in_stage_ms) await ctx.sleep(i.hold_in_stage_ms);
         return o;
@@ -115,7 +118,8 @@ export class ProbeTask implements TaskHandler<ProbeInput> {
       };
     }
     const capability = step.capability ?? 'company.profile';
-    if (!isCapability(capability)) throw TaskError.permanent('BAD_INPUT', `no capability ${capability}`);
+    if (!isCapability(capability))
+      throw TaskError.permanent('BAD_INPUT', `no capability ${capability}`);
     const w = await this.client.waterfall(capability, request, undefined, ctx.providerScope());
     return {
       provider: w.winner?.provider ?? null,

@@ -77,7 +77,7 @@ export abstract class StubVendorProvider extends EnrichmentProvider {
       : { found: false, data: null, usage: { results: 0 } };
   }
 
-  selfTestRequest(): ProviderRequest {
+  override selfTestRequest(): ProviderRequest {
     return { capability: 'company.profile', operation: 'lookup', input: { domain: 'example.com' } };
   }
 }

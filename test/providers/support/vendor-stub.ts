@@ -74,10 +74,10 @@ export class VendorStub {
   ) {}
 
   static async start(behaviour: Behaviour = lookupVendor, quota?: Quota): Promise<VendorStub> {
-    let stub!: VendorStub;
-    const server = createServer((req, res) => void stub.handle(req, res));
+    const server = createServer();
     server.keepAliveTimeout = 30_000;
-    stub = new VendorStub(server, behaviour, quota);
+    const stub = new VendorStub(server, behaviour, quota);
+    server.on('request', (req, res) => void stub.handle(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return stub;
   }
@@ -142,7 +142,10 @@ export class VendorStub {
         r.status = 429;
         this.rejected.push(r);
         this.requests.push(r);
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfterS) });
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          'retry-after': String(retryAfterS),
+        });
         res.end(JSON.stringify({ error: 'rate limit exceeded' }));
         return;
       }

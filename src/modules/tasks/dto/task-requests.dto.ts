@@ -28,7 +28,8 @@ const toBool = ({ value }: { value: unknown }) =>
 
 export class CreateQueryDto {
   @ApiPropertyOptional({
-    description: 'Only estimate (calls, cost range); nothing is stored or run. Same as `"dry_run": true` in the body.',
+    description:
+      'Only estimate (calls, cost range); nothing is stored or run. Same as `"dry_run": true` in the body.',
     example: false,
   })
   @IsOptional()
@@ -151,7 +152,8 @@ export class BatchCreateDto {
   payloads: Record<string, unknown>[];
 
   @ApiPropertyOptional({
-    description: 'Spending cap in USD shared by every task of the batch (each payload may also carry its own budget_usd)',
+    description:
+      'Spending cap in USD shared by every task of the batch (each payload may also carry its own budget_usd)',
     example: 5,
   })
   @IsOptional()
@@ -159,7 +161,10 @@ export class BatchCreateDto {
   @Min(0)
   budget_usd?: number;
 
-  @ApiPropertyOptional({ description: 'Only estimate the whole batch; nothing is stored', example: false })
+  @ApiPropertyOptional({
+    description: 'Only estimate the whole batch; nothing is stored',
+    example: false,
+  })
   @IsOptional()
   @IsBoolean()
   dry_run?: boolean;

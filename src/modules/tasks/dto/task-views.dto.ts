@@ -166,8 +166,10 @@ export class CancelResultDto extends TaskStatusDto {
 }
 
 export class TaskEstimateDto {
-  @ApiProperty({ example: 3, description: 'Outside calls the task would make (worst case)' }) calls: number;
-  @ApiProperty({ example: 0, description: 'Lowest cost (e.g. everything cached)' }) cost_min_usd: number;
+  @ApiProperty({ example: 3, description: 'Outside calls the task would make (worst case)' })
+  calls: number;
+  @ApiProperty({ example: 0, description: 'Lowest cost (e.g. everything cached)' })
+  cost_min_usd: number;
   @ApiProperty({ example: 0.031, description: 'Highest cost' }) cost_max_usd: number;
   @ApiPropertyOptional({ type: [String] }) notes?: string[];
 }

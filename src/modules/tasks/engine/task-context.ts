@@ -98,7 +98,12 @@ export class TaskContext<I = Record<string, unknown>> {
    * What provider calls made for this task carry: task id and stage (ledger, budget), the abort
    * signal, and whether the caller asked to refresh (bypass other tasks' cached answers).
    */
-  providerScope(): { taskId: string; stage: string | null; signal: AbortSignal; bypassCache: boolean } {
+  providerScope(): {
+    taskId: string;
+    stage: string | null;
+    signal: AbortSignal;
+    bypassCache: boolean;
+  } {
     return {
       taskId: this.task.id,
       stage: this.currentStage,

@@ -194,8 +194,11 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       const info: TaskErrorInfo = { ...e, stage: ctx.stage, at: new Date().toISOString() };
       if (e.code === 'RATE_LIMITED') {
         // A vendor's rate limit is not the task's fault: wait it out without using an attempt.
-        const wait = (err as { retryAfterMs?: number }).retryAfterMs ?? this.config.TASK_BACKOFF_BASE_MS;
-        logger.warn(`rate limited (${e.message}); trying again in ${wait} ms without using an attempt`);
+        const wait =
+          (err as { retryAfterMs?: number }).retryAfterMs ?? this.config.TASK_BACKOFF_BASE_MS;
+        logger.warn(
+          `rate limited (${e.message}); trying again in ${wait} ms without using an attempt`,
+        );
         await this.repo.handBack(task.id);
         await job.moveToDelayed(Date.now() + wait, token);
         throw new DelayedError();

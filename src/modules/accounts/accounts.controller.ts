@@ -1,0 +1,112 @@
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard } from '../../common/auth/api-key.guard';
+import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import { TraceId } from '../../common/logging/trace';
+import { DryRunDto, TaskCreatedDto } from '../tasks/dto/task-views.dto';
+import { toCreated } from '../tasks/task.mapper';
+import { TasksService } from '../tasks/tasks.service';
+import { AccountsService } from './accounts.service';
+import {
+  EnrichAccountDto,
+  HistoryQueryDto,
+  ListAccountsQueryDto,
+} from './dto/account-requests.dto';
+import { AccountDto, AccountHistoryDto, AccountListDto } from './dto/account-views.dto';
+
+export const ACCOUNT_TASK = 'account_enhancement';
+
+@ApiTags('accounts')
+@ApiExtraModels(TaskCreatedDto, DryRunDto)
+@ApiAuthenticated()
+@UseGuards(ApiKeyGuard)
+@Controller('api/v1/accounts')
+export class AccountsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly tasks: TasksService,
+  ) {}
+
+  @Post('enrich')
+  @ApiOperation({
+    summary: 'Enhance one account (an account_enhancement task)',
+    description:
+      'Reads the website (keyless) and asks every configured vendor and LLM; the result is stored by ' +
+      'domain with a new snapshot. 202 with the job id; 200 when a stored result was reused (no refresh) ' +
+      'or with the estimate for dry_run.',
+  })
+  @ApiResponse({ status: 202, type: TaskCreatedDto, description: 'Task stored and queued' })
+  @ApiResponse({
+    status: 200,
+    description: 'A stored result reused, or the dry-run estimate',
+    schema: {
+      oneOf: [
+        { $ref: '#/components/schemas/TaskCreatedDto' },
+        { $ref: '#/components/schemas/DryRunDto' },
+      ],
+    },
+  })
+  @ApiProblem(400, 'Invalid input; `errors` names each field')
+  async enrich(
+    @Body() body: EnrichAccountDto,
+    @TraceId() traceId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaskCreatedDto | DryRunDto> {
+    const { dry_run, ...payload } = body;
+    const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
+    if (dry_run) {
+      res.status(200);
+      return {
+        dry_run: true,
+        task_name: ACCOUNT_TASK,
+        estimate: await this.tasks.estimate(ACCOUNT_TASK, clean),
+      };
+    }
+    const out = await this.tasks.create(ACCOUNT_TASK, clean, {
+      refresh: body.refresh === true,
+      traceId,
+    });
+    res.status(out.created && !out.reused ? 202 : 200);
+    return toCreated(out.task, out.reused);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Find accounts by domain (normalised) or by your account_id' })
+  @ApiOkResponse({ type: AccountListDto })
+  @ApiProblem(400, 'Neither domain nor account_id, or a domain that names no website')
+  list(@Query() q: ListAccountsQueryDto): Promise<AccountListDto> {
+    return this.accounts.list(q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One account: current profile with provenance and processed_data' })
+  @ApiParam({
+    name: 'id',
+    description: 'Our id, your account_id, or a domain',
+    example: 'acme.com',
+  })
+  @ApiOkResponse({ type: AccountDto })
+  @ApiProblem(404, 'No such account')
+  get(@Param('id') id: string): Promise<AccountDto> {
+    return this.accounts.get(id);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({
+    summary: "An account's snapshots, newest first, each with the fields that changed",
+  })
+  @ApiParam({ name: 'id', description: 'Our id, your account_id, or a domain' })
+  @ApiOkResponse({ type: AccountHistoryDto })
+  @ApiProblem(404, 'No such account')
+  history(@Param('id') id: string, @Query() q: HistoryQueryDto): Promise<AccountHistoryDto> {
+    return this.accounts.history(id, q.limit ?? 20);
+  }
+}

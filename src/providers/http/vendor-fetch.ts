@@ -1,0 +1,85 @@
+import { ProviderError } from '../core/provider-error';
+
+/** One vendor answer, body read as text (vendors send JSON, plain text or HTML on errors). */
+export interface VendorResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
+ * Replaces every secret (API keys that travel in a URL, e.g. BuiltWith's `KEY=`) in a text that
+ * may reach an error message, the ledger or a log.
+ */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+  let out = text;
+  for (const s of secrets) {
+    if (!s) continue;
+    out = out.split(s).join('***');
+    const enc = encodeURIComponent(s);
+    if (enc !== s) out = out.split(enc).join('***');
+  }
+  return out;
+}
+
+/**
+ * One HTTP exchange with a vendor over plain fetch. Transport failures (refused, reset, DNS, an
+ * aborted signal) become ProviderError TEMPORARY; HTTP statuses are left to the adapter's mapper.
+ * With `secrets`, messages are redacted and the raw error is not attached as `cause` (undici puts
+ * the URL, query string included, into some of its messages).
+ */
+export async function vendorFetch(
+  vendor: string,
+  url: string,
+  init: RequestInit & { signal: AbortSignal },
+  secrets: ReadonlyArray<string | undefined> = [],
+): Promise<VendorResponse> {
+  const hasSecrets = secrets.some(Boolean);
+  try {
+    const res = await fetch(url, init);
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  } catch (err) {
+    if (init.signal.aborted) {
+      throw new ProviderError('TEMPORARY', `${vendor} call was aborted (timeout or cancel)`, {
+        cause: hasSecrets ? undefined : err,
+      });
+    }
+    const e = err as { message?: string; cause?: { code?: string; message?: string } };
+    const why = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+    throw new ProviderError('TEMPORARY', redact(`cannot reach ${vendor}: ${why}`, secrets), {
+      cause: hasSecrets ? undefined : err,
+    });
+  }
+}
+
+/** A 2xx body that must be JSON; anything else is a transient vendor fault. */
+export function parseVendorJson<T>(
+  vendor: string,
+  text: string,
+  secrets: ReadonlyArray<string | undefined> = [],
+): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const head = redact(text.trim().slice(0, 80), secrets);
+    throw new ProviderError('TEMPORARY', `${vendor} answered a body that is not JSON (${head})`);
+  }
+}
+
+/** An error body's message: `error` / `message` of a JSON envelope, else the raw text (trimmed). */
+export function errorDetail(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+  let detail: string | undefined;
+  try {
+    const body = JSON.parse(text) as Record<string, unknown> | null;
+    const pick = (v: unknown): string | undefined =>
+      typeof v === 'string'
+        ? v
+        : v && typeof v === 'object' && typeof (v as { message?: unknown }).message === 'string'
+          ? (v as { message: string }).message
+          : undefined;
+    detail = pick(body?.readableMessage) ?? pick(body?.error) ?? pick(body?.message);
+  } catch {
+    detail = undefined;
+  }
+  return redact((detail ?? text).trim().replace(/\s+/g, ' ').slice(0, 300) || 'no body', secrets);
+}
