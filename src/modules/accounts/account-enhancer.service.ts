@@ -222,6 +222,9 @@ export class AccountEnhancer {
       'linkedin_url',
       ((slot.index + 0.2) / slot.total) * 100,
       linkedinUrl ? `linkedin_url: ${linkedinUrl}` : 'linkedin_url: none found',
+      undefined,
+      // The seed's early partial callback: processed_data {linkedin_url}, or {} when none.
+      linkedinUrl ? { linkedin_url: linkedinUrl } : {},
     );
 
     const domain = vendorDomain(key, siteProfile, site.candidates);

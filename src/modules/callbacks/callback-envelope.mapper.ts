@@ -123,6 +123,8 @@ export function progressEnvelope(
       orchestration_data: orchestration(task),
       stage,
       ...(progress.message ? { message: progress.message } : {}),
+      // Early partial results (e.g. the LinkedIn URL, as the seed's partial callback carried it).
+      ...(progress.data ? { processed_data: progress.data } : {}),
       attempt_number: task.attempts,
       max_retries: task.maxAttempts,
       timestamp: iso(now),

@@ -8,6 +8,8 @@ export interface TaskProgress {
   percent: number;
   message?: string;
   counters?: Record<string, number>;
+  /** Early partial results of this stage, sent as `processed_data` on its progress callback. */
+  data?: Record<string, unknown>;
 }
 
 export interface TaskErrorInfo {

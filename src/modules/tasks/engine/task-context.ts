@@ -54,12 +54,14 @@ export class TaskContext<I = Record<string, unknown>> {
     percent: number,
     message?: string,
     counters?: Record<string, number>,
+    data?: Record<string, unknown>,
   ): Promise<void> {
     this.throwIfAborted();
     this.currentStage = stage;
     const progress: TaskProgress = { percent: Math.max(0, Math.min(100, Math.round(percent))) };
     if (message) progress.message = message;
     if (counters) progress.counters = counters;
+    if (data) progress.data = data;
     const cancelRequested = await this.repo.saveProgress(this.task.id, stage, progress);
     if (cancelRequested) this.requestAbort('cancelled');
     this.throwIfAborted();

@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { Webhook } from 'standardwebhooks';
+import { WebhookReceiver } from '../support/webhook-receiver';
+import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { CompanySite, startCompanySite } from './company-site-server';
+
+const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+/**
+ * The callbacks an existing client of the seed gets for an account enhancement: signed progress
+ * callbacks (`enrichment_type: company_info`), the early partial one carrying
+ * `processed_data: {linkedin_url}` as the seed sent it, and the completed one with processed_data.
+ */
+describe('account enhancement callbacks (booted app, local site and receiver)', () => {
+  let t: TestApp;
+  let site: CompanySite;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    site = await startCompanySite('brightforge-plain');
+    receiver = await new WebhookReceiver().start();
+    t = await startTestApp({
+      WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
+      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
+      CALLBACK_SIGNING_SECRET: SECRET,
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await site?.close();
+    await receiver?.close();
+  });
+
+  it('sends the early LinkedIn partial callback and a signed completed callback in the seed envelope', async () => {
+    const accountId = `acct-cb-${randomUUID().slice(0, 8)}`;
+    const res = await request(t.app.getHttpServer())
+      .post('/api/v1/tasks/create/account_enhancement')
+      .set(authHeaders)
+      .send({
+        accounts: [{ account_id: accountId, website: `${site.origin}/` }],
+        callback_url: receiver.url('/api/v2/internal/enrichment-callback/'),
+        callback_progress: true,
+      })
+      .expect(202);
+    const jobId = res.body.job_id as string;
+
+    const completed = await waitFor(
+      async () =>
+        receiver
+          .on('/api/v2/internal/enrichment-callback/')
+          .find((r) => r.body.job_id === jobId && r.body.status === 'completed'),
+      'the completed callback',
+    );
+    const wh = new Webhook(SECRET);
+    expect(() =>
+      wh.verify(completed.raw, completed.headers as Record<string, string>),
+    ).not.toThrow();
+    expect(completed.body).toMatchObject({
+      account_id: accountId,
+      enrichment_type: 'company_info',
+      status: 'completed',
+      is_partial: false,
+    });
+    expect((completed.body.processed_data as Record<string, unknown>).company_name).toBeTruthy();
+
+    const progress = receiver
+      .on('/api/v2/internal/enrichment-callback/')
+      .filter((r) => r.body.job_id === jobId && r.body.status === 'processing');
+    expect(progress.length).toBeGreaterThan(1);
+    for (const p of progress) {
+      expect(p.body).toMatchObject({ enrichment_type: 'company_info', is_partial: true });
+      expect(() => wh.verify(p.raw, p.headers as Record<string, string>)).not.toThrow();
+    }
+    const linkedin = progress.find((p) => p.body.stage === 'linkedin_url');
+    expect(linkedin).toBeDefined();
+    expect(linkedin!.body.processed_data).toEqual({
+      linkedin_url: (completed.body.processed_data as Record<string, unknown>).linkedin_url,
+    });
+    expect(
+      String((linkedin!.body.processed_data as { linkedin_url: string }).linkedin_url),
+    ).toMatch(/linkedin\.com\/company\//);
+  });
+});
