@@ -6,7 +6,7 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiKeyGuard } from '../common/auth/api-key.guard';
+import { AuthGuard } from '../common/auth/auth.guard';
 import { ApiAuthenticated, ApiProblem } from '../common/http/api-docs.decorators';
 import { ProviderClient } from './core/provider-client';
 import { ProviderError } from './core/provider-error';
@@ -64,7 +64,7 @@ function spendOf(rows: SpendRow[], provider: string): SpendDto {
 
 @ApiTags('providers')
 @ApiAuthenticated()
-@UseGuards(ApiKeyGuard)
+@UseGuards(AuthGuard)
 @Controller('api/v1/providers')
 export class ProvidersController {
   constructor(

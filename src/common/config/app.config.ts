@@ -94,10 +94,74 @@ export class AppConfig {
   @Min(100)
   STARTUP_CONNECT_TIMEOUT_MS = 5000;
 
-  /** Comma-separated API keys; required in production. */
+  /**
+   * Comma-separated API keys; required in production when api_key auth is on. An entry
+   * `key:tenant` binds the key to a tenant (it sees only that tenant's tasks, accounts, callbacks
+   * and costs); a key without `:tenant` is an operator's (sees everything).
+   */
   @Transform(toList)
   @IsString({ each: true })
   ASSAY_API_KEYS: string[] = [];
+
+  /**
+   * How callers of /api prove who they are; one or more of api_key, oidc, none (comma-separated).
+   * api_key: ASSAY_API_KEYS. oidc: a JWT bearer (e.g. a Google ID token) verified against
+   * OIDC_JWKS_URL. none: no credentials needed (local development only; refused in production
+   * and on a non-loopback HOST).
+   */
+  @Transform(toList)
+  @IsIn(['api_key', 'oidc', 'none'], {
+    each: true,
+    message: 'ASSAY_AUTH must list api_key, oidc and/or none',
+  })
+  @ArrayMinSize(1)
+  ASSAY_AUTH: Array<'api_key' | 'oidc' | 'none'> = ['api_key'];
+
+  /** JWKS of the token issuer (default: Google's, for Google-signed ID tokens). */
+  @IsString()
+  OIDC_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
+
+  /** Accepted `iss` values (comma-separated). */
+  @Transform(toList)
+  @IsString({ each: true })
+  OIDC_ISSUERS: string[] = ['https://accounts.google.com', 'accounts.google.com'];
+
+  /** Accepted `aud` values (comma-separated), e.g. this service's public base URL. Required with oidc. */
+  @Transform(toList)
+  @IsString({ each: true })
+  OIDC_AUDIENCES: string[] = [];
+
+  /**
+   * Callers allowed by the token's `email` claim (comma-separated; `email:tenant` binds one to a
+   * tenant). With neither this nor OIDC_ALLOWED_SUBJECTS set, oidc refuses to start.
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  OIDC_ALLOWED_EMAILS: string[] = [];
+
+  /** Callers allowed by the token's `sub` claim (comma-separated; `sub:tenant` binds one to a tenant). */
+  @Transform(toList)
+  @IsString({ each: true })
+  OIDC_ALLOWED_SUBJECTS: string[] = [];
+
+  /** Clock skew allowed on exp / nbf / iat, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  OIDC_CLOCK_TOLERANCE_SECONDS = 30;
+
+  /** How long fetched signing keys are kept before they are fetched again. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  OIDC_JWKS_CACHE_MS = 600000;
+
+  /** A token with an unknown key id fetches the JWKS again, at most once per this interval. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  OIDC_JWKS_COOLDOWN_MS = 30000;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -306,6 +370,48 @@ export class AppConfig {
   @Max(500)
   CALLBACK_CONCURRENCY = 10;
 
+  /**
+   * Progress callbacks of task types that had them in the seed (account_enhancement, …): on by
+   * default, at the seed's stages and percentages; a task's `callback_progress: false` turns them
+   * off for that task, this for every task.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  CALLBACK_PROGRESS = true;
+
+  /** Send `raw_data` (what each source returned) in completed callbacks; a task's `callback_raw_data: false` overrides. */
+  @Transform(toBool)
+  @IsBoolean()
+  CALLBACK_RAW_DATA = true;
+
+  /**
+   * Credentials on every callback besides the Standard Webhooks signature: none; bearer (the
+   * static CALLBACK_BEARER_TOKEN); google_id_token (a Google-signed ID token for the receiver's
+   * audience, minted from CALLBACK_ID_TOKEN_KEY_FILE or, without one, Application Default
+   * Credentials: GOOGLE_APPLICATION_CREDENTIALS or the metadata server).
+   */
+  @IsIn(['none', 'bearer', 'google_id_token'])
+  CALLBACK_AUTH: 'none' | 'bearer' | 'google_id_token' = 'none';
+
+  /** The static token sent as `Authorization: Bearer …` with CALLBACK_AUTH=bearer. Never logged. */
+  @IsString()
+  CALLBACK_BEARER_TOKEN = '';
+
+  /** Audience of minted ID tokens (default: the callback URL's origin, as the seed used DJANGO_BASE_URL). */
+  @IsString()
+  CALLBACK_ID_TOKEN_AUDIENCE = '';
+
+  /** Service-account key file (JSON) that mints the ID tokens (default: Application Default Credentials). */
+  @IsString()
+  CALLBACK_ID_TOKEN_KEY_FILE = '';
+
+  /** A cached ID token is replaced this many seconds before it expires. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3000)
+  CALLBACK_ID_TOKEN_REFRESH_SECONDS = 300;
+
   /** Callbacks sweep: pending deliveries that are due and have no job (e.g. after a crash) are queued. */
   @Transform(toInt)
   @IsInt()
@@ -411,13 +517,12 @@ export function loadConfig(
   if (
     opts.requireApiKeys !== false &&
     config.NODE_ENV === 'production' &&
+    config.ASSAY_AUTH.includes('api_key') &&
     config.ASSAY_API_KEYS.length === 0
   ) {
     problems.push('ASSAY_API_KEYS is required when NODE_ENV=production (comma-separated keys)');
   }
-  if (config.ASSAY_API_KEYS.some((k) => k.length < 16)) {
-    problems.push('ASSAY_API_KEYS: every key must be at least 16 characters long');
-  }
+  problems.push(...authProblems(config));
   problems.push(...callbackProblems(config));
   try {
     AllowList.parse(config.WEB_FETCH_ALLOWED_HOSTS);
@@ -427,6 +532,91 @@ export function loadConfig(
   if (problems.length) throw new ConfigError(problems);
   config.rawEnv = Object.freeze({ ...env });
   return config;
+}
+
+/** A tenant name: letters, digits, `_`, `-`, `.`; 1–100 characters. */
+export const TENANT_RE = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/**
+ * `value` or `value:tenant` (API keys, OIDC emails and subjects); the tenant is after the last
+ * colon. Null tenant = an operator's credential.
+ */
+export function splitTenant(entry: string): { value: string; tenant: string | null } {
+  const i = entry.lastIndexOf(':');
+  if (i < 0) return { value: entry, tenant: null };
+  return { value: entry.slice(0, i), tenant: entry.slice(i + 1) };
+}
+
+/** Cross-field checks of ASSAY_AUTH, ASSAY_API_KEYS and OIDC_* (keys are never echoed). */
+function authProblems(config: AppConfig): string[] {
+  const problems: string[] = [];
+  const tenantProblem = (name: string, entry: string, i: number) => {
+    const { tenant } = splitTenant(entry);
+    return tenant !== null && !TENANT_RE.test(tenant)
+      ? `${name}: entry ${i + 1} names tenant ${JSON.stringify(tenant)}; a tenant may hold letters, digits, _ - . (1–100)`
+      : null;
+  };
+  config.ASSAY_API_KEYS.forEach((entry, i) => {
+    if (splitTenant(entry).value.length < 16) {
+      problems.push(
+        `ASSAY_API_KEYS: every key must be at least 16 characters long (entry ${i + 1} is not)`,
+      );
+    }
+    const p = tenantProblem('ASSAY_API_KEYS', entry, i);
+    if (p) problems.push(p);
+  });
+  for (const name of ['OIDC_ALLOWED_EMAILS', 'OIDC_ALLOWED_SUBJECTS'] as const) {
+    config[name].forEach((entry, i) => {
+      const p = tenantProblem(name, entry, i);
+      if (p) problems.push(p);
+    });
+  }
+  if (config.ASSAY_AUTH.includes('oidc')) {
+    if (!/^https?:\/\/\S+$/.test(config.OIDC_JWKS_URL)) {
+      problems.push('OIDC_JWKS_URL must be an http(s) URL of a JWKS document');
+    }
+    if (!config.OIDC_ISSUERS.length) problems.push('OIDC_ISSUERS: give at least one issuer');
+    if (!config.OIDC_AUDIENCES.length) {
+      problems.push(
+        'OIDC_AUDIENCES is required with ASSAY_AUTH=oidc: the audience your callers mint tokens for (e.g. https://assay.example.com)',
+      );
+    }
+    if (!config.OIDC_ALLOWED_EMAILS.length && !config.OIDC_ALLOWED_SUBJECTS.length) {
+      problems.push(
+        'ASSAY_AUTH=oidc needs OIDC_ALLOWED_EMAILS or OIDC_ALLOWED_SUBJECTS: any valid Google token would pass otherwise',
+      );
+    }
+  }
+  if (config.ASSAY_AUTH.includes('none')) {
+    if (config.NODE_ENV === 'production') {
+      problems.push(
+        'ASSAY_AUTH=none is refused when NODE_ENV=production: every caller would be an operator',
+      );
+    }
+    if (!isLoopbackHost(config.HOST)) {
+      problems.push(
+        `ASSAY_AUTH=none is refused on HOST=${config.HOST}: set HOST=127.0.0.1 (loopback only) or use api_key / oidc`,
+      );
+    }
+  }
+  if (config.CALLBACK_AUTH === 'bearer' && !config.CALLBACK_BEARER_TOKEN) {
+    problems.push('CALLBACK_AUTH=bearer needs CALLBACK_BEARER_TOKEN');
+  }
+  if (config.CALLBACK_ID_TOKEN_KEY_FILE && !existsSync(config.CALLBACK_ID_TOKEN_KEY_FILE)) {
+    problems.push(
+      `CALLBACK_ID_TOKEN_KEY_FILE: no file at ${JSON.stringify(config.CALLBACK_ID_TOKEN_KEY_FILE)}`,
+    );
+  }
+  return problems;
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 /** Cross-field checks of the CALLBACK_* variables (the secret is never echoed). */

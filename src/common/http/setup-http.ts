@@ -1,12 +1,12 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { INestApplication } from '@nestjs/common';
+import { ForbiddenException, INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AuthGuard } from '../auth/auth.guard';
 import { AppConfig } from '../config/app.config';
 import { TaskQueues } from '../../modules/tasks/engine/task-queues';
 import { TaskRegistry } from '../../modules/tasks/engine/task-registry';
@@ -137,21 +137,28 @@ function mountQueueDashboard(app: NestExpressApplication, config: AppConfig) {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/queues');
   const board = createBullBoard({ queues: [], serverAdapter });
-  const guard = new ApiKeyGuard(config);
+  const guard = app.get(AuthGuard);
   const filter = new ProblemDetailsFilter();
   app.use('/queues', (req: Request, res: Response, next: NextFunction) => {
-    try {
-      guard.check(req);
-      next();
-    } catch (err) {
+    const refuse = (err: unknown) => {
       const p = filter.toProblem(err);
       // Browsers then ask for credentials: any user name, the API key as password.
-      res.setHeader('WWW-Authenticate', 'Basic realm="Assay queues", charset="UTF-8"');
+      if (p.status === 401)
+        res.setHeader('WWW-Authenticate', 'Basic realm="Assay queues", charset="UTF-8"');
       res
         .status(p.status)
         .type('application/problem+json')
         .send(JSON.stringify({ ...p, instance: '/queues' }));
-    }
+    };
+    guard.authenticate(req).then((principal) => {
+      // The dashboard shows every tenant's jobs: operators only.
+      if (principal.tenant === null) return next();
+      refuse(
+        new ForbiddenException({
+          detail: 'The queue dashboard is for operators (a key not bound to a tenant)',
+        }),
+      );
+    }, refuse);
   });
   app.use('/queues', serverAdapter.getRouter());
   return board;

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyGuard } from '../../common/auth/api-key.guard';
+import { AuthGuard } from '../../common/auth/auth.guard';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { TraceId } from '../../common/logging/trace';
 import { DryRunDto, TaskCreatedDto } from '../tasks/dto/task-views.dto';
@@ -27,7 +27,7 @@ export const ACCOUNT_TASK = 'account_enhancement';
 @ApiTags('accounts')
 @ApiExtraModels(TaskCreatedDto, DryRunDto)
 @ApiAuthenticated()
-@UseGuards(ApiKeyGuard)
+@UseGuards(AuthGuard)
 @Controller('api/v1/accounts')
 export class AccountsController {
   constructor(

@@ -7,7 +7,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiKeyGuard } from '../../common/auth/api-key.guard';
+import { AuthGuard } from '../../common/auth/auth.guard';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { InvalidFieldsException } from '../../common/http/validation';
 import {
@@ -29,7 +29,7 @@ import {
 @ApiTags('callbacks')
 @ApiExtraModels(CallbackEnvelopeDto)
 @ApiAuthenticated()
-@UseGuards(ApiKeyGuard)
+@UseGuards(AuthGuard)
 @Controller('api/v1/callbacks')
 export class CallbacksController {
   constructor(private readonly callbacks: CallbacksService) {}

@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiKeyGuard } from '../../common/auth/api-key.guard';
+import { AuthGuard } from '../../common/auth/auth.guard';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { InvalidFieldsException } from '../../common/http/validation';
 import { TraceId } from '../../common/logging/trace';
@@ -49,7 +49,7 @@ const DAY = 24 * 3600 * 1000;
 @ApiTags('tasks')
 @ApiExtraModels(TaskCreatedDto, DryRunDto)
 @ApiAuthenticated()
-@UseGuards(ApiKeyGuard)
+@UseGuards(AuthGuard)
 @Controller('api/v1/tasks')
 export class TasksController {
   constructor(private readonly tasks: TasksService) {}
