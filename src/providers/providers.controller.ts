@@ -1,4 +1,12 @@
-import { Controller, Get, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  ForbiddenException,
+  Get,
+  NotFoundException,
+  Param,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -7,6 +15,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthGuard } from '../common/auth/auth.guard';
+import { Caller, Principal } from '../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../common/http/api-docs.decorators';
 import { ProviderClient } from './core/provider-client';
 import { ProviderError } from './core/provider-error';
@@ -81,12 +90,14 @@ export class ProvidersController {
     description: 'Reads state only: no vendor is called.',
   })
   @ApiOkResponse({ type: [ProviderViewDto] })
-  async list(): Promise<ProviderViewDto[]> {
+  async list(@Caller() caller: Principal): Promise<ProviderViewDto[]> {
     const today = new Date();
     today.setUTCHours(0, 0, 0, 0);
+    // A tenant sees what its own tasks spent; an operator, everything.
+    const tenant = caller.tenant ?? undefined;
     const [spendToday, spend30] = await Promise.all([
-      this.ledger.spendSince(today),
-      this.ledger.spendSince(new Date(Date.now() - 30 * 24 * 3600 * 1000)),
+      this.ledger.spendSince(today, tenant),
+      this.ledger.spendSince(new Date(Date.now() - 30 * 24 * 3600 * 1000), tenant),
     ]);
     const views: ProviderViewDto[] = [];
     for (const p of this.registry.all()) {
@@ -115,8 +126,14 @@ export class ProvidersController {
       'Calls the vendor (it may cost money; cached answers are bypassed) and reports whether it works.',
   })
   @ApiOkResponse({ type: SelfTestDto })
+  @ApiProblem(403, 'Operators only (a key not bound to a tenant): the call costs money')
   @ApiProblem(404, 'Unknown provider, or it declares no self-test')
-  async selfTest(@Param('id') id: string): Promise<SelfTestDto> {
+  async selfTest(@Param('id') id: string, @Caller() caller: Principal): Promise<SelfTestDto> {
+    if (caller.tenant !== null) {
+      throw new ForbiddenException({
+        detail: 'Provider self-tests are for operators (a key not bound to a tenant)',
+      });
+    }
     const p = this.registry.get(id);
     const request = p?.adapter.selfTestRequest?.();
     if (!p || !request)

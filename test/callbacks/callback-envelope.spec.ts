@@ -20,7 +20,7 @@ const task = (over: Partial<TaskEntity>): TaskEntity =>
     ...over,
   }) as TaskEntity;
 
-const opts = { enrichmentType: 'company_info', pageSize: 20 };
+const opts = { enrichmentType: 'company_info', source: 'jina_ai', pageSize: 20, rawData: true };
 const items = (prefix: string, n: number) =>
   Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}` }));
 

@@ -13,19 +13,13 @@ import {
   Min,
   validateSync,
 } from 'class-validator';
+import { parseBool } from '../http/query-bool';
 import { AllowList, outboundUrlProblem } from '../net/ssrf-guard';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type AssayRole = (typeof ROLES)[number];
 
-const toBool = ({ value }: { value: unknown }) => {
-  if (typeof value === 'boolean') return value;
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  return value;
-};
+const toBool = ({ value }: { value: unknown }) => parseBool(value);
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 const toList = ({ value }: { value: unknown }) =>
@@ -574,6 +568,9 @@ function authProblems(config: AppConfig): string[] {
   if (config.ASSAY_AUTH.includes('oidc')) {
     if (!/^https?:\/\/\S+$/.test(config.OIDC_JWKS_URL)) {
       problems.push('OIDC_JWKS_URL must be an http(s) URL of a JWKS document');
+    } else if (config.NODE_ENV === 'production' && !/^https:/i.test(config.OIDC_JWKS_URL)) {
+      // Whoever can alter the key set in transit can sign tokens this service accepts.
+      problems.push('OIDC_JWKS_URL must use https when NODE_ENV=production');
     }
     if (!config.OIDC_ISSUERS.length) problems.push('OIDC_ISSUERS: give at least one issuer');
     if (!config.OIDC_AUDIENCES.length) {
@@ -601,6 +598,13 @@ function authProblems(config: AppConfig): string[] {
   }
   if (config.CALLBACK_AUTH === 'bearer' && !config.CALLBACK_BEARER_TOKEN) {
     problems.push('CALLBACK_AUTH=bearer needs CALLBACK_BEARER_TOKEN');
+  }
+  // A space, a line break (a secret file's trailing newline) or a "Bearer " prefix would make
+  // every callback fail when sending; the token itself is never echoed.
+  if (config.CALLBACK_BEARER_TOKEN && !/^[\x21-\x7e]+$/.test(config.CALLBACK_BEARER_TOKEN)) {
+    problems.push(
+      'CALLBACK_BEARER_TOKEN must be the token alone: printable ASCII without spaces or line breaks, no "Bearer " prefix (it is sent as Authorization: Bearer <token>)',
+    );
   }
   if (config.CALLBACK_ID_TOKEN_KEY_FILE && !existsSync(config.CALLBACK_ID_TOKEN_KEY_FILE)) {
     problems.push(

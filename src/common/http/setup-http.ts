@@ -91,16 +91,31 @@ export function buildOpenApiConfig() {
     .setTitle('Assay API')
     .setDescription(
       'Enrichment worker platform: create tasks, follow their progress, list and retry failures. ' +
-        'Every route under /api needs an API key (Authorization: Bearer <key> or X-API-Key). ' +
-        'Errors are RFC 9457 problem details.',
+        'Every route under /api needs credentials, as ASSAY_AUTH says: an API key ' +
+        '(Authorization: Bearer <key> or X-API-Key) and/or an OIDC ID token (Authorization: ' +
+        'Bearer <token>); none on a local development instance with ASSAY_AUTH=none. ' +
+        'Errors are RFC 9457 problem details (401 no or invalid credentials, 403 identity not ' +
+        'allowed, 503 OIDC signing keys unreachable).',
     )
     .setVersion('1')
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'An ASSAY_API_KEYS key' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description:
+          'An ASSAY_API_KEYS key or, with ASSAY_AUTH=oidc, an OIDC ID token (e.g. a Google ID ' +
+          'token minted for one of OIDC_AUDIENCES, whose email or sub is on OIDC_ALLOWED_EMAILS / ' +
+          'OIDC_ALLOWED_SUBJECTS)',
+      },
       'bearer',
     )
     .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An ASSAY_API_KEYS key' },
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-API-Key',
+        description: 'An ASSAY_API_KEYS key (with ASSAY_AUTH=api_key, the default)',
+      },
       'api-key',
     )
     .build();

@@ -72,6 +72,8 @@ export interface AccountSucceeded {
   version: number;
   changed_fields: string[];
   processed_data: AccountEnhancementProcessedData;
+  /** What each source returned, under the seed's raw_data keys (sent in the completed callback). */
+  raw_data: AccountRawData;
   profile: MergedProfile;
   /** Per field of processed_data-backing profile fields: the sources of its values. */
   field_sources: Record<string, string[]>;
@@ -82,7 +84,8 @@ export interface AccountSucceeded {
 export interface AccountFailed {
   status: 'failed';
   account_id: string | null;
-  website: string;
+  /** As given (on the seed route it may be null or not a domain: INVALID_WEBSITE). */
+  website: string | null;
   error: string;
   error_code: string;
   retryable: boolean;
@@ -105,23 +108,52 @@ interface VendorStage {
   candidates: Candidates;
   sources: SourceStep[];
   errors: AccountError[];
+  /** What the winning provider of each capability / LLM call returned, for raw_data. */
+  raw?: Record<string, { provider: string; data: unknown }>;
 }
 
-/** Where an account's progress is reported: its share of the task's percent. */
+/**
+ * The seed's raw_data keys (A2.1), each with what Assay's source for that step returned (the
+ * names are the seed's; `providers` says which provider actually answered each), plus the
+ * company-data vendors' answers.
+ */
+export interface AccountRawData {
+  jina_response: string | null;
+  gemini_structured: unknown;
+  gemini_analysis: string | null;
+  openai_intelligence: unknown;
+  vendors: Record<string, { provider: string; data: unknown }>;
+  providers: Record<string, string>;
+}
+
+/** Where an account's progress is reported: account `index` (0-based) of `total`. */
 export interface ProgressSlot {
   index: number;
   total: number;
 }
 
-const STAGES = [
-  'reading_site',
-  'extracting',
-  'vendors',
-  'summarising',
-  'market_intel',
-  'storing',
-] as const;
-type Stage = (typeof STAGES)[number];
+/**
+ * The account's stages and where each reports, as the seed did for account i of n (A2.1): the
+ * progress callbacks at int((i − f) / n · 100) for these f, in this order (the LinkedIn one
+ * carries the early partial result). Stages with `callback: false` only update the status.
+ */
+const STAGES = {
+  reading_site: { f: 0.9, callback: true },
+  extracting: { f: 0.85, callback: false },
+  linkedin_url: { f: 0.8, callback: true },
+  vendors: { f: 0.7, callback: true },
+  structuring: { f: 0.5, callback: true },
+  summarising: { f: 0.4, callback: true },
+  market_intel: { f: 0.2, callback: true },
+  storing: { f: 0.1, callback: false },
+} as const;
+type Stage = keyof typeof STAGES;
+
+/** The seed's percentage of account `index` (0-based) of `total` at fraction f before its end. */
+export function seedAccountPercent(index: number, total: number, f = 0): number {
+  // The same float operations as the seed's int((i - f) / n * 100), so the same integers.
+  return Math.trunc(((index + 1 - f) / total) * 100);
+}
 
 /** Text of the pages the LLM sees, at most this many characters. */
 const LLM_TEXT_CHARS = 24_000;
@@ -156,11 +188,16 @@ export class AccountEnhancer {
     const website = item.website.trim();
     const key = accountKey(website);
     const cp = (name: string) => `${name}:${slot.index}`;
-    const progress = (stage: Stage, message: string) =>
+    const progress = (
+      stage: Stage,
+      message: string,
+      extra: { data?: Record<string, unknown>; partial?: boolean } = {},
+    ) =>
       ctx.progress(
         stage,
-        ((slot.index + (STAGES.indexOf(stage) + 0.5) / STAGES.length) / slot.total) * 100,
+        seedAccountPercent(slot.index, slot.total, STAGES[stage].f),
         slot.total > 1 ? `account ${slot.index + 1}/${slot.total}: ${message}` : message,
+        { ...extra, ...(STAGES[stage].callback ? { stream: slot.index } : {}) },
       );
     const sources: SourceStep[] = [];
     const errors: AccountError[] = [];
@@ -218,56 +255,62 @@ export class AccountEnhancer {
     // The LinkedIn URL as the seed's early partial callback sent it: the caller's, or the site's.
     const siteProfile = mergeProfile(site.candidates);
     const linkedinUrl = item.linkedin_url ?? chosenValue<string>(siteProfile, 'linkedin_url');
-    await ctx.progress(
+    await progress(
       'linkedin_url',
-      ((slot.index + 0.2) / slot.total) * 100,
       linkedinUrl ? `linkedin_url: ${linkedinUrl}` : 'linkedin_url: none found',
-      undefined,
       // The seed's early partial callback: processed_data {linkedin_url}, or {} when none.
-      linkedinUrl ? { linkedin_url: linkedinUrl } : {},
+      { data: linkedinUrl ? { linkedin_url: linkedinUrl } : {}, partial: true },
     );
 
     const domain = vendorDomain(key, siteProfile, site.candidates);
-    const name = item.name ?? chosenValue<string>(siteProfile, 'name') ?? undefined;
+    const name_ = item.name ?? chosenValue<string>(siteProfile, 'name') ?? undefined;
 
     // 2. Vendors, each optional: skipped when unconfigured, recorded when they fail.
     await progress('vendors', 'asking company data vendors');
     const vendors = await ctx.checkpoint(cp('vendors'), () =>
-      this.vendors(ctx, cp('vendors'), { domain, name, linkedinUrl }),
+      this.vendors(ctx, cp('vendors'), { domain, name: name_, linkedinUrl }),
     );
     sources.push(...vendors.sources);
     errors.push(...vendors.errors);
 
-    // 3. LLM: structured extraction and summary, then grounded market intel.
+    // 3. LLM: structured extraction, summary, grounded market intel. Each stage reports even when
+    // it has nothing to do (no LLM configured), so the client sees the seed's stages every time.
     const llmCandidates: Candidates = {};
+    const raw: VendorStage['raw'] = { ...vendors.raw };
     const llmReady = this.configured('llm.generate').length > 0;
+    const llmInput = site.text.trim() || vendors.sources.some((s) => s.outcome === 'accepted');
     if (!llmReady) {
       sources.push({
-        stage: 'summarising',
+        stage: 'structuring',
         capability: 'llm.generate',
         outcome: 'skipped',
         cost_usd: 0,
         error: 'no llm.generate provider is configured',
       });
     }
-    if (llmReady && (site.text.trim() || vendors.sources.some((s) => s.outcome === 'accepted'))) {
-      await progress('summarising', 'structured extraction and business summary');
-      const partial = mergeProfile(combineCandidates(site.candidates, vendors.candidates));
-      const llmStage = await ctx.checkpoint(cp('llm'), () =>
-        this.llmProfile(ctx, cp('llm'), site, partial, name ?? key),
-      );
-      merge(llmCandidates, llmStage.candidates);
-      sources.push(...llmStage.sources);
-      errors.push(...llmStage.errors);
-
-      await progress('market_intel', 'market intelligence by grounded web search');
-      const intel = await ctx.checkpoint(cp('market_intel'), () =>
-        this.marketIntel(ctx, cp('market_intel'), name ?? key, domain ?? key),
-      );
-      merge(llmCandidates, intel.candidates);
-      sources.push(...intel.sources);
-      errors.push(...intel.errors);
-    }
+    const llmStage = async (
+      stage: Stage,
+      message: string,
+      run: (name: string) => Promise<VendorStage>,
+    ) => {
+      await progress(stage, llmReady && llmInput ? message : `${message}: skipped`);
+      if (!llmReady || !llmInput) return;
+      const out = await ctx.checkpoint(cp(stage), () => run(cp(stage)));
+      merge(llmCandidates, out.candidates);
+      sources.push(...out.sources);
+      errors.push(...out.errors);
+      Object.assign(raw, out.raw);
+    };
+    const partial = mergeProfile(combineCandidates(site.candidates, vendors.candidates));
+    await llmStage('structuring', 'structured extraction', (name) =>
+      this.llmExtraction(ctx, name, site, name_ ?? key),
+    );
+    await llmStage('summarising', 'business summary', (name) =>
+      this.llmSummary(ctx, name, site, partial, name_ ?? key),
+    );
+    await llmStage('market_intel', 'market intelligence by grounded web search', (name) =>
+      this.marketIntel(ctx, name, name_ ?? key, domain ?? key),
+    );
 
     const candidates = combineCandidates(site.candidates, vendors.candidates, llmCandidates);
     const profile = mergeProfile(candidates);
@@ -291,6 +334,7 @@ export class AccountEnhancer {
     const stored = await ctx.checkpoint(cp('store'), async () => {
       const s = await this.repo.save({
         domain: key,
+        tenantId: ctx.task.tenantId ?? null,
         accountId,
         name: item.name ?? null,
         website,
@@ -315,6 +359,7 @@ export class AccountEnhancer {
       version: stored.version,
       changed_fields: stored.changed,
       processed_data: processed,
+      raw_data: rawData(site.text, raw ?? {}),
       profile,
       field_sources: fieldSources(profile),
       sources,
@@ -374,7 +419,10 @@ export class AccountEnhancer {
             message: `${s.provider}: ${s.error}`,
           });
         }
-        if (w.winner?.data) merge(out.candidates, use(w.winner));
+        if (w.winner?.data) {
+          merge(out.candidates, use(w.winner));
+          (out.raw ??= {})[capability] = { provider: w.winner.provider, data: w.winner.data };
+        }
       } catch (err) {
         this.rethrowFatal(ctx, err);
         out.errors.push(asError('vendors', err));
@@ -411,47 +459,58 @@ export class AccountEnhancer {
     return out;
   }
 
-  private async llmProfile(
+  /** Structured extraction of the site's text (the seed's gemini_structured). */
+  private async llmExtraction(
+    ctx: TaskContext<unknown>,
+    stage: string,
+    site: SiteStage,
+    company: string,
+  ): Promise<VendorStage> {
+    const out: VendorStage = { candidates: {}, sources: [], errors: [], raw: {} };
+    if (!site.text.trim()) return out;
+    try {
+      const a = await this.llm.generateStructured<LlmProfile>(
+        {
+          prompt: extractionPrompt(company, site.text),
+          schema: PROFILE_SCHEMA,
+          schemaName: 'company_profile',
+          temperature: 0.1,
+        },
+        this.scope(ctx, stage),
+      );
+      out.sources.push({
+        stage: 'structuring',
+        capability: 'llm.generate',
+        provider: a.provider,
+        outcome: 'structured_extraction',
+        cost_usd: a.cost_usd,
+      });
+      out.raw!.gemini_structured = { provider: a.provider, data: a.value };
+      merge(
+        out.candidates,
+        candidatesFromLlmProfile(a.value, {
+          provider: a.provider,
+          cost: a.cost_usd,
+          evidence: site.pages,
+          taskId: ctx.taskId,
+        }),
+      );
+    } catch (err) {
+      this.rethrowFatal(ctx, err);
+      out.errors.push(asError('structuring', err));
+    }
+    return out;
+  }
+
+  /** The markdown business summary (the seed's gemini_analysis → analysis_summary). */
+  private async llmSummary(
     ctx: TaskContext<unknown>,
     stage: string,
     site: SiteStage,
     partial: MergedProfile,
     company: string,
   ): Promise<VendorStage> {
-    const out: VendorStage = { candidates: {}, sources: [], errors: [] };
-    const scope = this.scope(ctx, stage);
-    if (site.text.trim()) {
-      try {
-        const a = await this.llm.generateStructured<LlmProfile>(
-          {
-            prompt: extractionPrompt(company, site.text),
-            schema: PROFILE_SCHEMA,
-            schemaName: 'company_profile',
-            temperature: 0.1,
-          },
-          scope,
-        );
-        out.sources.push({
-          stage: 'summarising',
-          capability: 'llm.generate',
-          provider: a.provider,
-          outcome: 'structured_extraction',
-          cost_usd: a.cost_usd,
-        });
-        merge(
-          out.candidates,
-          candidatesFromLlmProfile(a.value, {
-            provider: a.provider,
-            cost: a.cost_usd,
-            evidence: site.pages,
-            taskId: ctx.taskId,
-          }),
-        );
-      } catch (err) {
-        this.rethrowFatal(ctx, err);
-        out.errors.push(asError('summarising', err));
-      }
-    }
+    const out: VendorStage = { candidates: {}, sources: [], errors: [], raw: {} };
     try {
       const known = toProcessedData(partial);
       const a = await this.llm.generateStructured<{ analysis_summary: string }>(
@@ -461,7 +520,7 @@ export class AccountEnhancer {
           schemaName: 'business_summary',
           temperature: 0.2,
         },
-        scope,
+        this.scope(ctx, stage),
       );
       out.sources.push({
         stage: 'summarising',
@@ -470,6 +529,7 @@ export class AccountEnhancer {
         outcome: 'summary',
         cost_usd: a.cost_usd,
       });
+      out.raw!.gemini_analysis = { provider: a.provider, data: a.value.analysis_summary };
       out.candidates.analysis_summary = [
         {
           value: a.value.analysis_summary,
@@ -495,7 +555,7 @@ export class AccountEnhancer {
     company: string,
     domain: string,
   ): Promise<VendorStage> {
-    const out: VendorStage = { candidates: {}, sources: [], errors: [] };
+    const out: VendorStage = { candidates: {}, sources: [], errors: [], raw: {} };
     try {
       const a = await this.llm.generateStructured<MarketIntel>(
         {
@@ -513,6 +573,10 @@ export class AccountEnhancer {
         outcome: `market_intel (${a.citations.length} citation(s))`,
         cost_usd: a.cost_usd,
       });
+      out.raw!.openai_intelligence = {
+        provider: a.provider,
+        data: { ...a.value, citations: a.citations },
+      };
       merge(
         out.candidates,
         candidatesFromMarketIntel(a.value, {
@@ -573,6 +637,25 @@ export class AccountEnhancer {
 }
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/** raw_data of a completed account: the seed's keys, then the company-data vendors. */
+function rawData(siteText: string, raw: NonNullable<VendorStage['raw']>): AccountRawData {
+  const llmKeys = ['gemini_structured', 'gemini_analysis', 'openai_intelligence'];
+  const providers: Record<string, string> = { jina_response: 'builtin_web' };
+  const vendors: AccountRawData['vendors'] = {};
+  for (const [k, v] of Object.entries(raw)) {
+    providers[k] = v.provider;
+    if (!llmKeys.includes(k)) vendors[k] = v;
+  }
+  return {
+    jina_response: siteText || null,
+    gemini_structured: raw.gemini_structured?.data ?? null,
+    gemini_analysis: (raw.gemini_analysis?.data as string | undefined) ?? null,
+    openai_intelligence: raw.openai_intelligence?.data ?? null,
+    vendors,
+    providers,
+  };
+}
 
 function merge(into: Candidates, from: Candidates): void {
   for (const [k, v] of Object.entries(from)) (into[k] ??= []).push(...v);

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
+import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { TraceId } from '../../common/logging/trace';
 import { DryRunDto, TaskCreatedDto } from '../tasks/dto/task-views.dto';
@@ -58,6 +59,7 @@ export class AccountsController {
   async enrich(
     @Body() body: EnrichAccountDto,
     @TraceId() traceId: string,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | DryRunDto> {
     const { dry_run, ...payload } = body;
@@ -73,6 +75,7 @@ export class AccountsController {
     const out = await this.tasks.create(ACCOUNT_TASK, clean, {
       refresh: body.refresh === true,
       traceId,
+      caller,
     });
     res.status(out.created && !out.reused ? 202 : 200);
     return toCreated(out.task, out.reused);
@@ -82,8 +85,8 @@ export class AccountsController {
   @ApiOperation({ summary: 'Find accounts by domain (normalised) or by your account_id' })
   @ApiOkResponse({ type: AccountListDto })
   @ApiProblem(400, 'Neither domain nor account_id, or a domain that names no website')
-  list(@Query() q: ListAccountsQueryDto): Promise<AccountListDto> {
-    return this.accounts.list(q);
+  list(@Query() q: ListAccountsQueryDto, @Caller() caller: Principal): Promise<AccountListDto> {
+    return this.accounts.list(q, caller);
   }
 
   @Get(':id')
@@ -95,8 +98,8 @@ export class AccountsController {
   })
   @ApiOkResponse({ type: AccountDto })
   @ApiProblem(404, 'No such account')
-  get(@Param('id') id: string): Promise<AccountDto> {
-    return this.accounts.get(id);
+  get(@Param('id') id: string, @Caller() caller: Principal): Promise<AccountDto> {
+    return this.accounts.get(id, caller);
   }
 
   @Get(':id/history')
@@ -106,7 +109,11 @@ export class AccountsController {
   @ApiParam({ name: 'id', description: 'Our id, your account_id, or a domain' })
   @ApiOkResponse({ type: AccountHistoryDto })
   @ApiProblem(404, 'No such account')
-  history(@Param('id') id: string, @Query() q: HistoryQueryDto): Promise<AccountHistoryDto> {
-    return this.accounts.history(id, q.limit ?? 20);
+  history(
+    @Param('id') id: string,
+    @Query() q: HistoryQueryDto,
+    @Caller() caller: Principal,
+  ): Promise<AccountHistoryDto> {
+    return this.accounts.history(id, caller, q.limit ?? 20);
   }
 }

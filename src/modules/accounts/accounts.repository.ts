@@ -9,6 +9,8 @@ import type { AccountEnhancementProcessedData, MergedProfile } from './extractio
 
 export interface SaveEnhancement {
   domain: string;
+  /** The tenant of the task (null: an operator's); with accountId, the reference stored. */
+  tenantId: string | null;
   accountId: string | null;
   name: string | null;
   website: string;
@@ -54,12 +56,53 @@ export class AccountsRepository {
     return this.ds.getRepository(AccountEntity).findOneBy({ id });
   }
 
-  findByAccountId(accountId: string): Promise<AccountEntity | null> {
-    return this.ds.getRepository(AccountEntity).findOneBy({ accountId });
-  }
-
   findByDomain(domain: string): Promise<AccountEntity | null> {
     return this.ds.getRepository(AccountEntity).findOneBy({ domain });
+  }
+
+  /**
+   * The account a caller's account_id names: within the tenant; for an operator (null), its own
+   * references first, then any tenant's (newest).
+   */
+  async findByCallerId(accountId: string, tenant: string | null): Promise<AccountEntity | null> {
+    const rows: Array<{ account_uuid: string }> = await this.ds.query(
+      `SELECT account_uuid FROM account_refs
+        WHERE account_id = $1 AND ($2::text IS NULL OR tenant_id = $2)
+        ORDER BY (tenant_id = '') DESC, updated_at DESC LIMIT 1`,
+      [accountId, tenant],
+    );
+    return rows.length ? this.findById(rows[0].account_uuid) : null;
+  }
+
+  /** Whether the tenant ever enriched this account (operators see every account). */
+  async visibleTo(accountUuid: string, tenant: string | null): Promise<boolean> {
+    if (tenant === null) return true;
+    const rows: unknown[] = await this.ds.query(
+      `SELECT 1 FROM account_refs WHERE account_uuid = $1 AND tenant_id = $2 LIMIT 1`,
+      [accountUuid, tenant],
+    );
+    return rows.length > 0;
+  }
+
+  /** The caller ids of an account, within the tenant (operators: every tenant's), oldest first. */
+  async callerIds(accountUuid: string, tenant: string | null): Promise<string[]> {
+    const rows: Array<{ account_id: string }> = await this.ds.query(
+      `SELECT account_id FROM account_refs
+        WHERE account_uuid = $1 AND account_id IS NOT NULL AND ($2::text IS NULL OR tenant_id = $2)
+        ORDER BY created_at, account_id`,
+      [accountUuid, tenant],
+    );
+    return [...new Set(rows.map((r) => r.account_id))];
+  }
+
+  /** The tenant of a task (null when it has none or is gone): snapshot task ids stay within a tenant. */
+  async taskTenants(taskIds: string[]): Promise<Map<string, string | null>> {
+    if (!taskIds.length) return new Map();
+    const rows: Array<{ id: string; tenant_id: string | null }> = await this.ds.query(
+      `SELECT id, tenant_id FROM tasks WHERE id = ANY($1::uuid[])`,
+      [taskIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.tenant_id]));
   }
 
   /** Newest first. */
@@ -70,9 +113,10 @@ export class AccountsRepository {
   }
 
   /**
-   * Stores one enhancement: the account (created, or found by the caller's account_id, then by
-   * domain, and locked) gets the new profile and version n+1, and snapshot n+1 records it with
-   * the fields that changed. One transaction.
+   * Stores one enhancement: the account of the domain (created, or found and locked) gets the new
+   * profile and version n+1, snapshot n+1 records it with the fields that changed, and the
+   * caller's (tenant, account_id) points at it — moved here if the caller's id named another
+   * account before (its website changed). One transaction.
    */
   save(e: SaveEnhancement): Promise<SavedEnhancement> {
     return this.ds.transaction(async (em) => {
@@ -86,8 +130,7 @@ export class AccountsRepository {
       await em.getRepository(AccountEntity).update(
         { id: account.id },
         {
-          domain: e.domain,
-          // The first caller id stays; an account without one takes the caller's.
+          // The first caller id stays (shown to operators); every id is in account_refs.
           accountId: account.accountId ?? e.accountId,
           name: e.processedData.company_name ?? e.name ?? account.name,
           website: e.website,
@@ -99,6 +142,7 @@ export class AccountsRepository {
           enhancedAt: now,
         },
       );
+      await this.saveRef(em, account.id, e.tenantId ?? '', e.accountId);
       const snapshot = em.getRepository(AccountSnapshotEntity).create({
         id: randomUUID(),
         accountUuid: account.id,
@@ -115,22 +159,37 @@ export class AccountsRepository {
     });
   }
 
+  private async saveRef(
+    em: EntityManager,
+    accountUuid: string,
+    tenant: string,
+    accountId: string | null,
+  ): Promise<void> {
+    if (accountId) {
+      await em.query(
+        `INSERT INTO account_refs (id, tenant_id, account_id, account_uuid) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (tenant_id, account_id) WHERE account_id IS NOT NULL
+         DO UPDATE SET account_uuid = EXCLUDED.account_uuid, updated_at = now()`,
+        [randomUUID(), tenant, accountId, accountUuid],
+      );
+    } else {
+      await em.query(
+        `INSERT INTO account_refs (id, tenant_id, account_id, account_uuid) VALUES ($1, $2, NULL, $3)
+         ON CONFLICT (tenant_id, account_uuid) WHERE account_id IS NULL DO NOTHING`,
+        [randomUUID(), tenant, accountUuid],
+      );
+    }
+  }
+
   private async lockOrCreate(em: EntityManager, e: SaveEnhancement): Promise<AccountEntity> {
-    const lock = (where: Partial<AccountEntity>) =>
+    const lock = () =>
       em
         .getRepository(AccountEntity)
         .createQueryBuilder('a')
         .setLock('pessimistic_write')
-        .where(where)
+        .where({ domain: e.domain })
         .getOne();
-    if (e.accountId) {
-      const byCallerId = await lock({ accountId: e.accountId });
-      // The caller's id names the account; its website may have moved to another domain, unless
-      // another account already holds that domain.
-      if (byCallerId && (byCallerId.domain === e.domain || !(await lock({ domain: e.domain }))))
-        return byCallerId;
-    }
-    const existing = await lock({ domain: e.domain });
+    const existing = await lock();
     if (existing) return existing;
     await em.query(
       `INSERT INTO accounts (id, domain, account_id, name, website)
@@ -139,7 +198,7 @@ export class AccountsRepository {
       [randomUUID(), e.domain, e.accountId, e.name, e.website],
     );
     // Inserted here, or by a concurrent enhancement of the same domain a moment ago.
-    const created = await lock({ domain: e.domain });
+    const created = await lock();
     if (!created) throw new Error(`account ${e.domain} could not be created`);
     return created;
   }

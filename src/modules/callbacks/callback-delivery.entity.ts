@@ -5,6 +5,9 @@ export const CALLBACK_EVENTS = [
   'task.failed',
   'task.cancelled',
   'task.progress',
+  'item.succeeded',
+  'item.failed',
+  'item.cancelled',
 ] as const;
 export type CallbackEvent = (typeof CALLBACK_EVENTS)[number];
 
@@ -33,6 +36,12 @@ export class CallbackDeliveryEntity {
   /** One task end (or stage change): the pages of one result share it. */
   @Column('varchar', { name: 'event_id', length: 64 }) eventId: string;
   @Column('varchar', { length: 32 }) event: CallbackEvent;
+  /** The task's tenant (a tenant-bound caller sees only its own deliveries). */
+  @Column('varchar', { name: 'tenant_id', length: 100, nullable: true }) tenantId: string | null;
+  /** Index of the entity this delivery reports on, for tasks that report per entity (bulk accounts). */
+  @Column('varchar', { name: 'stream_key', length: 64, nullable: true }) streamKey: string | null;
+  /** Set on terminal per-entity deliveries: one per (task, stream), however often it is announced. */
+  @Column('varchar', { name: 'dedupe_key', length: 200, nullable: true }) dedupeKey: string | null;
   @Column('text') url: string;
   @Column('jsonb') payload: Record<string, unknown>;
   @Column('int', { nullable: true }) page: number | null;

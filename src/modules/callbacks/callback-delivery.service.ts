@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboundRequestError, safePost, SafeResponse } from '../../common/net/safe-http.client';
 import { MetricsService } from '../metrics/metrics.service';
+import { CallbackCredentials, CallbackCredentialsError } from './callback-credentials';
 import { CallbackDeliveryEntity, DeliveryStatus } from './callback-delivery.entity';
 import { CallbackQueue } from './callback-queue';
 import { CallbackSettings } from './callback-settings';
@@ -59,6 +60,7 @@ export class CallbackDeliveryService {
     private readonly repo: CallbacksRepository,
     private readonly queue: CallbackQueue,
     private readonly metrics: MetricsService,
+    private readonly credentials: CallbackCredentials,
   ) {}
 
   /** Returns when the job should run again (a retry, or early), or null when it is done. */
@@ -97,6 +99,19 @@ export class CallbackDeliveryService {
       finish('dead');
       return null;
     }
+    let authorization: string | null;
+    try {
+      authorization = await this.credentials.authorization(d.url);
+    } catch (err) {
+      // No token is no request: retried like a network error (the token source may recover).
+      const known = err instanceof CallbackCredentialsError;
+      if (!known) this.logger.error(`callback credentials failed unexpectedly: ${String(err)}`);
+      const why = known ? err.message : 'unexpected error (see the worker log)';
+      return this.failed(d, null, `CREDENTIALS: ${why}`, null, false, finish);
+    }
+    // A receiver may echo the request (a debug endpoint's 401): the token is cut from error texts.
+    const secret = authorization?.slice('Bearer '.length);
+    const scrub = (text: string) => (secret ? text.split(secret).join('[credentials]') : text);
     // The stored body, serialised the same way on every attempt.
     const body = JSON.stringify(d.payload);
     const now = new Date();
@@ -106,6 +121,7 @@ export class CallbackDeliveryService {
       'webhook-id': d.id,
       'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
       'webhook-signature': this.settings.signer.sign(d.id, now, body),
+      ...(authorization ? { authorization } : {}),
     };
 
     let res: SafeResponse;
@@ -142,8 +158,8 @@ export class CallbackDeliveryService {
     }
     const error =
       res.status >= 300 && res.status < 400
-        ? `HTTP ${res.status}: redirect${res.headers.location ? ` to ${String(res.headers.location).slice(0, 200)}` : ''} not followed (only 2xx counts)`
-        : `HTTP ${res.status}${res.body ? `: ${res.body.slice(0, 300)}` : ''}`;
+        ? `HTTP ${res.status}: redirect${res.headers.location ? ` to ${scrub(String(res.headers.location)).slice(0, 200)}` : ''} not followed (only 2xx counts)`
+        : `HTTP ${res.status}${res.body ? `: ${scrub(res.body).slice(0, 300)}` : ''}`;
     const floor =
       res.status === 429 || res.status === 503 ? retryAfterMs(res.headers['retry-after']) : null;
     return this.failed(d, res.status, error, floor, false, finish);

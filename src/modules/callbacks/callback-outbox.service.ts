@@ -4,13 +4,17 @@ import type { EntityManager } from 'typeorm';
 import { outboundUrlProblem } from '../../common/net/ssrf-guard';
 import { TaskCallbacks } from '../tasks/engine/task-callbacks';
 import { TaskRegistry } from '../tasks/engine/task-registry';
+import type { ProgressOptions, StreamOutcome } from '../tasks/engine/task-context';
+import type { CallbackStream } from '../tasks/engine/task-type.decorator';
 import type { TaskEntity, TaskProgress } from '../tasks/task.entity';
 import { CallbackDeliveryEntity } from './callback-delivery.entity';
 import {
+  CALLBACK_SOURCE,
   EnvelopeOptions,
   finalEnvelopes,
   PlannedDelivery,
   progressEnvelope,
+  streamEndEnvelope,
 } from './callback-envelope.mapper';
 import { CallbackQueue } from './callback-queue';
 import { CallbackSettings } from './callback-settings';
@@ -63,13 +67,56 @@ export class CallbackOutbox extends TaskCallbacks {
   async stageEnd(task: TaskEntity, em: EntityManager): Promise<string[]> {
     const url = this.target(task);
     if (!url) return [];
-    const rows = this.rows(task, url, finalEnvelopes(task, this.envelopeOptions(task.type)));
+    const type = this.registry.get(task.type);
+    const streams = type?.callbackStreams?.(task.input as never);
+    if (streams) return this.streamsEnd(task, url, streams, em);
+    const rows = this.rows(task, url, finalEnvelopes(task, this.envelopeOptions(task)));
     await this.repo.insertMany(rows, em);
     // Later pages are queued one by one as the page before them is delivered.
     return rows.filter((r) => r.page === null || r.page === 1).map((r) => r.id!);
   }
 
+  /**
+   * A per-entity task ended: every entity without a terminal callback yet gets one — the task's
+   * failure or cancel (with the entity's own error when the task recorded one), or, for a task
+   * that succeeded without announcing an entity (a reused result), what its result says of it.
+   */
+  private async streamsEnd(
+    task: TaskEntity,
+    url: string,
+    streams: CallbackStream[],
+    em: EntityManager,
+  ): Promise<string[]> {
+    const ended = await this.repo.endedStreams(task.id, em);
+    const outcomes =
+      task.status === 'succeeded'
+        ? (this.registry.get(task.type)?.streamOutcomes?.(task.result, task.input as never) ?? [])
+        : [];
+    const opts = this.envelopeOptions(task);
+    const rows: Partial<CallbackDeliveryEntity>[] = [];
+    streams.forEach((stream, i) => {
+      if (ended.has(String(i))) return;
+      let outcome: Parameters<typeof streamEndEnvelope>[2] | null;
+      if (task.status === 'succeeded') outcome = outcomes[i] ?? null;
+      else {
+        const own = task.error?.streams?.[String(i)];
+        const error = own ? { ...own, at: task.error?.at } : task.error;
+        outcome =
+          task.status === 'cancelled'
+            ? { status: 'cancelled', error }
+            : { status: 'failed', error: error! };
+      }
+      if (!outcome) {
+        this.logger.warn(`task ${task.id} ended without announcing entity ${i}; no callback for it`);
+        return;
+      }
+      rows.push(...this.rows(task, url, [streamEndEnvelope(task, stream, outcome, opts)], i));
+    });
+    return this.repo.insertMany(rows, em);
+  }
+
   async relay(ids: string[]): Promise<void> {
+    if (!ids.length) return;
     try {
       await this.queue.add(ids);
     } catch (err) {
@@ -79,15 +126,53 @@ export class CallbackOutbox extends TaskCallbacks {
     }
   }
 
-  async stageChanged(task: TaskEntity, stage: string, progress: TaskProgress): Promise<void> {
-    if ((task.input as { callback_progress?: unknown })?.callback_progress !== true) return;
+  /** Whether this task sends progress callbacks: its own choice, else its type's default. */
+  private wantsProgress(task: TaskEntity): boolean {
+    const own = (task.input as { callback_progress?: unknown } | null)?.callback_progress;
+    if (own === false) return false;
+    if (own === true) return true;
+    return this.settings.progressDefault && !!this.registry.get(task.type)?.progressCallbacks;
+  }
+
+  async progressed(
+    task: TaskEntity,
+    stage: string,
+    progress: TaskProgress,
+    opts: ProgressOptions,
+  ): Promise<void> {
+    const url = this.target(task);
+    if (!url || !this.wantsProgress(task)) return;
+    let stream: CallbackStream | undefined;
+    const streams = this.registry.get(task.type)?.callbackStreams?.(task.input as never);
+    if (streams) {
+      // A per-entity task reports only per entity: a callback without one would have no account_id.
+      if (opts.stream === undefined || !streams[opts.stream]) return;
+      stream = streams[opts.stream];
+    }
+    const key = opts.stream === undefined ? null : String(opts.stream);
+    // One callback per stage, never going back (a retry re-reports the stages it skips).
+    const last = await this.repo.lastOfStream(task.id, key);
+    if (last) {
+      if (last.event !== 'task.progress') return;
+      if (last.stage === stage || progress.percent < last.percent) return;
+    }
+    const planned = progressEnvelope(task, stage, progress, this.envelopeOptions(task), {
+      partial: opts.partial,
+      stream,
+    });
+    const ids = await this.repo.insertMany(this.rows(task, url, [planned], opts.stream));
+    await this.relay(ids);
+  }
+
+  async streamEnded(task: TaskEntity, stream: number, outcome: StreamOutcome): Promise<void> {
     const url = this.target(task);
     if (!url) return;
-    const rows = this.rows(task, url, [
-      progressEnvelope(task, stage, progress, this.envelopeOptions(task.type)),
-    ]);
-    await this.repo.insertMany(rows);
-    await this.relay(rows.map((r) => r.id!));
+    const streams = this.registry.get(task.type)?.callbackStreams?.(task.input as never);
+    const info = streams?.[stream];
+    if (!info) throw new Error(`task type ${task.type} has no callback stream ${stream}`);
+    const planned = streamEndEnvelope(task, info, outcome, this.envelopeOptions(task));
+    const ids = await this.repo.insertMany(this.rows(task, url, [planned], stream));
+    await this.relay(ids);
   }
 
   /** Queues due deliveries that have no job (the callbacks sweep); returns how many. */
@@ -102,24 +187,33 @@ export class CallbackOutbox extends TaskCallbacks {
     return this.repo.deleteFinishedBefore(new Date(Date.now() - retentionDays * 86_400_000), limit);
   }
 
-  private envelopeOptions(taskType: string): EnvelopeOptions {
-    const type = this.registry.get(taskType);
+  private envelopeOptions(task: TaskEntity): EnvelopeOptions {
+    const type = this.registry.get(task.type);
+    const own = (task.input as { callback_raw_data?: unknown } | null)?.callback_raw_data;
     return {
-      enrichmentType: type?.enrichmentType ?? taskType,
+      enrichmentType: type?.enrichmentType ?? task.type,
+      source: type?.callbackSource ?? CALLBACK_SOURCE,
       pageSize: this.settings.pageSize,
       pages: type?.callbackPages,
+      rawData: typeof own === 'boolean' ? own : this.settings.rawData,
     };
   }
 
+  /**
+   * Outbox rows of one announcement. A stream's terminal row carries the dedupe key that makes
+   * it once per task and stream.
+   */
   private rows(
     task: TaskEntity,
     url: string,
     planned: PlannedDelivery[],
+    stream?: number,
   ): Partial<CallbackDeliveryEntity>[] {
     const eventId = `evt_${randomUUID()}`;
     return planned.map((p) => ({
       id: `msg_${randomUUID()}`,
       taskId: task.id,
+      tenantId: task.tenantId ?? null,
       eventId,
       event: p.event,
       url,
@@ -127,6 +221,8 @@ export class CallbackOutbox extends TaskCallbacks {
       page: p.page,
       totalPages: p.totalPages,
       status: 'pending',
+      streamKey: stream === undefined ? null : String(stream),
+      dedupeKey: stream !== undefined && p.event.startsWith('item.') ? `${task.id}:${stream}` : null,
     }));
   }
 }

@@ -15,6 +15,10 @@ export class CallbackSettings {
   readonly timeoutMs: number;
   readonly pageSize: number;
   readonly concurrency: number;
+  /** Progress callbacks of types that send them by default (CALLBACK_PROGRESS). */
+  readonly progressDefault: boolean;
+  /** raw_data in completed callbacks unless a task says otherwise (CALLBACK_RAW_DATA). */
+  readonly rawData: boolean;
 
   constructor(config: AppConfig) {
     this.allowList = AllowList.parse(config.CALLBACK_ALLOWED_HOSTS);
@@ -26,5 +30,7 @@ export class CallbackSettings {
     this.timeoutMs = config.CALLBACK_TIMEOUT_MS;
     this.pageSize = config.CALLBACK_PAGE_SIZE;
     this.concurrency = config.CALLBACK_CONCURRENCY;
+    this.progressDefault = config.CALLBACK_PROGRESS;
+    this.rawData = config.CALLBACK_RAW_DATA;
   }
 }

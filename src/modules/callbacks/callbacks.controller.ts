@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AuthGuard } from '../../common/auth/auth.guard';
+import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { InvalidFieldsException } from '../../common/http/validation';
 import {
@@ -41,7 +42,10 @@ export class CallbacksController {
   })
   @ApiOkResponse({ type: CallbackPageDto })
   @ApiProblem(400, 'Invalid query parameter')
-  async list(@Query() q: ListCallbacksQueryDto): Promise<CallbackPageDto> {
+  async list(
+    @Query() q: ListCallbacksQueryDto,
+    @Caller() caller: Principal,
+  ): Promise<CallbackPageDto> {
     const beforeSeq = q.cursor ? decodeSeqCursor(q.cursor) : undefined;
     if (beforeSeq === null) {
       throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
@@ -58,6 +62,7 @@ export class CallbacksController {
       event: q.event,
       beforeSeq,
       limit: limit + 1,
+      tenant: caller.tenant ?? undefined,
     });
     const page = rows.slice(0, limit);
     return {
@@ -71,8 +76,11 @@ export class CallbacksController {
   @ApiParam({ name: 'id', description: 'The webhook-id (msg_…)' })
   @ApiOkResponse({ type: CallbackDeliveryDetailDto })
   @ApiProblem(404, 'No such delivery')
-  async get(@Param('id') id: string): Promise<CallbackDeliveryDetailDto> {
-    return toDeliveryDetailDto(await this.callbacks.get(id));
+  async get(
+    @Param('id') id: string,
+    @Caller() caller: Principal,
+  ): Promise<CallbackDeliveryDetailDto> {
+    return toDeliveryDetailDto(await this.callbacks.get(id, caller));
   }
 
   @Post(':id/redeliver')
@@ -93,7 +101,8 @@ export class CallbacksController {
   async redeliver(
     @Param('id') id: string,
     @Query() q: RedeliverQueryDto,
+    @Caller() caller: Principal,
   ): Promise<CallbackDeliveryDto> {
-    return toDeliveryDto(await this.callbacks.redeliver(id, q.force ?? false));
+    return toDeliveryDto(await this.callbacks.redeliver(id, caller, q.force ?? false));
   }
 }

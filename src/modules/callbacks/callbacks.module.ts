@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TaskCallbacks } from '../tasks/engine/task-callbacks';
+import { CallbackCredentials } from './callback-credentials';
 import { CallbackDeliveryService } from './callback-delivery.service';
 import { CallbackOutbox } from './callback-outbox.service';
 import { CallbackQueue } from './callback-queue';
@@ -22,6 +23,7 @@ export class CallbacksModule {
       controllers: opts.api ? [CallbacksController] : [],
       providers: [
         CallbackSettings,
+        CallbackCredentials,
         CallbacksRepository,
         CallbackQueue,
         CallbackOutbox,

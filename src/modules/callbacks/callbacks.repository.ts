@@ -6,6 +6,8 @@ import { CallbackDeliveryEntity, CallbackEvent, DeliveryStatus } from './callbac
 import { CallbackEndpointEntity } from './callback-endpoint.entity';
 
 export interface DeliveryListFilter {
+  /** Only this tenant's deliveries (tenant-bound callers). */
+  tenant?: string;
   taskId?: string;
   status?: DeliveryStatus[];
   event?: CallbackEvent;
@@ -26,15 +28,51 @@ export class CallbacksRepository {
     return (em ?? this.ds.manager).getRepository(CallbackDeliveryEntity);
   }
 
-  /** Inside the caller's transaction (the outbox write). */
-  async insertMany(rows: Partial<CallbackDeliveryEntity>[], em?: EntityManager): Promise<void> {
-    if (!rows.length) return;
-    await this.repo(em)
+  /**
+   * Inside the caller's transaction (the outbox write). Rows whose dedupe_key is taken (an
+   * entity's end announced again) are skipped; returns the ids actually inserted.
+   */
+  async insertMany(rows: Partial<CallbackDeliveryEntity>[], em?: EntityManager): Promise<string[]> {
+    if (!rows.length) return [];
+    const res = await this.repo(em)
       .createQueryBuilder()
       .insert()
       .values(rows as QueryDeepPartialEntity<CallbackDeliveryEntity>[])
+      .orIgnore()
+      .returning(['id'])
       .updateEntity(false)
       .execute();
+    return (res.raw as Array<{ id: string }>).map((r) => r.id);
+  }
+
+  /**
+   * The newest delivery of one stream of a task (null stream: the task's own): its event, stage
+   * and percentage, so that progress callbacks never go back nor repeat a stage.
+   */
+  async lastOfStream(
+    taskId: string,
+    streamKey: string | null,
+  ): Promise<{ event: CallbackEvent; stage: string | null; percent: number } | null> {
+    const rows: Array<{ event: CallbackEvent; stage: string | null; percent: string | null }> =
+      await this.ds.query(
+        `SELECT event, payload->>'stage' AS stage, payload->>'completion_percentage' AS percent
+           FROM callback_deliveries
+          WHERE task_id = $1 AND stream_key IS NOT DISTINCT FROM $2
+          ORDER BY seq DESC LIMIT 1`,
+        [taskId, streamKey],
+      );
+    if (!rows.length) return null;
+    return { event: rows[0].event, stage: rows[0].stage, percent: Number(rows[0].percent ?? 0) };
+  }
+
+  /** Streams of a task whose terminal delivery exists (inside the task-end transaction). */
+  async endedStreams(taskId: string, em?: EntityManager): Promise<Set<string>> {
+    const rows: Array<{ stream_key: string }> = await (em ?? this.ds.manager).query(
+      `SELECT stream_key FROM callback_deliveries
+        WHERE task_id = $1 AND dedupe_key IS NOT NULL AND stream_key IS NOT NULL`,
+      [taskId],
+    );
+    return new Set(rows.map((r) => r.stream_key));
   }
 
   findById(id: string): Promise<CallbackDeliveryEntity | null> {
@@ -43,6 +81,7 @@ export class CallbacksRepository {
 
   list(f: DeliveryListFilter): Promise<CallbackDeliveryEntity[]> {
     const qb = this.repo().createQueryBuilder('d');
+    if (f.tenant) qb.andWhere('d.tenant_id = :tenant', { tenant: f.tenant });
     if (f.taskId) qb.andWhere('d.task_id = :taskId', { taskId: f.taskId });
     if (f.status?.length) qb.andWhere('d.status IN (:...status)', { status: f.status });
     if (f.event) qb.andWhere('d.event = :event', { event: f.event });

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import type { Principal } from '../../common/auth/principal';
 import { CallbackDeliveryEntity } from './callback-delivery.entity';
 import { CallbackQueue } from './callback-queue';
 import { CallbacksRepository, DeliveryListFilter } from './callbacks.repository';
@@ -17,9 +18,10 @@ export class CallbacksService {
     return this.repo.list(filter);
   }
 
-  async get(id: string): Promise<CallbackDeliveryEntity> {
+  /** A delivery as the caller may see it: another tenant's is "not found", like a missing one. */
+  async get(id: string, caller: Principal): Promise<CallbackDeliveryEntity> {
     const d = await this.repo.findById(id);
-    if (!d) throw new NotFoundException({ detail: `No callback delivery with id "${id}"` });
+    if (!d || (caller.tenant !== null && d.tenantId !== caller.tenant)) throw new NotFoundException({ detail: `No callback delivery with id "${id}"` });
     return d;
   }
 
@@ -27,8 +29,8 @@ export class CallbacksService {
    * Sends a delivery again — same webhook-id and body, fresh timestamp and signature — with a
    * new round of the retry schedule. A URL disabled by a 410 is re-enabled only when forced.
    */
-  async redeliver(id: string, force: boolean): Promise<CallbackDeliveryEntity> {
-    const d = await this.get(id);
+  async redeliver(id: string, caller: Principal, force: boolean): Promise<CallbackDeliveryEntity> {
+    const d = await this.get(id, caller);
     if (d.status === 'pending') {
       throw new ConflictException({
         detail: 'This delivery is waiting for its first attempt already',

@@ -109,8 +109,7 @@ export class DiagnosticTask implements TaskHandler<DiagnosticInput, DiagnosticRe
       const name = names[i];
       const out = await ctx.checkpoint(name, async () => {
         await ctx.progress(name, (i / names.length) * 100, `stage ${name}`, {
-          done: i,
-          total: names.length,
+          counters: { done: i, total: names.length },
         });
         if (perStage) await ctx.sleep(perStage);
         return { name, ran_on_attempt: ctx.attempt };

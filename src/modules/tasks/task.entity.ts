@@ -18,6 +18,11 @@ export interface TaskErrorInfo {
   retryable: boolean;
   stage?: string | null;
   at?: string;
+  /**
+   * Per callback stream (index as a string) of a task that reports per entity: why that entity
+   * failed, when it differs from the task's error. Its terminal callback carries this.
+   */
+  streams?: Record<string, { code: string; message: string; retryable: boolean; stage?: string | null }>;
 }
 
 /** Output of each completed stage, so a retried task resumes after it instead of redoing it. */
@@ -51,6 +56,14 @@ export class TaskEntity {
   @Column('varchar', { name: 'scope_key', length: 500, nullable: true }) scopeKey: string | null;
   @Column('uuid', { name: 'reused_from', nullable: true }) reusedFrom: string | null;
   @Column('uuid', { name: 'batch_id', nullable: true }) batchId: string | null;
+  /** The tenant the task belongs to (null: created by an operator for no tenant). */
+  @Column('varchar', { name: 'tenant_id', length: 100, nullable: true }) tenantId: string | null;
+  /**
+   * The client's own job id (seed payloads' `job_id`, e.g. `linkedin_research_<lead_id>`): echoed
+   * in callbacks and accepted by the status routes; not unique (the newest task wins).
+   */
+  @Column('varchar', { name: 'external_id', length: 255, nullable: true })
+  externalId: string | null;
   @Column('varchar', { name: 'account_id', length: 255, nullable: true }) accountId: string | null;
   @Column('varchar', { name: 'lead_id', length: 255, nullable: true }) leadId: string | null;
   @Column('text', { name: 'callback_url', nullable: true }) callbackUrl: string | null;

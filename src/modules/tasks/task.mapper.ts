@@ -2,26 +2,36 @@ import type { TaskEntity } from './task.entity';
 import type {
   FailedTaskDto,
   SeedErrorDetailsDto,
+  SeedTaskCreatedDto,
+  TaskCommonDto,
   TaskCreatedDto,
   TaskDetailDto,
   TaskStatusDto,
 } from './dto/task-views.dto';
+import { seedStatus } from './seed-status';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-export const statusUrl = (id: string) => `/api/v1/tasks/${id}/status`;
+export const statusUrl = (id: string) => `/api/v1/tasks/${encodeURIComponent(id)}/status`;
+
+/** The job id a client knows: its own (`job_id` of a seed payload), else ours. */
+export const clientJobId = (t: Pick<TaskEntity, 'id' | 'externalId'>): string =>
+  t.externalId ?? t.id;
 
 function seedError(t: TaskEntity): SeedErrorDetailsDto | null {
   if (!t.error) return null;
+  const stage = t.error.stage ?? null;
   return {
     error_type: t.error.code,
     message: t.error.message,
-    step: t.error.stage ?? null,
-    retryable: t.error.retryable,
+    stage,
+    step: stage,
+    retryable: t.status === 'cancelled' ? false : t.error.retryable,
     partial_success: t.status === 'failed' && t.result != null,
     timestamp: t.error.at,
   };
 }
 
+/** Native create answer (typed routes, batch): our job id, native status words. */
 export function toCreated(t: TaskEntity, reused = false): TaskCreatedDto {
   return {
     job_id: t.id,
@@ -31,20 +41,45 @@ export function toCreated(t: TaskEntity, reused = false): TaskCreatedDto {
     created_at: iso(t.createdAt)!,
     attempt_number: Math.max(1, t.attempts),
     max_retries: t.maxAttempts,
+    ...(t.externalId ? { client_job_id: t.externalId } : {}),
     ...(reused ? { reused: true, reused_from: t.reusedFrom ?? undefined } : {}),
   };
 }
 
-export function toStatus(t: TaskEntity): TaskStatusDto {
+/**
+ * The seed's create answer (SEED-CONTRACTS A1): `status: "scheduled"`, `task_id` = the job id,
+ * attempt_number, max_retries, original_job_id; plus the `job_id` and `status_url` the seed
+ * forgot, and the native status and id beside them.
+ */
+export function toSeedCreated(
+  t: TaskEntity,
+  opts: { reused?: boolean; originalJobId?: string | null } = {},
+): SeedTaskCreatedDto {
+  const jobId = clientJobId(t);
+  return {
+    status: 'scheduled',
+    task_name: t.type,
+    task_id: jobId,
+    attempt_number: Math.max(1, t.attempts),
+    max_retries: t.maxAttempts,
+    original_job_id: opts.originalJobId ?? null,
+    job_id: jobId,
+    status_url: statusUrl(jobId),
+    assay_status: t.status,
+    assay_task_id: t.id,
+    created_at: iso(t.createdAt)!,
+    ...(opts.reused ? { reused: true, reused_from: t.reusedFrom ?? undefined } : {}),
+  };
+}
+
+function common(t: TaskEntity): TaskCommonDto {
   // The last error stays visible while a retry is pending; a succeeded task has none.
   const error = t.status === 'succeeded' ? null : t.error;
   return {
-    job_id: t.id,
     task_name: t.type,
     entity_id: t.accountId ?? t.leadId ?? null,
     account_id: t.accountId,
     lead_id: t.leadId,
-    status: t.status,
     stage: t.stage,
     progress: t.progress ?? { percent: 0 },
     completion_percentage: t.progress?.percent ?? 0,
@@ -59,13 +94,35 @@ export function toStatus(t: TaskEntity): TaskStatusDto {
     updated_at: iso(t.updatedAt)!,
     started_at: iso(t.startedAt),
     finished_at: iso(t.finishedAt),
-    status_url: statusUrl(t.id),
   };
 }
 
+/**
+ * The seed status route: the client's job id, the seed's status words (`assay_status` beside),
+ * and, when the task type defines one, the summary of its result.
+ */
+export function toStatus(t: TaskEntity, summary?: unknown): TaskStatusDto {
+  const jobId = clientJobId(t);
+  return {
+    job_id: jobId,
+    assay_task_id: t.id,
+    ...common(t),
+    status: seedStatus(t.status),
+    assay_status: t.status,
+    status_url: statusUrl(jobId),
+    ...(summary !== undefined ? { summary } : {}),
+  };
+}
+
+/** The native view: our id, native status words, input, result and bookkeeping. */
 export function toDetail(t: TaskEntity): TaskDetailDto {
   return {
-    ...toStatus(t),
+    job_id: t.id,
+    client_job_id: t.externalId,
+    tenant_id: t.tenantId,
+    ...common(t),
+    status: t.status,
+    status_url: statusUrl(t.id),
     input: t.input,
     result: t.result ?? null,
     completed_stages: Object.keys(t.checkpoints ?? {}),
@@ -81,13 +138,16 @@ export function toDetail(t: TaskEntity): TaskDetailDto {
   };
 }
 
+/** An item of the seed's failed list. */
 export function toFailed(t: TaskEntity): FailedTaskDto {
   const s = toStatus(t);
   return {
     job_id: s.job_id,
+    assay_task_id: t.id,
     task_name: s.task_name,
     entity_id: s.entity_id,
     status: 'failed',
+    assay_status: t.status,
     attempt_number: s.attempt_number,
     max_retries: s.max_retries,
     is_partial: s.is_partial,

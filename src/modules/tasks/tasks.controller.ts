@@ -22,6 +22,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
+import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { InvalidFieldsException } from '../../common/http/validation';
 import { TraceId } from '../../common/logging/trace';
@@ -30,24 +31,33 @@ import {
   FailedQueryDto,
   ListTasksQueryDto,
   CreateQueryDto,
+  RetryQueryDto,
 } from './dto/task-requests.dto';
 import {
   BatchCreatedDto,
   CancelResultDto,
   DryRunDto,
   FailedTaskDto,
-  TaskCreatedDto,
+  SeedTaskCreatedDto,
   TaskDetailDto,
   TaskPageDto,
   TaskStatusDto,
 } from './dto/task-views.dto';
-import { decodeCursor, encodeCursor, toCreated, toDetail, toFailed, toStatus } from './task.mapper';
+import {
+  clientJobId,
+  decodeCursor,
+  encodeCursor,
+  toDetail,
+  toFailed,
+  toSeedCreated,
+  toStatus,
+} from './task.mapper';
 import { TasksService } from './tasks.service';
 
 const DAY = 24 * 3600 * 1000;
 
 @ApiTags('tasks')
-@ApiExtraModels(TaskCreatedDto, DryRunDto)
+@ApiExtraModels(SeedTaskCreatedDto, DryRunDto)
 @ApiAuthenticated()
 @UseGuards(AuthGuard)
 @Controller('api/v1/tasks')
@@ -55,11 +65,13 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Post('create/:task_name')
+  @HttpCode(200)
   @ApiOperation({
-    summary: 'Create a task (seed-compatible)',
+    summary: 'Create a task (seed route)',
     description:
-      "The body is the task's payload, validated against its type. Answers 202 with the job id; 200 when an " +
-      'Idempotency-Key matched an earlier identical request or a stored result of the same scope was reused.',
+      "The body is the task's payload, validated against its type (the seed's payloads are accepted as the seed " +
+      'accepted them). Answers **200** with the seed\'s create response (`status: "scheduled"`, `task_id` = `job_id`); ' +
+      "a `job_id` in the payload is the client's own job id: echoed in callbacks and accepted by the status route.",
   })
   @ApiParam({ name: 'task_name', example: 'diagnostic' })
   @ApiHeader({
@@ -73,13 +85,13 @@ export class TasksController {
       diagnostic: { value: { sleep_ms: 100, fail_attempts: 1, stages: ['read', 'write'] } },
     },
   })
-  @ApiResponse({ status: 202, type: TaskCreatedDto, description: 'Task stored and queued' })
   @ApiResponse({
     status: 200,
-    description: 'Existing task returned (idempotency or reused result), or a dry-run estimate',
+    description:
+      'Task stored and queued (or an existing one: idempotency key, reused result), or a dry-run estimate',
     schema: {
       oneOf: [
-        { $ref: '#/components/schemas/TaskCreatedDto' },
+        { $ref: '#/components/schemas/SeedTaskCreatedDto' },
         { $ref: '#/components/schemas/DryRunDto' },
       ],
     },
@@ -94,11 +106,14 @@ export class TasksController {
     @Query() q: CreateQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @TraceId() traceId: string,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<TaskCreatedDto | DryRunDto> {
+    @Caller() caller: Principal,
+  ): Promise<SeedTaskCreatedDto | DryRunDto> {
     if (q.dry_run ?? (body as { dry_run?: unknown } | null)?.dry_run === true) {
-      res.status(200);
-      return { dry_run: true, task_name: name, estimate: await this.tasks.estimate(name, body) };
+      return {
+        dry_run: true,
+        task_name: name,
+        estimate: await this.tasks.estimate(name, body, true),
+      };
     }
     if (
       idempotencyKey !== undefined &&
@@ -109,9 +124,18 @@ export class TasksController {
       ]);
     }
     const refresh = q.refresh ?? (body as { refresh?: unknown } | null)?.refresh === true;
-    const out = await this.tasks.create(name, body, { idempotencyKey, refresh, traceId });
-    res.status(out.created && !out.reused ? 202 : 200);
-    return toCreated(out.task, out.reused);
+    const out = await this.tasks.create(name, body, {
+      idempotencyKey,
+      refresh,
+      traceId,
+      caller,
+      seed: true,
+    });
+    const original = (body as { original_job_id?: unknown } | null)?.original_job_id;
+    return toSeedCreated(out.task, {
+      reused: out.reused,
+      originalJobId: typeof original === 'string' ? original : null,
+    });
   }
 
   @Post('batch')
@@ -132,6 +156,7 @@ export class TasksController {
   async batch(
     @Body() dto: BatchCreateDto,
     @TraceId() traceId: string,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<BatchCreatedDto | DryRunDto> {
     const { batchId, ids, estimate } = await this.tasks.createBatch(
@@ -139,6 +164,7 @@ export class TasksController {
       dto.payloads,
       { callbackUrl: dto.callback_url, budgetUsd: dto.budget_usd, dryRun: dto.dry_run },
       traceId,
+      caller,
     );
     if (estimate) {
       res.status(200);
@@ -155,13 +181,13 @@ export class TasksController {
 
   @Get('failed')
   @ApiOperation({
-    summary: 'List failed tasks (seed-compatible)',
+    summary: 'List failed tasks (seed route)',
     description:
       'Failed tasks created between start_date (default now − 7 days) and end_date (default now), newest first.',
   })
   @ApiOkResponse({ type: [FailedTaskDto] })
   @ApiProblem(400, 'Invalid query parameter')
-  async failed(@Query() q: FailedQueryDto): Promise<FailedTaskDto[]> {
+  async failed(@Query() q: FailedQueryDto, @Caller() caller: Principal): Promise<FailedTaskDto[]> {
     const to = q.end_date ?? new Date();
     const from = q.start_date ?? new Date(to.getTime() - 7 * DAY);
     if (from > to) {
@@ -169,13 +195,16 @@ export class TasksController {
         { field: 'start_date', message: 'start_date must not be after end_date' },
       ]);
     }
-    const rows = await this.tasks.listFailed({
-      from,
-      to,
-      retryableOnly: q.retryable_only ?? false,
-      type: q.task_name,
-      limit: q.limit ?? 100,
-    });
+    const rows = await this.tasks.listFailed(
+      {
+        from,
+        to,
+        retryableOnly: q.retryable_only ?? false,
+        type: q.task_name,
+        limit: q.limit ?? 100,
+      },
+      caller,
+    );
     return rows.map(toFailed);
   }
 
@@ -183,22 +212,25 @@ export class TasksController {
   @ApiOperation({ summary: 'List tasks, newest first, with filters and cursor paging' })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiProblem(400, 'Invalid query parameter')
-  async list(@Query() q: ListTasksQueryDto): Promise<TaskPageDto> {
+  async list(@Query() q: ListTasksQueryDto, @Caller() caller: Principal): Promise<TaskPageDto> {
     const before = q.cursor ? decodeCursor(q.cursor) : undefined;
     if (before === null)
       throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
     const limit = q.limit ?? 50;
-    const rows = await this.tasks.list({
-      type: q.task_name,
+    const rows = await this.tasks.list(
+      {
+        type: q.task_name,
       status: q.status,
       accountId: q.account_id,
       leadId: q.lead_id,
       batchId: q.batch_id,
       createdFrom: q.created_from,
       createdTo: q.created_to,
-      before,
-      limit: limit + 1,
-    });
+        before,
+        limit: limit + 1,
+      },
+      caller,
+    );
     const page = rows.slice(0, limit);
     return {
       items: page.map(toDetail),
@@ -207,33 +239,45 @@ export class TasksController {
   }
 
   @Get(':job_id/status')
-  @ApiOperation({ summary: 'Status of a task in any state (seed-compatible)' })
+  @ApiOperation({
+    summary: 'Status of a task in any state (seed route)',
+    description:
+      "By Assay's id or the client's own job id (the newest task carrying it). Seed status words " +
+      '(scheduled, processing, completed, failed, cancelled) with the native one as `assay_status`.',
+  })
   @ApiOkResponse({ type: TaskStatusDto })
   @ApiProblem(404, 'No such task')
-  async status(@Param('job_id') id: string): Promise<TaskStatusDto> {
-    return toStatus(await this.tasks.get(id));
+  async status(@Param('job_id') id: string, @Caller() caller: Principal): Promise<TaskStatusDto> {
+    const task = await this.tasks.get(id, caller);
+    return toStatus(task, this.tasks.summary(task));
   }
 
   @Get(':job_id')
   @ApiOperation({ summary: 'Full view of a task: input, result, error, progress, stages' })
   @ApiOkResponse({ type: TaskDetailDto })
   @ApiProblem(404, 'No such task')
-  async get(@Param('job_id') id: string): Promise<TaskDetailDto> {
-    return toDetail(await this.tasks.get(id));
+  async get(@Param('job_id') id: string, @Caller() caller: Principal): Promise<TaskDetailDto> {
+    return toDetail(await this.tasks.get(id, caller));
   }
 
   @Post(':job_id/retry')
-  @HttpCode(202)
+  @HttpCode(200)
   @ApiOperation({
-    summary: 'Retry a failed or cancelled task (any type)',
+    summary: 'Retry a failed or cancelled task, of any type (seed route)',
     description:
-      'Starts a new round of attempts on the same job id; completed stages are not redone.',
+      'Starts a new round of attempts on the same job id; completed stages are not redone. Answers as the ' +
+      "seed's create route. A failure marked not retryable needs `?force=true`.",
   })
-  @ApiResponse({ status: 202, type: TaskCreatedDto })
+  @ApiResponse({ status: 200, type: SeedTaskCreatedDto })
+  @ApiProblem(400, 'The task is not failed or cancelled, or its failure is not retryable')
   @ApiProblem(404, 'No such task')
-  @ApiProblem(409, 'The task is queued, running or succeeded')
-  async retry(@Param('job_id') id: string): Promise<TaskCreatedDto> {
-    return toCreated(await this.tasks.retry(id));
+  async retry(
+    @Param('job_id') id: string,
+    @Query() q: RetryQueryDto,
+    @Caller() caller: Principal,
+  ): Promise<SeedTaskCreatedDto> {
+    const task = await this.tasks.retry(id, caller, q.force ?? false);
+    return toSeedCreated(task, { originalJobId: clientJobId(task) });
   }
 
   @Post(':job_id/cancel')
@@ -252,10 +296,11 @@ export class TasksController {
   @ApiProblem(409, 'The task has already ended')
   async cancel(
     @Param('job_id') id: string,
+    @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CancelResultDto> {
-    const { task, pending } = await this.tasks.cancel(id);
+    const { task, pending } = await this.tasks.cancel(id, caller);
     res.status(pending ? 202 : 200);
-    return { ...toStatus(task), cancel_requested: pending };
+    return { ...toDetail(task), cancel_requested: pending };
   }
 }

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
 export interface TaskListFilter {
+  /** Only this tenant's tasks (tenant-bound callers). */
+  tenant?: string;
   type?: string;
   status?: TaskStatus[];
   accountId?: string;
@@ -18,6 +20,7 @@ export interface TaskListFilter {
 }
 
 export interface FailedFilter {
+  tenant?: string;
   from: Date;
   to: Date;
   retryableOnly: boolean;
@@ -77,8 +80,18 @@ export class TasksRepository {
     return this.repo().findOneBy({ id });
   }
 
-  findByIdempotencyKey(key: string): Promise<TaskEntity | null> {
-    return this.repo().findOneBy({ idempotencyKey: key });
+  /** Idempotency keys are unique per tenant (null: tasks of no tenant). */
+  findByIdempotencyKey(key: string, tenant: string | null): Promise<TaskEntity | null> {
+    return this.repo().findOneBy({ idempotencyKey: key, tenantId: tenant ?? IsNull() });
+  }
+
+  /** The newest task carrying the client's job id (within the tenant, when one is given). */
+  findLatestByExternalId(externalId: string, tenant: string | null): Promise<TaskEntity | null> {
+    const qb = this.repo()
+      .createQueryBuilder('t')
+      .where('t.external_id = :externalId', { externalId });
+    if (tenant !== null) qb.andWhere('t.tenant_id = :tenant', { tenant });
+    return qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').limit(1).getOne();
   }
 
   findLatestSucceededInScope(type: string, scopeKey: string): Promise<TaskEntity | null> {
@@ -96,6 +109,7 @@ export class TasksRepository {
 
   list(f: TaskListFilter): Promise<TaskEntity[]> {
     const qb = this.repo().createQueryBuilder('t');
+    if (f.tenant) qb.andWhere('t.tenant_id = :tenant', { tenant: f.tenant });
     if (f.type) qb.andWhere('t.type = :type', { type: f.type });
     if (f.status?.length) qb.andWhere('t.status IN (:...status)', { status: f.status });
     if (f.accountId) qb.andWhere('t.account_id = :accountId', { accountId: f.accountId });
@@ -117,6 +131,7 @@ export class TasksRepository {
       .createQueryBuilder('t')
       .where(`t.status = 'failed'`)
       .andWhere('t.created_at BETWEEN :from AND :to', { from: f.from, to: f.to });
+    if (f.tenant) qb.andWhere('t.tenant_id = :tenant', { tenant: f.tenant });
     if (f.retryableOnly) qb.andWhere(`(t.error->>'retryable')::boolean IS TRUE`);
     if (f.type) qb.andWhere('t.type = :type', { type: f.type });
     return qb.orderBy('t.created_at', 'DESC').limit(f.limit).getMany();

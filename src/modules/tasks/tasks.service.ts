@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   ConflictException,
   Injectable,
   Logger,
@@ -6,6 +7,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
+import type { Principal } from '../../common/auth/principal';
 import { FieldError, InvalidFieldsException, validatePayload } from '../../common/http/validation';
 import { stableStringify } from '../../common/stable-json';
 import { MetricsService } from '../metrics/metrics.service';
@@ -22,6 +24,9 @@ export interface CreateOptions {
   idempotencyKey?: string;
   refresh?: boolean;
   traceId: string;
+  caller: Principal;
+  /** The seed route: the type's seedInput DTO validates the payload. */
+  seed?: boolean;
 }
 
 export interface CreateOutcome {
@@ -67,8 +72,13 @@ export class TasksService {
     type: ResolvedTaskType<any>,
     payload: unknown,
     prefix = '',
+    seed = false,
   ): Promise<FieldError[]> {
-    const errors = await validatePayload(type.input, payload, prefix);
+    const errors = await validatePayload(
+      (seed && type.seedInput) || type.input,
+      payload,
+      prefix,
+    );
     const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
     const p = (payload ?? {}) as Record<string, unknown>;
     if (p.callback_url !== undefined && p.callback_url !== null) {
@@ -79,10 +89,20 @@ export class TasksService {
     if (p.budget_usd !== undefined && p.budget_usd !== null && !isMoney(p.budget_usd)) {
       errors.push({ field: field('budget_usd'), message: 'budget_usd must be a number ≥ 0 (USD)' });
     }
-    for (const flag of ['refresh', 'dry_run', 'callback_progress'] as const) {
+    for (const flag of ['refresh', 'dry_run', 'callback_progress', 'callback_raw_data'] as const) {
       if (p[flag] !== undefined && typeof p[flag] !== 'boolean') {
         errors.push({ field: field(flag), message: `${flag} must be true or false` });
       }
+    }
+    // The client's own job id (seed payloads) and tenant: kept, so they must be sane.
+    if (p.job_id !== undefined && p.job_id !== null && !isIdText(p.job_id, 255)) {
+      errors.push({ field: field('job_id'), message: 'job_id must be a string of 1–255 characters' });
+    }
+    if (p.tenant_id !== undefined && p.tenant_id !== null && !isIdText(p.tenant_id, 100)) {
+      errors.push({
+        field: field('tenant_id'),
+        message: 'tenant_id must be a string of 1–100 characters',
+      });
     }
     return errors;
   }
@@ -91,13 +111,18 @@ export class TasksService {
     type: ResolvedTaskType<any>,
     input: Record<string, unknown>,
     traceId: string,
+    caller: Principal,
     extra: Partial<TaskEntity> = {},
   ): Partial<TaskEntity> {
     const entities = type.entities?.(input as any) ?? {
       accountId: str(input.account_id),
       leadId: str(input.lead_id),
     };
+    const tenantId = tenantFor(caller, input);
+    const scope = type.scope?.(input as any);
     return {
+      tenantId,
+      externalId: isIdText(input.job_id, 255) ? input.job_id : null,
       id: randomUUID(),
       type: type.name,
       status: 'queued',
@@ -106,10 +131,11 @@ export class TasksService {
       attempts: 0,
       maxAttempts: type.maxAttempts,
       priority: type.priority ?? 0,
-      timeoutMs: type.timeoutMs,
+      timeoutMs: type.timeoutFor?.(input as any) ?? type.timeoutMs,
       input,
       checkpoints: {},
-      scopeKey: type.scope?.(input as any) ?? null,
+      // Stored results are shared within a tenant only: its inputs and results are its own.
+      scopeKey: scope ? `${tenantId === null ? '' : `tenant:${tenantId}|`}${scope}`.slice(0, 500) : null,
       accountId: entities.accountId ?? null,
       leadId: entities.leadId ?? null,
       callbackUrl: typeof input.callback_url === 'string' ? input.callback_url : null,
@@ -122,7 +148,7 @@ export class TasksService {
 
   async create(name: string, payload: unknown, opts: CreateOptions): Promise<CreateOutcome> {
     const type = this.taskType(name);
-    const errors = await this.validated(type, payload);
+    const errors = await this.validated(type, payload, '', opts.seed);
     if (errors.length) throw new InvalidFieldsException(errors);
     const body = payload as Record<string, unknown>;
     const requestHash = createHash('sha256')
@@ -131,12 +157,13 @@ export class TasksService {
     // `?refresh=true` is kept on the task so its provider calls bypass other tasks' cached answers.
     const input = opts.refresh && body.refresh === undefined ? { ...body, refresh: true } : body;
 
+    const tenant = tenantFor(opts.caller, input);
     if (opts.idempotencyKey) {
-      const existing = await this.repo.findByIdempotencyKey(opts.idempotencyKey);
+      const existing = await this.repo.findByIdempotencyKey(opts.idempotencyKey, tenant);
       if (existing) return this.sameKey(existing, requestHash);
     }
 
-    const draft = this.newTask(type, input, opts.traceId, {
+    const draft = this.newTask(type, input, opts.traceId, opts.caller, {
       idempotencyKey: opts.idempotencyKey ?? null,
       requestHash,
     });
@@ -155,7 +182,7 @@ export class TasksService {
           finishedAt: now,
         };
         if (!(await this.lifecycle.insertFinished(reused)))
-          return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
+          return this.sameKey(await this.mustFindByKey(opts.idempotencyKey, tenant), requestHash);
         this.metrics.tasksCreated.inc({ type: type.name });
         this.metrics.tasksFinished.inc({ type: type.name, status: 'succeeded' });
         return { task: (await this.repo.findById(reused.id!))!, created: true, reused: true };
@@ -164,15 +191,15 @@ export class TasksService {
 
     if (!(await this.repo.insert(draft))) {
       // A concurrent request with the same idempotency key won the insert.
-      return this.sameKey(await this.mustFindByKey(opts.idempotencyKey), requestHash);
+      return this.sameKey(await this.mustFindByKey(opts.idempotencyKey, tenant), requestHash);
     }
     this.metrics.tasksCreated.inc({ type: type.name });
     await this.enqueueSafely([draft as TaskEntity]);
     return { task: (await this.repo.findById(draft.id!))!, created: true, reused: false };
   }
 
-  private async mustFindByKey(key: string | undefined): Promise<TaskEntity> {
-    const t = key ? await this.repo.findByIdempotencyKey(key) : null;
+  private async mustFindByKey(key: string | undefined, tenant: string | null): Promise<TaskEntity> {
+    const t = key ? await this.repo.findByIdempotencyKey(key, tenant) : null;
     if (!t)
       throw new ConflictException({ detail: 'a concurrent request is creating this task; retry' });
     return t;
@@ -201,9 +228,9 @@ export class TasksService {
   }
 
   /** Dry run: validates the payload and asks the task type what it would call and spend. Stores nothing. */
-  async estimate(name: string, payload: unknown): Promise<TaskEstimate> {
+  async estimate(name: string, payload: unknown, seed = false): Promise<TaskEstimate> {
     const type = this.taskType(name);
-    const errors = await this.validated(type, payload);
+    const errors = await this.validated(type, payload, '', seed);
     if (errors.length) throw new InvalidFieldsException(errors);
     return this.estimateValid(type, payload as Record<string, unknown>);
   }
@@ -233,6 +260,7 @@ export class TasksService {
     payloads: Record<string, unknown>[],
     opts: { callbackUrl?: string; budgetUsd?: number; dryRun?: boolean },
     traceId: string,
+    caller: Principal,
   ): Promise<{ batchId: string; ids: string[]; estimate?: TaskEstimate }> {
     const type = this.taskType(name);
     const errors: FieldError[] = [];
@@ -259,7 +287,7 @@ export class TasksService {
     }
     const batchId = randomUUID();
     const drafts = payloads.map((p) =>
-      this.newTask(type, p, traceId, {
+      this.newTask(type, p, traceId, caller, {
         batchId,
         batchBudgetUsd: opts.budgetUsd ?? null,
         callbackUrl:
@@ -272,51 +300,76 @@ export class TasksService {
     return { batchId, ids: drafts.map((d) => d.id!) };
   }
 
-  async get(id: string): Promise<TaskEntity> {
-    const task = isUuid(id) ? await this.repo.findById(id) : null;
+  /**
+   * A task by our id or by the client's own job id (the newest task carrying it), as the caller
+   * may see it: another tenant's task is "not found", exactly like a missing one.
+   */
+  async get(id: string, caller: Principal): Promise<TaskEntity> {
+    let task = isUuid(id) ? await this.repo.findById(id) : null;
+    if (task && !visibleTo(task, caller)) task = null;
+    task ??= await this.repo.findLatestByExternalId(id, caller.tenant);
     if (!task) throw new NotFoundException({ detail: `No task with job_id "${id}"` });
     return task;
   }
 
-  list(filter: TaskListFilter): Promise<TaskEntity[]> {
-    return this.repo.list(filter);
+  /** The task type's summary of a stored result (seed status route), if it has one. */
+  summary(task: TaskEntity): unknown {
+    if (task.result == null) return undefined;
+    return this.registry.get(task.type)?.summarize?.(task.result);
   }
 
-  listFailed(f: { from: Date; to: Date; retryableOnly: boolean; type?: string; limit: number }) {
-    return this.repo.listFailed(f);
+  list(filter: TaskListFilter, caller: Principal): Promise<TaskEntity[]> {
+    return this.repo.list({ ...filter, tenant: caller.tenant ?? undefined });
   }
 
-  /** failed or cancelled → a new round of attempts on the same job id. */
-  async retry(id: string): Promise<TaskEntity> {
-    const task = await this.get(id);
+  listFailed(
+    f: { from: Date; to: Date; retryableOnly: boolean; type?: string; limit: number },
+    caller: Principal,
+  ) {
+    return this.repo.listFailed({ ...f, tenant: caller.tenant ?? undefined });
+  }
+
+  /**
+   * failed or cancelled → a new round of attempts on the same job id (any task type; completed
+   * stages are not redone). A failure its task marked as not retryable needs `force`: a retry
+   * would most likely fail the same way (the seed refused those outright).
+   */
+  async retry(id: string, caller: Principal, force = false): Promise<TaskEntity> {
+    const task = await this.get(id, caller);
     if (task.status !== 'failed' && task.status !== 'cancelled') {
-      throw new ConflictException({
-        detail: `Only failed or cancelled tasks can be retried; this one is ${task.status}`,
+      throw new BadRequestException({
+        detail: `Only failed tasks can be retried; this one is ${task.status}`,
         status_now: task.status,
       });
     }
+    if (task.status === 'failed' && task.error && !task.error.retryable && !force) {
+      throw new BadRequestException({
+        detail: `This task is not retryable (${task.error.code}: ${task.error.message}); add ?force=true to run it again anyway`,
+        error_type: task.error.code,
+      });
+    }
     const type = this.taskType(task.type);
-    const reset = await this.repo.resetForRetry(id, type.maxAttempts);
+    const reset = await this.repo.resetForRetry(task.id, type.maxAttempts);
     if (!reset)
       throw new ConflictException({ detail: 'the task changed state meanwhile; read it again' });
     await this.queues
       .enqueue(reset)
       .catch((err) =>
-        this.logger.warn(`retry of ${id} stored but not queued yet (${(err as Error).message})`),
+        this.logger.warn(`retry of ${task.id} stored but not queued yet (${(err as Error).message})`),
       );
     return reset;
   }
 
   /** queued → cancelled at once; running → aborted at its next check. */
-  async cancel(id: string): Promise<{ task: TaskEntity; pending: boolean }> {
-    const task = await this.get(id);
+  async cancel(id: string, caller: Principal): Promise<{ task: TaskEntity; pending: boolean }> {
+    const task = await this.get(id, caller);
     if (task.status !== 'queued' && task.status !== 'running') {
       throw new ConflictException({
         detail: `Only queued or running tasks can be cancelled; this one is ${task.status}`,
         status_now: task.status,
       });
     }
-    await this.repo.requestCancel(id);
+    await this.repo.requestCancel(task.id);
     if (task.status === 'queued') {
       const done = await this.lifecycle.cancel(task, task.stage, undefined, ['queued']);
       if (done) {
@@ -324,8 +377,8 @@ export class TasksService {
         return { task: done, pending: false };
       }
     }
-    await this.cancelBus.publish(id).catch(() => undefined);
-    return { task: (await this.repo.findById(id))!, pending: true };
+    await this.cancelBus.publish(task.id).catch(() => undefined);
+    return { task: (await this.repo.findById(task.id))!, pending: true };
   }
 }
 
@@ -334,4 +387,22 @@ export const isUuid = (s: string) => UUID_RE.test(s);
 
 function isMoney(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+function isIdText(v: unknown, max: number): v is string {
+  return typeof v === 'string' && v.length >= 1 && v.length <= max;
+}
+
+/**
+ * The tenant a new task belongs to: the caller's when it is bound to one; for an operator, the
+ * payload's `tenant_id` (an operator acts on a tenant's behalf), else none.
+ */
+function tenantFor(caller: Principal, input: Record<string, unknown>): string | null {
+  if (caller.tenant !== null) return caller.tenant;
+  return isIdText(input.tenant_id, 100) ? input.tenant_id : null;
+}
+
+/** Operators see every task; a tenant-bound caller its tenant's only. */
+export function visibleTo(task: Pick<TaskEntity, 'tenantId'>, caller: Principal): boolean {
+  return caller.tenant === null || task.tenantId === caller.tenant;
 }

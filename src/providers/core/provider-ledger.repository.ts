@@ -117,14 +117,22 @@ export class ProviderLedgerRepository {
     };
   }
 
-  /** Spend per provider since a date (for GET /api/v1/providers). */
-  async spendSince(since: Date): Promise<SpendRow[]> {
-    const rows = await this.ds.query(
-      `SELECT provider, count(*)::int AS calls, count(*) FILTER (WHERE NOT cached)::int AS paid_calls,
-              count(*) FILTER (WHERE cached)::int AS cache_hits, COALESCE(sum(cost_usd), 0)::float AS cost_usd
-         FROM provider_calls WHERE created_at >= $1 GROUP BY provider`,
-      [since],
-    );
+  /**
+   * Spend per provider since a date (for GET /api/v1/providers); with a tenant, only the calls
+   * of that tenant's tasks.
+   */
+  async spendSince(since: Date, tenant?: string): Promise<SpendRow[]> {
+    const select = `SELECT c.provider, count(*)::int AS calls, count(*) FILTER (WHERE NOT c.cached)::int AS paid_calls,
+              count(*) FILTER (WHERE c.cached)::int AS cache_hits, COALESCE(sum(c.cost_usd), 0)::float AS cost_usd
+         FROM provider_calls c`;
+    const rows =
+      tenant === undefined
+        ? await this.ds.query(`${select} WHERE c.created_at >= $1 GROUP BY c.provider`, [since])
+        : await this.ds.query(
+            `${select} JOIN tasks t ON t.id = c.task_id
+              WHERE c.created_at >= $1 AND t.tenant_id = $2 GROUP BY c.provider`,
+            [since, tenant],
+          );
     return rows as SpendRow[];
   }
 

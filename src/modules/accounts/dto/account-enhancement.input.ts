@@ -1,10 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  Allow,
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsNumber,
   IsObject,
   IsOptional,
@@ -50,8 +52,11 @@ export function IsLinkedInCompanyUrl(): PropertyDecorator {
     });
 }
 
-/** One account to enhance (an item of the seed's bulk form). */
-export class AccountToEnhance {
+/** Accounts one seed request may carry (the typed batch keeps 100); the job runs them all. */
+export const SEED_MAX_ACCOUNTS = 5000;
+
+/** Fields of one account besides its website. */
+class AccountItemFields {
   @ApiPropertyOptional({
     description: "Caller's id of the account (kept on the stored account)",
     example: 'acct_42',
@@ -60,10 +65,6 @@ export class AccountToEnhance {
   @IsString()
   @MaxLength(255)
   account_id?: string;
-
-  @ApiProperty({ description: "The company's website or domain", example: 'acme.com' })
-  @IsAccountWebsite()
-  website!: string;
 
   @ApiPropertyOptional({ description: 'Company name, when known (a hint for vendors and the LLM)' })
   @IsOptional()
@@ -80,11 +81,29 @@ export class AccountToEnhance {
   linkedin_url?: string;
 }
 
+/** One account to enhance (an item of the bulk form). */
+export class AccountToEnhance extends AccountItemFields {
+  @ApiProperty({ description: "The company's website or domain", example: 'acme.com' })
+  @IsAccountWebsite()
+  website!: string;
+}
+
 /**
- * Input of `account_enhancement`, in either of the seed's forms: `{account_id, website}` (one
- * account) or `{accounts: [{account_id, website}, …]}` (bulk; at most 100 accounts).
+ * An item of the seed's bulk form: `website` must be there, but the seed accepted any value
+ * (null, not a domain) and failed that account later; so does Assay, through its callback.
  */
-export class AccountEnhancementInput {
+export class SeedAccountToEnhance extends AccountItemFields {
+  @ApiProperty({
+    description: "The company's website; an unusable one fails this account only (INVALID_WEBSITE)",
+    example: 'acme.com',
+    nullable: true,
+  })
+  @Allow()
+  website!: string | null;
+}
+
+/** Control fields every account_enhancement payload may carry. */
+class AccountEnhancementOptions {
   @ApiPropertyOptional({
     description: "Caller's id of the account (single form)",
     example: 'acct_42',
@@ -93,14 +112,6 @@ export class AccountEnhancementInput {
   @IsString()
   @MaxLength(255)
   account_id?: string;
-
-  @ApiPropertyOptional({
-    description: "The company's website (single form; required unless `accounts` is given)",
-    example: 'acme.com',
-  })
-  @ValidateIf((o: AccountEnhancementInput) => o.accounts === undefined || o.website !== undefined)
-  @IsAccountWebsite()
-  website?: string;
 
   @ApiPropertyOptional({ description: 'Company name (single form)' })
   @IsOptional()
@@ -112,18 +123,6 @@ export class AccountEnhancementInput {
   @IsOptional()
   @IsLinkedInCompanyUrl()
   linkedin_url?: string;
-
-  @ApiPropertyOptional({
-    type: [AccountToEnhance],
-    description: 'Bulk form: the accounts to enhance',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty({ message: 'accounts must list at least one account' })
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => AccountToEnhance)
-  accounts?: AccountToEnhance[];
 
   @ApiPropertyOptional({
     description: 'Run again even when a stored result exists',
@@ -144,24 +143,107 @@ export class AccountEnhancementInput {
   @IsString()
   callback_url?: string;
 
-  @ApiPropertyOptional({ description: 'Also send a callback at each new stage', default: false })
+  @ApiPropertyOptional({
+    description:
+      "Progress callbacks at the seed's stages (default on: CALLBACK_PROGRESS); false turns them off",
+    default: true,
+  })
   @IsOptional()
   @IsBoolean()
   callback_progress?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'raw_data (what each source returned) in completed callbacks (default: CALLBACK_RAW_DATA)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  callback_raw_data?: boolean;
 
   @ApiPropertyOptional({ description: 'Echoed in callbacks (Django custom columns)' })
   @IsOptional()
   @IsObject()
   orchestration_data?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: "The client's own job id: echoed in callbacks, accepted by /status" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  job_id?: string;
+}
+
+/**
+ * Input of `account_enhancement`, in either of the seed's forms: `{account_id, website}` (one
+ * account) or `{accounts: [{account_id, website}, …]}` (bulk; at most 100 accounts here; the
+ * seed route takes more, see SeedAccountEnhancementInput).
+ */
+export class AccountEnhancementInput extends AccountEnhancementOptions {
+  @ApiPropertyOptional({
+    description: "The company's website (single form; required unless `accounts` is given)",
+    example: 'acme.com',
+  })
+  @ValidateIf((o: AccountEnhancementInput) => o.accounts === undefined || o.website !== undefined)
+  @IsAccountWebsite()
+  website?: string;
+
+  @ApiPropertyOptional({
+    type: [AccountToEnhance],
+    description: 'Bulk form: the accounts to enhance',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'accounts must list at least one account' })
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => AccountToEnhance)
+  accounts?: AccountToEnhance[];
+}
+
+/**
+ * The same on the seed route, which accepts what the seed accepted: a `website` that is null or
+ * not a domain (that account fails, with INVALID_WEBSITE, through its own callback) and up to
+ * SEED_MAX_ACCOUNTS accounts in one job.
+ */
+export class SeedAccountEnhancementInput extends AccountEnhancementOptions {
+  @ApiPropertyOptional({
+    description: "The company's website (single form; required unless `accounts` is given)",
+    example: 'acme.com',
+    nullable: true,
+  })
+  @ValidateIf((o: SeedAccountEnhancementInput) => o.accounts === undefined)
+  @IsDefined({ message: 'website is required (or give accounts: [{account_id, website}, …])' })
+  website?: string | null;
+
+  @ApiPropertyOptional({
+    type: [SeedAccountToEnhance],
+    description: 'Bulk form: the accounts to enhance',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'accounts must list at least one account' })
+  @ArrayMaxSize(SEED_MAX_ACCOUNTS)
+  @IsObject({ each: true, message: 'each account must be an object {account_id, website}' })
+  @ValidateNested({ each: true })
+  @Type(() => SeedAccountToEnhance)
+  accounts?: SeedAccountToEnhance[];
+}
+
+/** One account of either form; `website` may be unusable on the seed route. */
+export interface AccountItem {
+  account_id?: string;
+  website: string | null;
+  name?: string;
+  linkedin_url?: string;
 }
 
 /** The accounts of either form, as a list. */
-export function accountsOf(input: AccountEnhancementInput): AccountToEnhance[] {
-  if (input.accounts?.length) return input.accounts;
+export function accountsOf(input: AccountEnhancementInput | SeedAccountEnhancementInput): AccountItem[] {
+  if (input.accounts?.length) {
+    return input.accounts.map((a) => ({ ...a, website: (a.website as string | null) ?? null }));
+  }
   return [
     {
       account_id: input.account_id,
-      website: input.website!,
+      website: input.website ?? null,
       name: input.name,
       linkedin_url: input.linkedin_url,
     },

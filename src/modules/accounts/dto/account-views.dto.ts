@@ -4,8 +4,17 @@ export class AccountDto {
   @ApiProperty({ description: 'Our id of the account' }) id!: string;
   @ApiProperty({ description: 'Registrable domain the account is keyed by', example: 'acme.com' })
   domain!: string;
-  @ApiPropertyOptional({ nullable: true, type: String, description: "Caller's id" })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'Your id of the account (the one you asked by, else your first)',
+  })
   account_id!: string | null;
+  @ApiProperty({
+    type: [String],
+    description: 'Every id you (your tenant) enriched this account under',
+  })
+  account_ids!: string[];
   @ApiPropertyOptional({ nullable: true, type: String }) name!: string | null;
   @ApiProperty() website!: string;
   @ApiProperty({ description: 'Latest snapshot version' }) version!: number;

@@ -1,3 +1,4 @@
+import { QueryBool } from '../../../common/http/query-bool';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
@@ -7,13 +8,6 @@ import {
   DELIVERY_STATUSES,
   DeliveryStatus,
 } from '../callback-delivery.entity';
-
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' || value === '1' || value === true
-    ? true
-    : value === 'false' || value === '0' || value === false
-      ? false
-      : value;
 
 export class ListCallbacksQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Deliveries of this task' })
@@ -65,7 +59,7 @@ export class RedeliverQueryDto {
     default: false,
   })
   @IsOptional()
-  @Transform(toBool)
+  @QueryBool()
   @IsBoolean()
   force?: boolean;
 }

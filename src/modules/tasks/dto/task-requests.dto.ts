@@ -1,3 +1,4 @@
+import { QueryBool } from '../../../common/http/query-bool';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -19,13 +20,6 @@ import {
 } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '../task.entity';
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === 'true' || value === '1' || value === true
-    ? true
-    : value === 'false' || value === '0' || value === false
-      ? false
-      : value;
-
 export class CreateQueryDto {
   @ApiPropertyOptional({
     description:
@@ -33,7 +27,7 @@ export class CreateQueryDto {
     example: false,
   })
   @IsOptional()
-  @Transform(toBool)
+  @QueryBool()
   @IsBoolean()
   dry_run?: boolean;
 
@@ -42,9 +36,20 @@ export class CreateQueryDto {
     example: false,
   })
   @IsOptional()
-  @Transform(toBool)
+  @QueryBool()
   @IsBoolean()
   refresh?: boolean;
+}
+
+export class RetryQueryDto {
+  @ApiPropertyOptional({
+    description: 'Retry even a failure its task marked as not retryable',
+    example: false,
+  })
+  @IsOptional()
+  @QueryBool()
+  @IsBoolean()
+  force?: boolean;
 }
 
 export class FailedQueryDto {
@@ -68,7 +73,7 @@ export class FailedQueryDto {
 
   @ApiPropertyOptional({ description: 'Only failures a retry may fix', default: false })
   @IsOptional()
-  @Transform(toBool)
+  @QueryBool()
   @IsBoolean()
   retryable_only?: boolean;
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SEED_STATUSES, SeedStatus } from '../seed-status';
 import { TASK_STATUSES, TaskStatus } from '../task.entity';
 
 export class TaskProgressDto {
@@ -20,16 +21,24 @@ export class TaskErrorDto {
   @ApiPropertyOptional({ example: '2026-11-23T10:00:00.000Z' }) at?: string;
 }
 
-/** Seed-shaped error details (error_type / step / timestamp) for existing clients. */
+/** Seed-shaped error details (error_type / stage / retryable) for existing clients. */
 export class SeedErrorDetailsDto {
   @ApiProperty({ example: 'TEMPORARY' }) error_type: string;
   @ApiProperty({ example: 'vendor answered 503' }) message: string;
-  @ApiPropertyOptional({ type: String, nullable: true, example: 'vendors' }) step: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'vendors' }) stage: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'vendors',
+    description: 'The stage again, under the name the seed status table used',
+  })
+  step: string | null;
   @ApiProperty({ example: true }) retryable: boolean;
   @ApiProperty({ example: false }) partial_success: boolean;
   @ApiPropertyOptional({ example: '2026-11-23T10:00:00.000Z' }) timestamp?: string;
 }
 
+/** Answer of the native create routes (typed routes, batch). */
 export class TaskCreatedDto {
   @ApiProperty({ format: 'uuid', example: '0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21' }) job_id: string;
   @ApiProperty({ example: 'diagnostic' }) task_name: string;
@@ -39,6 +48,8 @@ export class TaskCreatedDto {
   @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
   @ApiProperty({ example: 1 }) attempt_number: number;
   @ApiProperty({ example: 3 }) max_retries: number;
+  @ApiPropertyOptional({ description: "The client's own job id, when the payload gave one" })
+  client_job_id?: string;
   @ApiPropertyOptional({
     description:
       'True when a stored successful result of the same scope was returned without running.',
@@ -49,8 +60,42 @@ export class TaskCreatedDto {
   reused_from?: string;
 }
 
-export class TaskStatusDto {
-  @ApiProperty({ format: 'uuid' }) job_id: string;
+/** Answer of the seed create route (SEED-CONTRACTS A1) and of retry. */
+export class SeedTaskCreatedDto {
+  @ApiProperty({ enum: ['scheduled'], example: 'scheduled' }) status: 'scheduled';
+  @ApiProperty({ example: 'account_enhancement' }) task_name: string;
+  @ApiProperty({
+    description: 'The job id (the seed returned its Cloud Tasks name here)',
+    example: '0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21',
+  })
+  task_id: string;
+  @ApiProperty({ example: 1 }) attempt_number: number;
+  @ApiProperty({ example: 3 }) max_retries: number;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'The job retried (retry), or the payload\'s original_job_id',
+  })
+  original_job_id: string | null;
+  @ApiProperty({
+    description: "The client's own job_id when the payload gave one, else Assay's",
+    example: '0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21',
+  })
+  job_id: string;
+  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
+  status_url: string;
+  @ApiProperty({ enum: TASK_STATUSES, example: 'queued', description: 'Native status' })
+  assay_status: TaskStatus;
+  @ApiProperty({ format: 'uuid', description: "Assay's own task id (native routes)" })
+  assay_task_id: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z' }) created_at: string;
+  @ApiPropertyOptional({ description: 'A stored result of the same scope was reused' })
+  reused?: boolean;
+  @ApiPropertyOptional({ format: 'uuid' }) reused_from?: string;
+}
+
+/** Fields the seed status view and the native view share. */
+export class TaskCommonDto {
   @ApiProperty({ example: 'diagnostic' }) task_name: string;
   @ApiPropertyOptional({
     type: String,
@@ -61,7 +106,6 @@ export class TaskStatusDto {
   entity_id: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) account_id: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) lead_id: string | null;
-  @ApiProperty({ enum: TASK_STATUSES }) status: TaskStatus;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'extracting' }) stage:
     string | null;
   @ApiProperty({ type: TaskProgressDto }) progress: TaskProgressDto;
@@ -80,11 +124,34 @@ export class TaskStatusDto {
   @ApiProperty() updated_at: string;
   @ApiPropertyOptional({ type: String, nullable: true }) started_at: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) finished_at: string | null;
-  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
-  status_url: string;
 }
 
-export class TaskDetailDto extends TaskStatusDto {
+/** The seed status route: seed status words, the client's job id. */
+export class TaskStatusDto extends TaskCommonDto {
+  @ApiProperty({ description: "The client's own job id when it gave one, else Assay's" })
+  job_id: string;
+  @ApiProperty({ format: 'uuid', description: "Assay's own task id" }) assay_task_id: string;
+  @ApiProperty({ enum: SEED_STATUSES, example: 'processing' }) status: SeedStatus;
+  @ApiProperty({ enum: TASK_STATUSES, example: 'running', description: 'Native status' })
+  assay_status: TaskStatus;
+  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
+  status_url: string;
+  @ApiPropertyOptional({
+    description:
+      "The job's own summary, for task types that have one (account_enhancement: the seed's summary with per-account results)",
+  })
+  summary?: unknown;
+}
+
+/** The native view of a task. */
+export class TaskDetailDto extends TaskCommonDto {
+  @ApiProperty({ format: 'uuid' }) job_id: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "The client's own job id" })
+  client_job_id: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) tenant_id: string | null;
+  @ApiProperty({ enum: TASK_STATUSES }) status: TaskStatus;
+  @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
+  status_url: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -133,10 +200,13 @@ export class TaskPageDto {
 }
 
 export class FailedTaskDto {
-  @ApiProperty({ format: 'uuid' }) job_id: string;
+  @ApiProperty({ description: "The client's own job id when it gave one, else Assay's" })
+  job_id: string;
+  @ApiProperty({ format: 'uuid' }) assay_task_id: string;
   @ApiProperty() task_name: string;
   @ApiPropertyOptional({ type: String, nullable: true }) entity_id: string | null;
   @ApiProperty({ enum: ['failed'] }) status: 'failed';
+  @ApiProperty({ enum: TASK_STATUSES }) assay_status: TaskStatus;
   @ApiProperty() attempt_number: number;
   @ApiProperty() max_retries: number;
   @ApiProperty() is_partial: boolean;
@@ -157,13 +227,8 @@ export class BatchCreatedDto {
   @ApiProperty({ example: 'queued' }) status: string;
 }
 
-export class CancelResultDto extends TaskStatusDto {
-  @ApiProperty({
-    example: true,
-    description: 'True when the task was running and will stop at its next check',
-  })
-  cancel_requested: boolean;
-}
+/** A cancel's answer: the task (cancel_requested: true while a running task has not stopped yet). */
+export class CancelResultDto extends TaskDetailDto {}
 
 export class TaskEstimateDto {
   @ApiProperty({ example: 3, description: 'Outside calls the task would make (worst case)' })

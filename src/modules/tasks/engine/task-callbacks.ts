@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TaskEntity, TaskProgress } from '../task.entity';
+import type { ProgressOptions, StreamOutcome } from './task-context';
 
 /**
  * What the task engine needs from the callbacks module. An abstract class so that it is the DI
@@ -22,6 +23,17 @@ export abstract class TaskCallbacks {
   /** After commit: queues the staged deliveries. Never throws (the callbacks sweep catches up). */
   abstract relay(ids: string[]): Promise<void>;
 
-  /** A running task entered a new stage: a progress callback, if the task asked for them. */
-  abstract stageChanged(task: TaskEntity, stage: string, progress: TaskProgress): Promise<void>;
+  /**
+   * A running task reported progress: a progress callback when the task wants them (its type's
+   * default or `callback_progress`), once per stage and stream, never going back.
+   */
+  abstract progressed(
+    task: TaskEntity,
+    stage: string,
+    progress: TaskProgress,
+    opts: ProgressOptions,
+  ): Promise<void>;
+
+  /** One entity of a per-entity task ended: its terminal callback (once per task and stream). */
+  abstract streamEnded(task: TaskEntity, stream: number, outcome: StreamOutcome): Promise<void>;
 }

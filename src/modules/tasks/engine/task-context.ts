@@ -3,14 +3,36 @@ import type { TaskEntity, TaskProgress } from '../task.entity';
 import type { TasksRepository } from '../tasks.repository';
 import { TaskAbortedError } from './task-errors';
 
+export interface ProgressOptions {
+  counters?: Record<string, number>;
+  /** Early partial results of this stage, sent as its progress callback's `processed_data`. */
+  data?: Record<string, unknown>;
+  /** Marks the progress callback `is_partial: true` (the seed's early LinkedIn callback). */
+  partial?: boolean;
+  /** The entity stream this progress belongs to (task types with callbackStreams). */
+  stream?: number;
+}
+
+/** How one entity of a per-entity task ended (see TaskTypeOptions.callbackStreams). */
+export type StreamOutcome =
+  | { status: 'completed'; processed_data: unknown; raw_data?: unknown }
+  | {
+      status: 'failed';
+      error: { code: string; message: string; retryable: boolean; stage?: string | null };
+    };
+
+/** What the engine does with a context's reports (callbacks); failures there never fail the task. */
+export interface TaskContextHooks {
+  progressed(stage: string, progress: TaskProgress, opts: ProgressOptions): Promise<void>;
+  streamEnded(stream: number, outcome: StreamOutcome): Promise<void>;
+}
+
 /**
  * What a task handler gets for one attempt: the task, its validated input, an abort signal that
  * fires on cancel, timeout or shutdown, a progress reporter and stage checkpoints.
  */
 export class TaskContext<I = Record<string, unknown>> {
   private currentStage: string | null;
-  /** The last stage announced through `onStageChange` (progress callbacks go out on changes only). */
-  private announcedStage: string | null = null;
 
   constructor(
     readonly task: Readonly<TaskEntity>,
@@ -19,7 +41,7 @@ export class TaskContext<I = Record<string, unknown>> {
     readonly logger: Logger,
     private readonly repo: TasksRepository,
     private readonly requestAbort: (reason: 'cancelled') => void,
-    private readonly onStageChange?: (stage: string, progress: TaskProgress) => Promise<void>,
+    private readonly hooks?: TaskContextHooks,
   ) {
     this.currentStage = task.stage;
   }
@@ -47,28 +69,34 @@ export class TaskContext<I = Record<string, unknown>> {
 
   /**
    * Records the stage and progress (visible in the status API) and checks for a cancel request:
-   * a cancelled task stops here.
+   * a cancelled task stops here. It may also send a progress callback (see ProgressOptions; the
+   * callbacks module decides: once per stage and stream, never going back).
    */
   async progress(
     stage: string,
     percent: number,
     message?: string,
-    counters?: Record<string, number>,
-    data?: Record<string, unknown>,
+    opts: ProgressOptions = {},
   ): Promise<void> {
     this.throwIfAborted();
     this.currentStage = stage;
     const progress: TaskProgress = { percent: Math.max(0, Math.min(100, Math.round(percent))) };
     if (message) progress.message = message;
-    if (counters) progress.counters = counters;
-    if (data) progress.data = data;
+    if (opts.counters) progress.counters = opts.counters;
+    if (opts.data) progress.data = opts.data;
     const cancelRequested = await this.repo.saveProgress(this.task.id, stage, progress);
     if (cancelRequested) this.requestAbort('cancelled');
     this.throwIfAborted();
-    if (this.onStageChange && stage !== this.announcedStage) {
-      this.announcedStage = stage;
-      await this.onStageChange(stage, progress);
-    }
+    await this.hooks?.progressed(stage, progress, opts);
+  }
+
+  /**
+   * One entity of a per-entity task has ended (completed, or failed for good): its terminal
+   * callback goes out now, once per task however often this is called (a retry that reuses the
+   * entity's checkpoint announces it again harmlessly).
+   */
+  async streamEnded(stream: number, outcome: StreamOutcome): Promise<void> {
+    await this.hooks?.streamEnded(stream, outcome);
   }
 
   /**

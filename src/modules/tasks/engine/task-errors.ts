@@ -1,3 +1,5 @@
+import type { TaskErrorInfo } from '../task.entity';
+
 /** Error codes a task may end with. Retryable ones are retried with backoff; the rest end the task at once. */
 export type TaskErrorCode =
   | 'BAD_INPUT'
@@ -30,14 +32,22 @@ export class TaskError extends Error {
   constructor(
     readonly code: TaskErrorCode,
     message: string,
-    options: { retryable?: boolean; cause?: unknown; partialResult?: unknown } = {},
+    options: {
+      retryable?: boolean;
+      cause?: unknown;
+      partialResult?: unknown;
+      streams?: TaskErrorInfo['streams'];
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'TaskError';
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
     this.partialResult = options.partialResult;
+    this.streams = options.streams;
   }
   readonly partialResult: unknown;
+  /** Per entity of a per-entity task, its own failure (carried to that entity's callback). */
+  readonly streams: TaskErrorInfo['streams'];
 
   static permanent(code: TaskErrorCode, message: string): TaskError {
     return new TaskError(code, message, { retryable: false });
@@ -62,9 +72,15 @@ export function normaliseError(err: unknown): {
   code: string;
   message: string;
   retryable: boolean;
+  streams?: TaskErrorInfo['streams'];
 } {
   if (err instanceof TaskError)
-    return { code: err.code, message: err.message, retryable: err.retryable };
+    return {
+      code: err.code,
+      message: err.message,
+      retryable: err.retryable,
+      ...(err.streams ? { streams: err.streams } : {}),
+    };
   if (err instanceof TaskAbortedError && err.reason === 'timeout') {
     return { code: 'TIMEOUT', message: 'task exceeded its timeout', retryable: true };
   }

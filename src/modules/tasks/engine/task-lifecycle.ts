@@ -3,6 +3,7 @@ import { MetricsService } from '../../metrics/metrics.service';
 import type { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from '../task.entity';
 import { TasksRepository } from '../tasks.repository';
 import { TaskCallbacks } from './task-callbacks';
+import type { ProgressOptions, StreamOutcome } from './task-context';
 
 type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
 
@@ -111,15 +112,28 @@ export class TaskLifecycle {
     await this.callbacks.relay(ids);
   }
 
-  /** TaskContext reports each new stage here; a failing progress callback never fails the task. */
-  async stageChanged(task: TaskEntity, stage: string, progress: TaskProgress): Promise<void> {
+  /** TaskContext reports progress here; a failing progress callback never fails the task. */
+  async progressed(
+    task: TaskEntity,
+    stage: string,
+    progress: TaskProgress,
+    opts: ProgressOptions,
+  ): Promise<void> {
     try {
-      await this.callbacks.stageChanged(task, stage, progress);
+      await this.callbacks.progressed(task, stage, progress, opts);
     } catch (err) {
       this.logger.warn(
         `progress callback of task ${task.id} not stored: ${(err as Error).message}`,
       );
     }
+  }
+
+  /**
+   * An entity of a per-entity task ended. Not swallowed: if its terminal callback cannot be
+   * stored, the attempt fails and its retry announces the entity again (from its checkpoint).
+   */
+  streamEnded(task: TaskEntity, stream: number, outcome: StreamOutcome): Promise<void> {
+    return this.callbacks.streamEnded(task, stream, outcome);
   }
 
   /** The final UPDATE and the callback outbox rows, in one transaction when there are callbacks. */

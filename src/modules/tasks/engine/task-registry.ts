@@ -63,6 +63,13 @@ export class TaskRegistry implements OnModuleInit {
         description: opts.description,
         enrichmentType: opts.enrichmentType,
         callbackPages: opts.callbackPages,
+        seedInput: opts.seedInput,
+        callbackSource: opts.callbackSource,
+        progressCallbacks: opts.progressCallbacks,
+        callbackStreams: opts.callbackStreams,
+        streamOutcomes: opts.streamOutcomes,
+        timeoutFor: opts.timeoutFor,
+        summarize: opts.summarize,
         handler,
       });
     }

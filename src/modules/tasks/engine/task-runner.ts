@@ -168,7 +168,11 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       logger,
       this.repo,
       (reason) => controller.abort(new TaskAbortedError(reason)),
-      (stage, progress) => this.lifecycle.stageChanged(task, stage, progress),
+      {
+        progressed: (stage, progress, opts) =>
+          this.lifecycle.progressed(task, stage, progress, opts),
+        streamEnded: (stream, outcome) => this.lifecycle.streamEnded(task, stream, outcome),
+      },
     );
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     try {

@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { TaskContext } from './task-context';
+import type { StreamOutcome, TaskContext } from './task-context';
 
 export interface TaskTypeOptions<I extends object = object> {
   /** Name used in the URL (`/api/v1/tasks/create/{name}`) and stored on the task. */
@@ -16,6 +16,8 @@ export interface TaskTypeOptions<I extends object = object> {
   maxAttempts?: number;
   /** An attempt running longer is aborted and counts as a retryable TIMEOUT. Default 15 min. */
   timeoutMs?: number;
+  /** The timeout of one task when it depends on the input (e.g. the number of accounts). */
+  timeoutFor?: (input: I) => number;
   /**
    * Result scope: tasks with the same scope share a stored successful result, which a new task
    * returns without running unless the caller asks to refresh (as the seed did per enrichment type
@@ -35,6 +37,41 @@ export interface TaskTypeOptions<I extends object = object> {
    * paging. Default: the seed's lead lists.
    */
   callbackPages?: CallbackPagesOptions;
+  /**
+   * Input DTO of the seed route (`POST /api/v1/tasks/create/{name}`) when it must accept more than
+   * the typed routes do (the seed accepted some values that it then failed per item, and existing
+   * clients send them). Default: `input`.
+   */
+  seedInput?: new () => I;
+  /** `source` of this type's callbacks, as the seed sent it (company_info: `jina_ai` …). Default `assay`. */
+  callbackSource?: string;
+  /**
+   * Progress callbacks on by default, at the stages the handler reports (the seed sent them for
+   * its task types). Other types send them only when the task asks (`callback_progress: true`).
+   */
+  progressCallbacks?: boolean;
+  /**
+   * Entities the task reports on separately (the seed's bulk accounts): each has its own stream of
+   * callbacks (progress, then one completed or failed) carrying its own account_id / lead_id, and
+   * no callback is ever sent for the task as a whole. When the task ends, each entity that has not
+   * ended yet gets the task's end (failed / cancelled) on its own stream.
+   */
+  callbackStreams?: (input: I) => CallbackStream[];
+  /**
+   * What a stored successful result says of each entity (completed with its processed_data, or
+   * failed): the terminal callbacks of a task that reuses that result without running.
+   */
+  streamOutcomes?: (result: unknown, input: I) => Array<StreamOutcome | null>;
+  /** The job's summary on the seed status route, from its stored result (the seed's run_task summary). */
+  summarize?: (result: unknown) => unknown;
+}
+
+/** One entity of a task that reports per entity (see TaskTypeOptions.callbackStreams). */
+export interface CallbackStream {
+  account_id: string;
+  lead_id?: string | null;
+  /** completion_percentage of the entity's terminal callback (the seed's int(i/n·100) for accounts). */
+  percent: number;
 }
 
 export interface CallbackPagesOptions {
@@ -45,9 +82,28 @@ export interface CallbackPagesOptions {
 export interface ResolvedTaskType<I extends object = object> extends Required<
   Omit<
     TaskTypeOptions<I>,
-    'scope' | 'entities' | 'priority' | 'description' | 'enrichmentType' | 'callbackPages'
+    | 'scope'
+    | 'entities'
+    | 'priority'
+    | 'description'
+    | 'enrichmentType'
+    | 'callbackPages'
+    | 'seedInput'
+    | 'callbackSource'
+    | 'progressCallbacks'
+    | 'callbackStreams'
+    | 'streamOutcomes'
+    | 'timeoutFor'
+    | 'summarize'
   >
 > {
+  summarize?: (result: unknown) => unknown;
+  timeoutFor?: (input: I) => number;
+  streamOutcomes?: (result: unknown, input: I) => Array<StreamOutcome | null>;
+  seedInput?: new () => I;
+  callbackSource?: string;
+  progressCallbacks?: boolean;
+  callbackStreams?: (input: I) => CallbackStream[];
   priority?: number;
   description?: string;
   enrichmentType?: string;
