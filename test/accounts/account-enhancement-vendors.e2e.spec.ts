@@ -150,7 +150,7 @@ describe('account enhancement with every vendor stubbed locally (Apollo, BuiltWi
       .post('/api/v1/tasks/create/account_enhancement')
       .set(authHeaders)
       .send({ account_id: accountId, website: site.origin })
-      .expect(202);
+      .expect(200);
     const task = await untilFinal(t, res.body.job_id);
     expect(task.status).toBe('succeeded');
     const acct = task.result.results[0];
@@ -280,7 +280,7 @@ describe('account enhancement with a vendor down (breaker opens after one failur
         .post('/api/v1/tasks/create/account_enhancement')
         .set(authHeaders)
         .send({ account_id: accountId, website: site.origin, refresh: true })
-        .expect(202);
+        .expect(200);
       const task = await untilFinal(t, res.body.job_id);
       expect(task.status).toBe('succeeded');
       return task.result.results[0];

@@ -29,7 +29,7 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
   const untilFinal = (id: string) =>
     waitFor(async () => {
       const s = (await http().get(`/api/v1/tasks/${id}/status`).set(authHeaders).expect(200)).body;
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : null;
+      return ['succeeded', 'failed', 'cancelled'].includes(s.assay_status) ? s : null;
     }, `task ${id} to finish`);
   const detail = async (id: string) =>
     (await http().get(`/api/v1/tasks/${id}`).set(authHeaders).expect(200)).body;
@@ -54,9 +54,9 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
   const domainOf = (s: CompanySite) => `127.0.0.1:${s.port}`;
 
   it('seed single form: the task reads the site and stores a sourced profile by domain (snapshot v1)', async () => {
-    const res = await create({ account_id: accountId, website: `${site.origin}/` }).expect(202);
+    const res = await create({ account_id: accountId, website: `${site.origin}/` }).expect(200);
     const final = await untilFinal(res.body.job_id);
-    expect(final.status).toBe('succeeded');
+    expect(final.status).toBe('completed');
     const { result } = await detail(res.body.job_id);
 
     // The seed's summary, with the seed's processed_data keys of the account at the top.
@@ -130,7 +130,11 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
   it('a repeat without refresh returns the stored result without reading the site again', async () => {
     site.reset();
     const res = await create({ account_id: accountId, website: `${site.origin}/` }).expect(200);
-    expect(res.body).toMatchObject({ status: 'succeeded', reused: true });
+    expect(res.body).toMatchObject({
+      status: 'scheduled',
+      assay_status: 'succeeded',
+      reused: true,
+    });
     expect(site.requests).toHaveLength(0);
     const acct = (await http().get(`/api/v1/accounts/${accountId}`).set(authHeaders).expect(200))
       .body;
@@ -145,8 +149,8 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
         account_id: accountId,
         website: `${site.origin}/`,
         refresh: true,
-      }).expect(202);
-      expect((await untilFinal(res.body.job_id)).status).toBe('succeeded');
+      }).expect(200);
+      expect((await untilFinal(res.body.job_id)).status).toBe('completed');
       expect(site.requests.length).toBeGreaterThan(0);
       const { result } = await detail(res.body.job_id);
       expect(result.results[0]).toMatchObject({ version: 2, changed_fields: ['founded_year'] });
@@ -174,8 +178,8 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
         { account_id: ids[0], website: other.origin },
         { account_id: ids[1], website: dead },
       ],
-    }).expect(202);
-    expect((await untilFinal(res.body.job_id)).status).toBe('succeeded');
+    }).expect(200);
+    expect((await untilFinal(res.body.job_id)).status).toBe('completed');
     const { result } = await detail(res.body.job_id);
     expect(result).toMatchObject({
       status: 'partially_completed',
@@ -204,7 +208,7 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
     const dead = `http://127.0.0.1:${await closedPort()}/`;
     const res = await create({
       accounts: [{ account_id: `acct-x-${randomUUID().slice(0, 8)}`, website: dead }],
-    }).expect(202);
+    }).expect(200);
     const final = await untilFinal(res.body.job_id);
     expect(final.status).toBe('failed');
     expect(JSON.stringify(final)).toContain(dead);
@@ -233,7 +237,7 @@ describe('account enhancement, keyless (booted app, local company site)', () => 
     expect((await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM tasks'))[0].n).toBe(
       before + 1,
     );
-    expect((await untilFinal(res.body.job_id)).status).toBe('succeeded');
+    expect((await untilFinal(res.body.job_id)).status).toBe('completed');
     // The domain was already stored (bulk test) under another caller id: the first id stays.
     const acct = (
       await http()

@@ -39,13 +39,15 @@ describe('callback envelope', () => {
       lead_id: null,
       status: 'completed',
       enrichment_type: 'company_info',
-      source: 'assay',
+      source: 'jina_ai',
       is_partial: false,
       completion_percentage: 100,
       orchestration_data: { run: 7 },
       processed_data: { company: 'Acme' },
       attempt_number: 1,
       max_retries: 3,
+      assay_task_id: '11111111-2222-4333-8444-555555555555',
+      assay_status: 'succeeded',
       timestamp: '2026-11-23T10:00:00.000Z',
     });
   });

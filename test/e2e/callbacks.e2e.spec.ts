@@ -100,7 +100,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
         stages: ['read', 'write'],
         account_id: 'acc-1',
         callback_url: receiver.url('/ok'),
-      }).expect(202);
+      }).expect(200);
       const jobId = res.body.job_id;
       const [d] = await settled(jobId, ['delivered']);
       const [got] = receiver.on('/ok');
@@ -129,6 +129,8 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
         processed_data: expect.objectContaining({ ok: true, attempt: 1 }),
         attempt_number: 1,
         max_retries: 5,
+        assay_task_id: jobId,
+        assay_status: 'succeeded',
         timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       });
       // A tampered body does not verify.
@@ -168,20 +170,21 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
       expect(got.body).not.toHaveProperty('processed_data');
     });
 
-    it('reports a cancelled task as failed, error_details saying CANCELLED', async () => {
+    it('reports a cancelled task as cancelled, error_details saying CANCELLED', async () => {
       const res = await create({
         sleep_ms: 60000,
         stages: ['long'],
         callback_url: receiver.url('/cancelled'),
       });
       const id = res.body.job_id;
-      await waitFor(async () => (await status(id)).status === 'running', 'task to start');
+      await waitFor(async () => (await status(id)).status === 'processing', 'task to start');
       await http().post(`/api/v1/tasks/${id}/cancel`).set(authHeaders).expect(202);
       await settled(id, ['delivered']);
       expect(verify(receiver.on('/cancelled')[0])).toMatchObject({
         event: 'task.cancelled',
-        status: 'failed',
-        error_details: { error_type: 'CANCELLED', retryable: false, step: 'long' },
+        status: 'cancelled',
+        assay_status: 'cancelled',
+        error_details: { error_type: 'CANCELLED', retryable: false, stage: 'long', step: 'long' },
       });
     });
 
@@ -190,7 +193,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
         stages: ['read', 'extract', 'store'],
         callback_progress: true,
         callback_url: receiver.url('/progress'),
-      }).expect(202);
+      }).expect(200);
       const items = await settled(res.body.job_id, ['delivered'], 4);
       expect(items.map((d) => d.event).sort()).toEqual([
         'task.progress',
@@ -209,9 +212,11 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
         ['store', 67],
       ]);
       for (const b of progress) {
+        // is_partial is the seed's flag for early partial results only.
         expect(b).toMatchObject({
           status: 'processing',
-          is_partial: true,
+          assay_status: 'running',
+          is_partial: false,
           job_id: res.body.job_id,
         });
       }
@@ -221,8 +226,8 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
 
     it('calls back a task that reuses a stored result (ends at creation)', async () => {
       const scope = `cb-scope-${Date.now()}`;
-      const first = await create({ result_scope: scope }).expect(202);
-      await waitFor(async () => (await status(first.body.job_id)).status === 'succeeded', 'first');
+      const first = await create({ result_scope: scope }).expect(200);
+      await waitFor(async () => (await status(first.body.job_id)).status === 'completed', 'first');
       const reused = await create({
         result_scope: scope,
         callback_url: receiver.url('/reused'),
@@ -269,7 +274,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
   describe('retries and dead letters', () => {
     it('retries a failing receiver with the same webhook-id, dead-letters it, and redelivers it', async () => {
       receiver.status('/down', 500);
-      const res = await create({ callback_url: receiver.url('/down') }).expect(202);
+      const res = await create({ callback_url: receiver.url('/down') }).expect(200);
       const [dead] = await settled(res.body.job_id, ['dead']);
       const tries = receiver.on('/down');
       // CALLBACK_RETRY_SCHEDULE=0,0.2,0.2: three attempts, then the dead letter.
@@ -302,7 +307,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
 
     it('counts a 3xx as a failure and never follows it', async () => {
       receiver.status('/moved', 302, { location: target.url('/elsewhere') });
-      const res = await create({ callback_url: receiver.url('/moved') }).expect(202);
+      const res = await create({ callback_url: receiver.url('/moved') }).expect(200);
       const [dead] = await settled(res.body.job_id, ['dead']);
       expect(receiver.on('/moved')).toHaveLength(3);
       expect(target.connections).toBe(0);
@@ -314,7 +319,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
       receiver.handle('/throttled', (_r, nth, out) =>
         nth === 1 ? out.writeHead(429, { 'retry-after': '1' }).end() : out.writeHead(200).end(),
       );
-      const res = await create({ callback_url: receiver.url('/throttled') }).expect(202);
+      const res = await create({ callback_url: receiver.url('/throttled') }).expect(200);
       const [d] = await settled(res.body.job_id, ['delivered']);
       expect(d.attempts).toBe(2);
       const [first, second] = receiver.on('/throttled');
@@ -326,13 +331,13 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
 
     it('disables a URL that answers 410 Gone, until a forced redelivery re-enables it', async () => {
       receiver.status('/gone', 410);
-      const first = await create({ callback_url: receiver.url('/gone') }).expect(202);
+      const first = await create({ callback_url: receiver.url('/gone') }).expect(200);
       const [d1] = await settled(first.body.job_id, ['disabled']);
       expect(d1).toMatchObject({ attempts: 1, last_status_code: 410 });
       expect(receiver.on('/gone')).toHaveLength(1);
 
       // Later deliveries to the URL are not sent at all.
-      const second = await create({ callback_url: receiver.url('/gone') }).expect(202);
+      const second = await create({ callback_url: receiver.url('/gone') }).expect(200);
       const [d2] = await settled(second.body.job_id, ['disabled']);
       expect(d2.attempts).toBe(0);
       expect(receiver.on('/gone')).toHaveLength(1);
@@ -356,7 +361,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
       await http().post('/api/v1/callbacks/msg_nope/redeliver').set(authHeaders).expect(404);
       await http().get('/api/v1/callbacks/msg_nope').set(authHeaders).expect(404);
       const ds = t.app.get(DataSource);
-      const res = await create({ callback_url: receiver.url('/later') }).expect(202);
+      const res = await create({ callback_url: receiver.url('/later') }).expect(200);
       const [d] = await settled(res.body.job_id, ['delivered']);
       await ds.query(`UPDATE callback_deliveries SET status = 'pending' WHERE id = $1`, [d.id]);
       const conflict = await http()
@@ -382,7 +387,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
       const res = await create(
         { account_id: 'acc-9', callback_url: receiver.url('/pages') },
         'callback_leads_probe',
-      ).expect(202);
+      ).expect(200);
       const items = await settled(res.body.job_id, ['delivered'], 3);
       expect(items.map((d) => [d.page, d.total_pages]).sort()).toEqual([
         [1, 3],
@@ -492,7 +497,7 @@ describe('callbacks end to end (real Postgres + Redis, local receivers)', () => 
 
   describe('retention', () => {
     it('the callbacks sweep deletes finished deliveries past TASK_RETENTION_DAYS', async () => {
-      const res = await create({ callback_url: receiver.url('/old') }).expect(202);
+      const res = await create({ callback_url: receiver.url('/old') }).expect(200);
       const [d] = await settled(res.body.job_id, ['delivered']);
       const ds = t.app.get(DataSource);
       await ds.query(
@@ -558,11 +563,11 @@ describe('callbacks after a crash, and send-time SSRF checks', () => {
       .post('/api/v1/tasks/create/diagnostic')
       .set(authHeaders)
       .send({ callback_url: receiver.url('/crash') })
-      .expect(202);
+      .expect(200);
     const jobId = res.body.job_id;
     const [row] = await waitFor(async () => {
       const s = await http(a).get(`/api/v1/tasks/${jobId}/status`).set(authHeaders);
-      if (s.body.status !== 'succeeded') return null;
+      if (s.body.status !== 'completed') return null;
       const items = (await http(a).get(`/api/v1/callbacks?job_id=${jobId}`).set(authHeaders)).body
         .items as Json[];
       return items.length ? items : null;
@@ -601,7 +606,7 @@ describe('callbacks after a crash, and send-time SSRF checks', () => {
       .post('/api/v1/tasks/create/diagnostic')
       .set(authHeaders)
       .send({ callback_url: `http://localhost:${receiver.port}/blocked` })
-      .expect(202);
+      .expect(200);
     const d = await waitFor(async () => {
       const items = (
         await http(c).get(`/api/v1/callbacks?job_id=${res.body.job_id}`).set(authHeaders)
@@ -636,6 +641,6 @@ describe('callbacks after a crash, and send-time SSRF checks', () => {
       message: expect.stringMatching(/no CALLBACK_SIGNING_SECRET/),
     });
     // Without a callback_url nothing changes.
-    await http(n).post('/api/v1/tasks/create/diagnostic').set(authHeaders).send({}).expect(202);
+    await http(n).post('/api/v1/tasks/create/diagnostic').set(authHeaders).send({}).expect(200);
   });
 });

@@ -26,7 +26,7 @@ describe('task API end to end (real Postgres + Redis)', () => {
   const untilFinal = (id: string) =>
     waitFor(async () => {
       const s = await status(id);
-      return ['succeeded', 'failed', 'cancelled'].includes(s.status) ? s : null;
+      return ['succeeded', 'failed', 'cancelled'].includes(s.assay_status) ? s : null;
     }, `task ${id} to finish`);
 
   const countTasks = async () => {
@@ -62,14 +62,23 @@ describe('task API end to end (real Postgres + Redis)', () => {
     });
   });
 
-  it('create → run → status: 202 with job_id, then succeeded with the result', async () => {
-    const res = await create({ sleep_ms: 5, account_id: 'acc-1' }).expect(202);
-    expect(res.body).toMatchObject({ task_name: 'diagnostic', status: 'queued' });
+  it('create → run → status: 200 with the seed create response, then completed with the result', async () => {
+    const res = await create({ sleep_ms: 5, account_id: 'acc-1' }).expect(200);
+    expect(res.body).toMatchObject({
+      task_name: 'diagnostic',
+      status: 'scheduled',
+      assay_status: 'queued',
+      attempt_number: 1,
+      max_retries: 5, // the diagnostic type allows 5 attempts
+      original_job_id: null,
+    });
     expect(res.body.job_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.task_id).toBe(res.body.job_id);
     expect(res.body.status_url).toBe(`/api/v1/tasks/${res.body.job_id}/status`);
     const done = await untilFinal(res.body.job_id);
     expect(done).toMatchObject({
-      status: 'succeeded',
+      status: 'completed',
+      assay_status: 'succeeded',
       entity_id: 'acc-1',
       completion_percentage: 100,
       attempt_number: 1,
@@ -81,7 +90,7 @@ describe('task API end to end (real Postgres + Redis)', () => {
 
   it('a retried task resumes after its last completed stage', async () => {
     const res = await create({ stages: ['read', 'extract', 'store'], fail_attempts: 1 }).expect(
-      202,
+      200,
     );
     await untilFinal(res.body.job_id);
     const full = (await http().get(`/api/v1/tasks/${res.body.job_id}`).set(authHeaders).expect(200))
@@ -100,11 +109,12 @@ describe('task API end to end (real Postgres + Redis)', () => {
 
   it('fail → list failed → retry → succeed', async () => {
     // 5 attempts per round; all 5 fail, so the task ends failed with a retryable error.
-    const res = await create({ fail_attempts: 5 }).expect(202);
+    const res = await create({ fail_attempts: 5 }).expect(200);
     const id = res.body.job_id;
     const failed = await untilFinal(id);
     expect(failed).toMatchObject({
       status: 'failed',
+      assay_status: 'failed',
       retryable: true,
       attempt_number: 5,
       max_retries: 5,
@@ -124,13 +134,20 @@ describe('task API end to end (real Postgres + Redis)', () => {
       max_retries: 5,
     });
 
-    const retried = await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(202);
-    expect(retried.body).toMatchObject({ job_id: id, status: 'queued' });
+    // The seed's retry answer: its create response, for the same job.
+    const retried = await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(200);
+    expect(retried.body).toMatchObject({
+      job_id: id,
+      task_id: id,
+      status: 'scheduled',
+      assay_status: 'queued',
+      original_job_id: id,
+    });
     const done = await untilFinal(id);
-    expect(done).toMatchObject({ status: 'succeeded', attempt_number: 6, error: null });
-    // Succeeded tasks cannot be retried.
-    const conflict = await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(409);
-    expect(conflict.body.detail).toMatch(/succeeded/);
+    expect(done).toMatchObject({ status: 'completed', attempt_number: 6, error: null });
+    // Only failed (or cancelled) tasks can be retried: 400, as the seed answered.
+    const refused = await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(400);
+    expect(refused.body.detail).toMatch(/Only failed tasks can be retried.*succeeded/);
   });
 
   it('failed list validates its query and respects the date window', async () => {
@@ -148,7 +165,7 @@ describe('task API end to end (real Postgres + Redis)', () => {
   describe('idempotency', () => {
     it('same key + same body → the original task (200); different body → 422', async () => {
       const key = `idem-${Date.now()}`;
-      const first = await create({ sleep_ms: 1 }, { 'Idempotency-Key': key }).expect(202);
+      const first = await create({ sleep_ms: 1 }, { 'Idempotency-Key': key }).expect(200);
       const again = await create({ sleep_ms: 1 }, { 'Idempotency-Key': key }).expect(200);
       expect(again.body.job_id).toBe(first.body.job_id);
       const other = await create({ sleep_ms: 2 }, { 'Idempotency-Key': key }).expect(422);
@@ -163,18 +180,18 @@ describe('task API end to end (real Postgres + Redis)', () => {
       );
       const ids = new Set(results.map((r) => r.body.job_id));
       expect(ids.size).toBe(1);
-      expect(results.every((r) => r.status === 200 || r.status === 202)).toBe(true);
-      expect(results.filter((r) => r.status === 202)).toHaveLength(1);
+      expect(results.every((r) => r.status === 200)).toBe(true);
       expect(await countTasks()).toBe(before + 1);
     });
 
     it('a scoped task reuses a stored successful result unless refresh is asked', async () => {
       const scope = `scope-${Date.now()}`;
-      const first = await create({ sleep_ms: 1, result_scope: scope }).expect(202);
+      const first = await create({ sleep_ms: 1, result_scope: scope }).expect(200);
       await untilFinal(first.body.job_id);
       const reused = await create({ sleep_ms: 1, result_scope: scope }).expect(200);
       expect(reused.body).toMatchObject({
-        status: 'succeeded',
+        status: 'scheduled',
+        assay_status: 'succeeded',
         reused: true,
         reused_from: first.body.job_id,
       });
@@ -188,24 +205,26 @@ describe('task API end to end (real Postgres + Redis)', () => {
         .post('/api/v1/tasks/create/diagnostic?refresh=true')
         .set(authHeaders)
         .send({ sleep_ms: 1, result_scope: scope })
-        .expect(202);
+        .expect(200);
       expect(fresh.body.reused).toBeUndefined();
+      expect(fresh.body.assay_status).toBe('queued');
     });
   });
 
   describe('cancel', () => {
     it('a running task is aborted at its next check and ends cancelled', async () => {
-      const res = await create({ sleep_ms: 60000, stages: ['long'] }).expect(202);
+      const res = await create({ sleep_ms: 60000, stages: ['long'] }).expect(200);
       const id = res.body.job_id;
-      await waitFor(async () => (await status(id)).status === 'running', 'task to start');
+      await waitFor(async () => (await status(id)).status === 'processing', 'task to start');
       const c = await http().post(`/api/v1/tasks/${id}/cancel`).set(authHeaders).expect(202);
       expect(c.body.cancel_requested).toBe(true);
       const done = await untilFinal(id);
       expect(done.status).toBe('cancelled');
       expect(done.error).toMatchObject({ code: 'CANCELLED', retryable: false });
+      expect(done.error_details).toMatchObject({ error_type: 'CANCELLED', retryable: false });
       await http().post(`/api/v1/tasks/${id}/cancel`).set(authHeaders).expect(409);
       // A cancelled task can be retried.
-      await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(202);
+      await http().post(`/api/v1/tasks/${id}/retry`).set(authHeaders).expect(200);
       await http()
         .post(`/api/v1/tasks/${id}/cancel`)
         .set(authHeaders)
@@ -228,7 +247,7 @@ describe('task API end to end (real Postgres + Redis)', () => {
         .expect(202);
       expect(res.body.count).toBe(3);
       expect(res.body.job_ids).toHaveLength(3);
-      for (const id of res.body.job_ids) expect((await untilFinal(id)).status).toBe('succeeded');
+      for (const id of res.body.job_ids) expect((await untilFinal(id)).status).toBe('completed');
       const page = await http()
         .get(`/api/v1/tasks?batch_id=${res.body.batch_id}`)
         .set(authHeaders)
@@ -343,7 +362,7 @@ describe('task API end to end (real Postgres + Redis)', () => {
 
   it('lists tasks with filters and cursor paging', async () => {
     const acc = `acc-page-${Date.now()}`;
-    for (let i = 0; i < 5; i++) await create({ sleep_ms: 0, account_id: acc }).expect(202);
+    for (let i = 0; i < 5; i++) await create({ sleep_ms: 0, account_id: acc }).expect(200);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

@@ -184,7 +184,9 @@ export class AccountEnhancementTask implements TaskHandler<Input, AccountEnhance
       .filter((x): x is { o: AccountFailed; index: number } => x.o.status === 'failed');
     if (!ok.length) {
       const retryable = failed.some((f) => f.o.retryable);
-      const message = failed.map((f) => `${f.o.website ?? '(no website)'}: ${f.o.error}`).join('; ');
+      const message = failed
+        .map((f) => `${f.o.website ?? '(no website)'}: ${f.o.error}`)
+        .join('; ');
       throw new TaskError(
         retryable ? 'TEMPORARY' : (failed[0].o.error_code as never) || 'NOT_FOUND',
         `no account could be enhanced: ${message}`,
@@ -281,6 +283,8 @@ export class AccountEnhancementTask implements TaskHandler<Input, AccountEnhance
 
 /** A failed account as its callback's error_details. */
 function streamError(o: AccountFailed) {
-  const stage = o.errors[o.errors.length - 1]?.stage ?? (o.error_code === 'INVALID_WEBSITE' ? 'initialization' : null);
+  const stage =
+    o.errors[o.errors.length - 1]?.stage ??
+    (o.error_code === 'INVALID_WEBSITE' ? 'initialization' : null);
   return { code: o.error_code, message: o.error, retryable: o.retryable, stage };
 }

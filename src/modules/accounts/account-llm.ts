@@ -164,17 +164,19 @@ interface LlmProvenance {
   taskId: string | null;
 }
 
+/** `at`: one time per answer, so that the order of its claims is the model's, not the clock's. */
 function sourcedLlm<T>(
   value: T,
   p: LlmProvenance,
   evidence: string[],
   confidence: number,
+  at: string,
 ): Sourced<T> {
   return {
     value,
     source: p.provider,
     method: 'llm',
-    retrieved_at: new Date().toISOString(),
+    retrieved_at: at,
     confidence,
     cost_usd: p.cost,
     task_id: p.taskId,
@@ -188,9 +190,10 @@ export function candidatesFromLlmProfile(
   p: LlmProvenance & { evidence: string[] },
 ): Candidates {
   const out: Candidates = {};
+  const at = new Date().toISOString();
   const add = (field: string, value: unknown) => {
     if (value == null || value === '') return;
-    (out[field] ??= []).push(sourcedLlm(value, p, p.evidence, 0.6));
+    (out[field] ??= []).push(sourcedLlm(value, p, p.evidence, 0.6, at));
   };
   add('name', a.name);
   add('description', a.description);
@@ -218,6 +221,7 @@ export function candidatesFromMarketIntel(
   p: LlmProvenance & { citations: string[] },
 ): Candidates {
   const out: Candidates = {};
+  const at = new Date().toISOString();
   const evidence = (c: Claim | null | undefined) => {
     const own = (c?.urls ?? []).filter((u) => /^https?:\/\//i.test(u));
     return own.length ? own : p.citations;
@@ -226,7 +230,7 @@ export function candidatesFromMarketIntel(
     const ev = evidence(claim);
     if (value == null || value === '' || !ev.length) return;
     // Above structured extraction (0.6): the seed listed search-intel names first.
-    (out[field] ??= []).push(sourcedLlm(value, p, ev, 0.65));
+    (out[field] ??= []).push(sourcedLlm(value, p, ev, 0.65, at));
   };
   for (const c of a.competitors ?? []) add('competitors', c.name, c);
   for (const c of a.customers ?? []) add('customers', c.name, c);

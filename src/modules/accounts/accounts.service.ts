@@ -100,9 +100,7 @@ export class AccountsService {
       id: r.account.id,
       account_id: r.askedAs ?? ids[0] ?? null,
       domain: r.account.domain,
-      snapshots: snapshots.map((s) =>
-        toSnapshotDto(s, taskVisible(s.taskId, tenants, caller)),
-      ),
+      snapshots: snapshots.map((s) => toSnapshotDto(s, taskVisible(s.taskId, tenants, caller))),
     };
   }
 

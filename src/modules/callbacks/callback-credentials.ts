@@ -79,8 +79,10 @@ export class CallbackCredentials {
   private async mint(audience: string): Promise<string> {
     let token: string;
     try {
-      const provider = await this.idTokenProvider();
-      token = await withTimeout(provider.fetchIdToken(audience), this.config.CALLBACK_TIMEOUT_MS);
+      // The whole mint is bounded, finding the credentials included (a metadata server that
+      // does not answer): a delivery slot must not wait forever.
+      const fetch = this.idTokenProvider().then((provider) => provider.fetchIdToken(audience));
+      token = await withTimeout(fetch, this.config.CALLBACK_TIMEOUT_MS);
     } catch (err) {
       const reason = reasonOf(err);
       this.logger.warn(`could not mint an ID token for ${audience}: ${reason}`);

@@ -52,7 +52,6 @@ const ITEM_EVENTS = {
   cancelled: 'item.cancelled',
 } as const;
 
-
 /** The deliveries announcing a task's end: one, or one per page of a large result. */
 export function finalEnvelopes(task: TaskEntity, opts: EnvelopeOptions): PlannedDelivery[] {
   const status = finalStatus(task);
@@ -228,7 +227,10 @@ function orchestration(task: TaskEntity): unknown {
  * (a cancel is never retryable); `step` repeats the stage under the seed's status-table name.
  */
 function errorDetails(
-  error: { code: string; message: string; retryable: boolean; stage?: string | null; at?: string } | null | undefined,
+  error:
+    | { code: string; message: string; retryable: boolean; stage?: string | null; at?: string }
+    | null
+    | undefined,
   status: FinalStatus,
   at: Date | string | null,
 ): Json | null {

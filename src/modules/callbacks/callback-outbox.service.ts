@@ -107,7 +107,9 @@ export class CallbackOutbox extends TaskCallbacks {
             : { status: 'failed', error: error! };
       }
       if (!outcome) {
-        this.logger.warn(`task ${task.id} ended without announcing entity ${i}; no callback for it`);
+        this.logger.warn(
+          `task ${task.id} ended without announcing entity ${i}; no callback for it`,
+        );
         return;
       }
       rows.push(...this.rows(task, url, [streamEndEnvelope(task, stream, outcome, opts)], i));
@@ -222,7 +224,8 @@ export class CallbackOutbox extends TaskCallbacks {
       totalPages: p.totalPages,
       status: 'pending',
       streamKey: stream === undefined ? null : String(stream),
-      dedupeKey: stream !== undefined && p.event.startsWith('item.') ? `${task.id}:${stream}` : null,
+      dedupeKey:
+        stream !== undefined && p.event.startsWith('item.') ? `${task.id}:${stream}` : null,
     }));
   }
 }

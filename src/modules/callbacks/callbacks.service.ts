@@ -21,7 +21,8 @@ export class CallbacksService {
   /** A delivery as the caller may see it: another tenant's is "not found", like a missing one. */
   async get(id: string, caller: Principal): Promise<CallbackDeliveryEntity> {
     const d = await this.repo.findById(id);
-    if (!d || (caller.tenant !== null && d.tenantId !== caller.tenant)) throw new NotFoundException({ detail: `No callback delivery with id "${id}"` });
+    if (!d || (caller.tenant !== null && d.tenantId !== caller.tenant))
+      throw new NotFoundException({ detail: `No callback delivery with id "${id}"` });
     return d;
   }
 

@@ -5,7 +5,13 @@ import type { TaskStatus } from './task.entity';
  * callbacks; the native status travels beside them as `assay_status`. Native routes keep native
  * names.
  */
-export const SEED_STATUSES = ['scheduled', 'processing', 'completed', 'failed', 'cancelled'] as const;
+export const SEED_STATUSES = [
+  'scheduled',
+  'processing',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
 export type SeedStatus = (typeof SEED_STATUSES)[number];
 
 const WORDS: Record<TaskStatus, SeedStatus> = {

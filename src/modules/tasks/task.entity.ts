@@ -22,7 +22,10 @@ export interface TaskErrorInfo {
    * Per callback stream (index as a string) of a task that reports per entity: why that entity
    * failed, when it differs from the task's error. Its terminal callback carries this.
    */
-  streams?: Record<string, { code: string; message: string; retryable: boolean; stage?: string | null }>;
+  streams?: Record<
+    string,
+    { code: string; message: string; retryable: boolean; stage?: string | null }
+  >;
 }
 
 /** Output of each completed stage, so a retried task resumes after it instead of redoing it. */

@@ -220,12 +220,12 @@ export class TasksController {
     const rows = await this.tasks.list(
       {
         type: q.task_name,
-      status: q.status,
-      accountId: q.account_id,
-      leadId: q.lead_id,
-      batchId: q.batch_id,
-      createdFrom: q.created_from,
-      createdTo: q.created_to,
+        status: q.status,
+        accountId: q.account_id,
+        leadId: q.lead_id,
+        batchId: q.batch_id,
+        createdFrom: q.created_from,
+        createdTo: q.created_to,
         before,
         limit: limit + 1,
       },

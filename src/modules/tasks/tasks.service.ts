@@ -74,11 +74,7 @@ export class TasksService {
     prefix = '',
     seed = false,
   ): Promise<FieldError[]> {
-    const errors = await validatePayload(
-      (seed && type.seedInput) || type.input,
-      payload,
-      prefix,
-    );
+    const errors = await validatePayload((seed && type.seedInput) || type.input, payload, prefix);
     const field = (name: string) => (prefix ? `${prefix}.${name}` : name);
     const p = (payload ?? {}) as Record<string, unknown>;
     if (p.callback_url !== undefined && p.callback_url !== null) {
@@ -96,7 +92,10 @@ export class TasksService {
     }
     // The client's own job id (seed payloads) and tenant: kept, so they must be sane.
     if (p.job_id !== undefined && p.job_id !== null && !isIdText(p.job_id, 255)) {
-      errors.push({ field: field('job_id'), message: 'job_id must be a string of 1–255 characters' });
+      errors.push({
+        field: field('job_id'),
+        message: 'job_id must be a string of 1–255 characters',
+      });
     }
     if (p.tenant_id !== undefined && p.tenant_id !== null && !isIdText(p.tenant_id, 100)) {
       errors.push({
@@ -135,7 +134,9 @@ export class TasksService {
       input,
       checkpoints: {},
       // Stored results are shared within a tenant only: its inputs and results are its own.
-      scopeKey: scope ? `${tenantId === null ? '' : `tenant:${tenantId}|`}${scope}`.slice(0, 500) : null,
+      scopeKey: scope
+        ? `${tenantId === null ? '' : `tenant:${tenantId}|`}${scope}`.slice(0, 500)
+        : null,
       accountId: entities.accountId ?? null,
       leadId: entities.leadId ?? null,
       callbackUrl: typeof input.callback_url === 'string' ? input.callback_url : null,
@@ -355,7 +356,9 @@ export class TasksService {
     await this.queues
       .enqueue(reset)
       .catch((err) =>
-        this.logger.warn(`retry of ${task.id} stored but not queued yet (${(err as Error).message})`),
+        this.logger.warn(
+          `retry of ${task.id} stored but not queued yet (${(err as Error).message})`,
+        ),
       );
     return reset;
   }

@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  Allow,
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
-  IsDefined,
   IsNumber,
   IsObject,
   IsOptional,
@@ -31,6 +29,25 @@ export function IsAccountWebsite(): PropertyDecorator {
         validate: (value: unknown) => websiteProblem(value) === null,
         defaultMessage: (args?: ValidationArguments) =>
           websiteProblem(args?.value) ?? 'website is invalid',
+      },
+    });
+}
+
+/**
+ * The key must be present (the seed raised on a missing `website`), whatever its value: null or a
+ * non-domain is accepted and fails that account later, as the seed did.
+ */
+export function HasKey(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'hasKey',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        // JSON has no undefined: a missing key is the only way to get it (null is a value).
+        validate: (value: unknown) => value !== undefined,
+        defaultMessage: (args?: ValidationArguments) =>
+          `${args?.property ?? 'website'} is required (it may be null: that account then fails on its own)`,
       },
     });
 }
@@ -98,7 +115,7 @@ export class SeedAccountToEnhance extends AccountItemFields {
     example: 'acme.com',
     nullable: true,
   })
-  @Allow()
+  @HasKey()
   website!: string | null;
 }
 
@@ -153,7 +170,8 @@ class AccountEnhancementOptions {
   callback_progress?: boolean;
 
   @ApiPropertyOptional({
-    description: 'raw_data (what each source returned) in completed callbacks (default: CALLBACK_RAW_DATA)',
+    description:
+      'raw_data (what each source returned) in completed callbacks (default: CALLBACK_RAW_DATA)',
   })
   @IsOptional()
   @IsBoolean()
@@ -164,7 +182,9 @@ class AccountEnhancementOptions {
   @IsObject()
   orchestration_data?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: "The client's own job id: echoed in callbacks, accepted by /status" })
+  @ApiPropertyOptional({
+    description: "The client's own job id: echoed in callbacks, accepted by /status",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(255)
@@ -210,7 +230,7 @@ export class SeedAccountEnhancementInput extends AccountEnhancementOptions {
     nullable: true,
   })
   @ValidateIf((o: SeedAccountEnhancementInput) => o.accounts === undefined)
-  @IsDefined({ message: 'website is required (or give accounts: [{account_id, website}, …])' })
+  @HasKey()
   website?: string | null;
 
   @ApiPropertyOptional({
@@ -236,7 +256,9 @@ export interface AccountItem {
 }
 
 /** The accounts of either form, as a list. */
-export function accountsOf(input: AccountEnhancementInput | SeedAccountEnhancementInput): AccountItem[] {
+export function accountsOf(
+  input: AccountEnhancementInput | SeedAccountEnhancementInput,
+): AccountItem[] {
   if (input.accounts?.length) {
     return input.accounts.map((a) => ({ ...a, website: (a.website as string | null) ?? null }));
   }

@@ -74,7 +74,7 @@ export class SeedTaskCreatedDto {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'The job retried (retry), or the payload\'s original_job_id',
+    description: "The job retried (retry), or the payload's original_job_id",
   })
   original_job_id: string | null;
   @ApiProperty({
