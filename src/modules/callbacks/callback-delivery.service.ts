@@ -67,14 +67,17 @@ export class CallbackDeliveryService {
   async deliver(id: string): Promise<Date | null> {
     const d = await this.repo.findById(id);
     if (!d || !OPEN.includes(d.status)) return null;
-    // Pages go in order: a later page is queued when the one before it is delivered.
+    // Pages go in order: a later page is queued when the one before it is delivered. Likewise
+    // every callback of one task stream waits for the ones written before it.
     if (!(await this.repo.previousPageDelivered(d))) return null;
+    if (await this.repo.earlierOpenInStream(d)) return null;
     // Early (a job that outlived a redelivery, clocks of two hosts): wait. A second of slack
     // keeps a small clock skew between hosts from delaying the first attempt.
     if (d.nextAttemptAt.getTime() > Date.now() + 1000) return d.nextAttemptAt;
     if (await this.repo.isEndpointDisabled(d.url)) {
       await this.repo.markDisabled(d.id, 'not sent: the URL answered 410 Gone earlier');
       this.metrics.callbacks.inc({ outcome: 'disabled' });
+      await this.queueNextInStream(d);
       return null;
     }
     return this.attempt(d);
@@ -144,6 +147,7 @@ export class CallbackDeliveryService {
       await this.repo.markDelivered(d.id, res.status);
       finish('delivered');
       await this.queueNextPage(d);
+      await this.queueNextInStream(d);
       return null;
     }
     if (res.status === 410) {
@@ -173,9 +177,14 @@ export class CallbackDeliveryService {
     permanent: boolean,
     finish: (o: Outcome) => void,
   ): Promise<Date | null> {
-    const delay = permanent
-      ? null
-      : nextDelayMs(d.roundAttempts + 1, this.settings.schedule, retryAfter);
+    // A progress callback that failed once a later callback of its stream exists is not worth
+    // retrying (the later one says more) and must not hold that one back.
+    const superseded = d.event === 'task.progress' && (await this.repo.laterInStream(d));
+    if (superseded) error = `${error} (not retried: superseded by a later callback of the task)`;
+    const delay =
+      permanent || superseded
+        ? null
+        : nextDelayMs(d.roundAttempts + 1, this.settings.schedule, retryAfter);
     const nextAttemptAt = delay === null ? null : new Date(Date.now() + delay);
     await this.repo.markFailed(d.id, { statusCode, error, nextAttemptAt });
     if (nextAttemptAt) {
@@ -186,7 +195,19 @@ export class CallbackDeliveryService {
     this.logger.warn(
       `callback ${d.id} (task ${d.taskId}) is dead after ${d.roundAttempts + 1} attempt(s): ${error}`,
     );
+    await this.queueNextInStream(d);
     return null;
+  }
+
+  /** This delivery has settled: the next one of its task stream may go. */
+  private async queueNextInStream(d: CallbackDeliveryEntity): Promise<void> {
+    const next = await this.repo.nextOpenInStream(d);
+    if (!next) return;
+    await this.queue
+      .add([next])
+      .catch((err: Error) =>
+        this.logger.warn(`callback ${next} not queued (${err.message}); the sweep will`),
+      );
   }
 
   private async queueNextPage(d: CallbackDeliveryEntity): Promise<void> {

@@ -110,8 +110,51 @@ export class CallbacksRepository {
   }
 
   /**
+   * Whether an earlier delivery of the same task and stream is still open: callbacks of one
+   * stream go out in the order they were written (this one waits, and is queued when it settles).
+   */
+  async earlierOpenInStream(
+    d: Pick<CallbackDeliveryEntity, 'taskId' | 'streamKey' | 'seq'>,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `SELECT 1 FROM callback_deliveries
+        WHERE task_id = $1 AND stream_key IS NOT DISTINCT FROM $2 AND seq < $3
+          AND status IN ('pending','failed') LIMIT 1`,
+      [d.taskId, d.streamKey, d.seq],
+    );
+    return rows.length > 0;
+  }
+
+  /** Whether a later delivery of the same task and stream exists (a failing progress one is superseded). */
+  async laterInStream(
+    d: Pick<CallbackDeliveryEntity, 'taskId' | 'streamKey' | 'seq'>,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `SELECT 1 FROM callback_deliveries
+        WHERE task_id = $1 AND stream_key IS NOT DISTINCT FROM $2 AND seq > $3 LIMIT 1`,
+      [d.taskId, d.streamKey, d.seq],
+    );
+    return rows.length > 0;
+  }
+
+  /** The next open delivery of the same task and stream, once this one has settled. */
+  async nextOpenInStream(
+    d: Pick<CallbackDeliveryEntity, 'taskId' | 'streamKey' | 'seq'>,
+  ): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.ds.query(
+      `SELECT id FROM callback_deliveries
+        WHERE task_id = $1 AND stream_key IS NOT DISTINCT FROM $2 AND seq > $3
+          AND status IN ('pending','failed')
+        ORDER BY seq LIMIT 1`,
+      [d.taskId, d.streamKey, d.seq],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
    * Open deliveries whose attempt is due, oldest first (the callbacks sweep). Later pages whose
-   * predecessor is not delivered yet are left out: they go when it does.
+   * predecessor is not delivered yet, and deliveries behind an open one of their stream, are left
+   * out: they go when it does.
    */
   async findDue(
     limit: number,
@@ -122,6 +165,10 @@ export class CallbacksRepository {
           AND (d.page IS NULL OR d.page = 1 OR EXISTS (
                 SELECT 1 FROM callback_deliveries p
                  WHERE p.event_id = d.event_id AND p.page = d.page - 1 AND p.status = 'delivered'))
+          AND NOT EXISTS (
+                SELECT 1 FROM callback_deliveries e
+                 WHERE e.task_id = d.task_id AND e.stream_key IS NOT DISTINCT FROM d.stream_key
+                   AND e.seq < d.seq AND e.status IN ('pending','failed'))
         ORDER BY d.next_attempt_at LIMIT $1`,
       [limit],
     );
