@@ -153,7 +153,7 @@ describe('sweeps (real Postgres + Redis)', () => {
         .post('/api/v1/tasks/create/diagnostic')
         .set(authHeaders)
         .send({ sleep_ms: 1 })
-        .expect(202);
+        .expect(200);
       const id: string = created.body.job_id;
       await untilStatus(id, 'succeeded');
       expect(await (await job(id))?.getState()).toBe('completed');

@@ -39,7 +39,7 @@ function tasksApi(base: string) {
         .post('/api/v1/tasks/create/diagnostic')
         .set(authHeaders)
         .send(payload)
-        .expect(202);
+        .expect(200);
       return res.body.job_id as string;
     },
     detail: (id: string) => get(`/api/v1/tasks/${id}`),
@@ -339,7 +339,7 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         .set('x-api-key', API_KEY)
         .set('x-request-id', 'trace-apikey-1')
         .send({ sleep_ms: 1 })
-        .expect(202);
+        .expect(200);
       await request(apiProc.url)
         .get('/api/v1/tasks')
         .set('authorization', `Bearer ${wrongKey}`)
@@ -365,7 +365,7 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
           req: { method: 'GET', url: '/api/v1/tasks' },
           res: { statusCode: 200 },
         });
-        expect(line('trace-apikey-1').res).toEqual({ statusCode: 202 });
+        expect(line('trace-apikey-1').res).toEqual({ statusCode: 200 });
         expect(line('trace-wrong-1').res).toEqual({ statusCode: 401 });
         // Every request line has one (a generated id when the client sent none).
         const requestLines = apiProc.jsonLines().filter((l) => l.msg === 'request completed');
