@@ -10,7 +10,9 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
   name = 'SeedCompatTenants1764000007000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE tasks ADD COLUMN tenant_id varchar(100), ADD COLUMN external_id varchar(255)`);
+    await q.query(
+      `ALTER TABLE tasks ADD COLUMN tenant_id varchar(100), ADD COLUMN external_id varchar(255)`,
+    );
     // Status by the client's job id: the newest task wins.
     await q.query(
       `CREATE INDEX tasks_external_id_idx ON tasks (external_id, created_at DESC) WHERE external_id IS NOT NULL`,
@@ -32,7 +34,9 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
     await q.query(
       `CREATE UNIQUE INDEX callback_deliveries_dedupe_uq ON callback_deliveries (dedupe_key) WHERE dedupe_key IS NOT NULL`,
     );
-    await q.query(`ALTER TABLE callback_deliveries DROP CONSTRAINT IF EXISTS callback_deliveries_event_check`);
+    await q.query(
+      `ALTER TABLE callback_deliveries DROP CONSTRAINT IF EXISTS callback_deliveries_event_check`,
+    );
     await q.query(
       `ALTER TABLE callback_deliveries ADD CONSTRAINT callback_deliveries_event_check CHECK (event IN
          ('task.succeeded','task.failed','task.cancelled','task.progress',
@@ -57,7 +61,9 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
       `CREATE UNIQUE INDEX account_refs_tenant_anonymous_uq ON account_refs (tenant_id, account_uuid)
          WHERE account_id IS NULL`,
     );
-    await q.query(`CREATE INDEX account_refs_account_idx ON account_refs (account_uuid, tenant_id)`);
+    await q.query(
+      `CREATE INDEX account_refs_account_idx ON account_refs (account_uuid, tenant_id)`,
+    );
     // Existing accounts keep their caller id, as an operator's (no tenant) reference.
     await q.query(`
       INSERT INTO account_refs (id, tenant_id, account_id, account_uuid)
@@ -72,7 +78,9 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
       `CREATE UNIQUE INDEX accounts_account_id_uq ON accounts (account_id) WHERE account_id IS NOT NULL`,
     );
     await q.query(`DELETE FROM callback_deliveries WHERE event LIKE 'item.%'`);
-    await q.query(`ALTER TABLE callback_deliveries DROP CONSTRAINT IF EXISTS callback_deliveries_event_check`);
+    await q.query(
+      `ALTER TABLE callback_deliveries DROP CONSTRAINT IF EXISTS callback_deliveries_event_check`,
+    );
     await q.query(
       `ALTER TABLE callback_deliveries ADD CONSTRAINT callback_deliveries_event_check CHECK (event IN
          ('task.succeeded','task.failed','task.cancelled','task.progress'))`,

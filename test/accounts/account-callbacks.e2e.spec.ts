@@ -86,3 +86,57 @@ describe('account enhancement callbacks (booted app, local site and receiver)', 
     ).toMatch(/linkedin\.com\/company\//);
   });
 });
+
+describe('CALLBACK_PROGRESS=false (booted app)', () => {
+  let t: TestApp;
+  let site: CompanySite;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    site = await startCompanySite('brightforge-plain');
+    receiver = await new WebhookReceiver().start();
+    t = await startTestApp({
+      WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
+      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
+      CALLBACK_SIGNING_SECRET: SECRET,
+      CALLBACK_PROGRESS: 'false',
+      CALLBACK_RAW_DATA: 'false',
+      CALLBACK_URL: receiver.url('/django'),
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await site?.close();
+    await receiver?.close();
+  });
+
+  it('sends only the terminal callbacks, without raw_data, unless a task asks for progress', async () => {
+    const create = (body: object) =>
+      request(t.app.getHttpServer())
+        .post('/api/v1/tasks/create/account_enhancement')
+        .set(authHeaders)
+        .send(body)
+        .expect(200);
+    const quiet = await create({ account_id: `q-${randomUUID()}`, website: site.origin });
+    const loud = await create({
+      account_id: `l-${randomUUID()}`,
+      website: site.origin,
+      callback_progress: true,
+      callback_raw_data: true,
+    });
+    const ends = (jobId: string) =>
+      receiver
+        .on('/django')
+        .filter((r) => r.body.job_id === jobId && r.body.status !== 'processing');
+    await waitFor(
+      async () => ends(quiet.body.job_id).length && ends(loud.body.job_id).length,
+      'ends',
+    );
+    const of = (jobId: string) => receiver.on('/django').filter((r) => r.body.job_id === jobId);
+    expect(of(quiet.body.job_id).map((r) => r.body.status)).toEqual(['completed']);
+    expect(of(quiet.body.job_id)[0].body).not.toHaveProperty('raw_data');
+    const loudStatuses = of(loud.body.job_id).map((r) => r.body.status);
+    expect(loudStatuses.filter((s) => s === 'processing')).toHaveLength(6);
+    expect(ends(loud.body.job_id)[0].body.raw_data).toHaveProperty('jina_response');
+  });
+});

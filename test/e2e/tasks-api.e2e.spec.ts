@@ -208,6 +208,18 @@ describe('task API end to end (real Postgres + Redis)', () => {
         .expect(200);
       expect(fresh.body.reused).toBeUndefined();
       expect(fresh.body.assay_status).toBe('queued');
+      await untilFinal(fresh.body.job_id);
+
+      // Stored results older than RESULT_REUSE_MAX_AGE_HOURS (default 30 days) are not reused.
+      await t.app
+        .get(DataSource)
+        .query(
+          `UPDATE tasks SET finished_at = now() - interval '31 days' WHERE input->>'result_scope' = $1`,
+          [scope],
+        );
+      const stale = await create({ sleep_ms: 1, result_scope: scope }).expect(200);
+      expect(stale.body.reused).toBeUndefined();
+      expect(stale.body.assay_status).toBe('queued');
     });
   });
 

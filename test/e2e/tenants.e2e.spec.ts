@@ -61,9 +61,14 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
       const s = await http().get(`/api/v1/tasks/${id}`).set(as(KEY_A)).expect(200);
       return ['succeeded', 'failed'].includes(s.body.status) ? s.body : null;
     };
-    await Promise.all([a.taskId, a.failedId, a.accountTask].map((id) => waitFor(() => final(id), id)));
+    await Promise.all(
+      [a.taskId, a.failedId, a.accountTask].map((id) => waitFor(() => final(id), id)),
+    );
     const deliveries = await waitFor(async () => {
-      const r = await http().get(`/api/v1/callbacks?task_id=${a.taskId}`).set(as(KEY_A)).expect(200);
+      const r = await http()
+        .get(`/api/v1/callbacks?task_id=${a.taskId}`)
+        .set(as(KEY_A))
+        .expect(200);
       return r.body.items.length ? r.body.items : null;
     }, 'tenant A callback');
     a.deliveryId = deliveries[0].id;
@@ -136,9 +141,15 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
       expect(JSON.stringify(res.body)).not.toContain('acct-a-only');
     }
     // The client's own job id is tenant-scoped too.
-    await http().get(`/api/v1/tasks/${encodeURIComponent(a.externalId)}/status`).set(as(KEY_B)).expect(404);
+    await http()
+      .get(`/api/v1/tasks/${encodeURIComponent(a.externalId)}/status`)
+      .set(as(KEY_B))
+      .expect(404);
     await http().get('/api/v1/accounts/acct-a-only').set(as(KEY_B)).expect(404);
-    await http().get(`/api/v1/accounts/${encodeURIComponent(site.origin)}`).set(as(KEY_B)).expect(404);
+    await http()
+      .get(`/api/v1/accounts/${encodeURIComponent(site.origin)}`)
+      .set(as(KEY_B))
+      .expect(404);
     // B's retry and cancel attempts changed nothing of A's.
     const after = (await http().get(`/api/v1/tasks/${a.failedId}`).set(as(OPERATOR))).body;
     expect(after.status).toBe(before.status);
@@ -147,7 +158,10 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
 
   it("tenant A's own routes work, and the operator sees every tenant", async () => {
     await http().get(`/api/v1/tasks/${a.taskId}`).set(as(KEY_A)).expect(200);
-    await http().get(`/api/v1/tasks/${encodeURIComponent(a.externalId)}/status`).set(as(KEY_A)).expect(200);
+    await http()
+      .get(`/api/v1/tasks/${encodeURIComponent(a.externalId)}/status`)
+      .set(as(KEY_A))
+      .expect(200);
     await http().get(`/api/v1/callbacks/${a.deliveryId}`).set(as(KEY_A)).expect(200);
     const op = await http().get(`/api/v1/tasks/${a.taskId}`).set(as(OPERATOR)).expect(200);
     expect(op.body.tenant_id).toBe('tenant-a');
@@ -155,17 +169,21 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     await http().get('/api/v1/accounts/acct-a-only').set(as(OPERATOR)).expect(200);
   });
 
-  it("lists show a tenant its own items only", async () => {
+  it('lists show a tenant its own items only', async () => {
     const mine = async (key: string, url: string, pick: (b: Json) => string[]) =>
       pick((await http().get(url).set(as(key)).expect(200)).body);
     const taskIds = (b: Json) => b.items.map((i: Json) => i.job_id);
     expect(await mine(KEY_B, '/api/v1/tasks?limit=500', taskIds)).not.toContain(a.taskId);
     expect(await mine(KEY_A, '/api/v1/tasks?limit=500', taskIds)).toContain(a.taskId);
     const failedIds = (b: Json) => (b as Json[]).map((i) => i.job_id);
-    expect(await mine(KEY_B, '/api/v1/tasks/failed?limit=1000', failedIds)).not.toContain(a.failedId);
+    expect(await mine(KEY_B, '/api/v1/tasks/failed?limit=1000', failedIds)).not.toContain(
+      a.failedId,
+    );
     expect(await mine(KEY_A, '/api/v1/tasks/failed?limit=1000', failedIds)).toContain(a.failedId);
     const deliveryIds = (b: Json) => b.items.map((i: Json) => i.id);
-    expect(await mine(KEY_B, '/api/v1/callbacks?limit=500', deliveryIds)).not.toContain(a.deliveryId);
+    expect(await mine(KEY_B, '/api/v1/callbacks?limit=500', deliveryIds)).not.toContain(
+      a.deliveryId,
+    );
     expect(await mine(KEY_A, '/api/v1/callbacks?limit=500', deliveryIds)).toContain(a.deliveryId);
     const accountIds = (b: Json) => b.items.map((i: Json) => i.id);
     const byDomain = `/api/v1/accounts?domain=${encodeURIComponent(site.origin)}`;
@@ -240,7 +258,8 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     const visibleTasks: string[] = history.snapshots.map((s: Json) => s.task_id).filter(Boolean);
     expect(visibleTasks.length).toBeGreaterThanOrEqual(1);
     expect(visibleTasks).not.toContain(a.accountTask);
-    for (const id of visibleTasks) await http().get(`/api/v1/tasks/${id}`).set(as(KEY_B)).expect(200);
+    for (const id of visibleTasks)
+      await http().get(`/api/v1/tasks/${id}`).set(as(KEY_B)).expect(200);
     expect((await read(OPERATOR, 'acct-op-1')).id).toBe(first.id);
     await http().get('/api/v1/accounts/acct-b-1').set(as(KEY_A)).expect(404);
   });

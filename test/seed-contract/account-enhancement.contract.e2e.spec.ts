@@ -79,8 +79,12 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
   const create = (body: Json, query = '') =>
     http().post(`/api/v1/tasks/create/account_enhancement${query}`).set(auth).send(body);
   const status = async (jobId: string) =>
-    (await http().get(`/api/v1/tasks/${encodeURIComponent(jobId)}/status`).set(auth).expect(200))
-      .body as Json;
+    (
+      await http()
+        .get(`/api/v1/tasks/${encodeURIComponent(jobId)}/status`)
+        .set(auth)
+        .expect(200)
+    ).body as Json;
   /** Waits until every account of the job has its terminal callback. */
   const terminals = (jobId: string, accounts: number) =>
     waitFor(
@@ -117,7 +121,8 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
     expect(progress[1].processed_data).toEqual({
       linkedin_url: 'https://www.linkedin.com/company/brightforge-robotics',
     });
-    for (const p of [progress[0], ...progress.slice(2)]) expect(p).not.toHaveProperty('processed_data');
+    for (const p of [progress[0], ...progress.slice(2)])
+      expect(p).not.toHaveProperty('processed_data');
     const done = stream.filter((b) => b.status === 'completed');
     expect(done).toHaveLength(1); // the seed's duplicate final callback is not repeated
     expect(stream[stream.length - 1]).toBe(done[0]);
@@ -158,7 +163,11 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
       job_id: clientJobId,
       refresh: true,
     }).expect(200);
-    expect(res.body).toMatchObject({ job_id: clientJobId, task_id: clientJobId, status: 'scheduled' });
+    expect(res.body).toMatchObject({
+      job_id: clientJobId,
+      task_id: clientJobId,
+      status: 'scheduled',
+    });
     expect(res.body.status_url).toBe(`/api/v1/tasks/${clientJobId}/status`);
     await terminals(clientJobId, 1);
     expect(django.of(clientJobId).length).toBeGreaterThan(1);
@@ -194,7 +203,10 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
       expect(progress.map((b) => b.completion_percentage)).toEqual(seedAccountProgress(i, 3));
       const ends = stream.filter((b) => b.status !== 'processing');
       expect(ends).toHaveLength(1);
-      expect(ends[0]).toMatchObject({ status: 'completed', completion_percentage: seedAccountFinal(i, 3) });
+      expect(ends[0]).toMatchObject({
+        status: 'completed',
+        completion_percentage: seedAccountFinal(i, 3),
+      });
       expect(stream[stream.length - 1]).toBe(ends[0]);
     }
     const bad = streamOf(jobId, ids[1]);
@@ -215,6 +227,28 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
       failed_accounts: 1,
     });
     expect(s.summary.results[1]).toMatchObject({ status: 'failed', account_id: ids[1] });
+  });
+
+  it("a repeat returns the stored result at once and calls back each account from it (the seed's replay, under the new job id)", async () => {
+    const accountId = `again-${randomUUID()}`;
+    const body = { accounts: [{ account_id: accountId, website: siteB.origin }] };
+    const first = await create(body).expect(200);
+    await terminals(first.body.job_id, 1);
+    const again = await create(body).expect(200);
+    expect(again.body).toMatchObject({ status: 'scheduled', reused: true });
+    expect(again.body.job_id).not.toBe(first.body.job_id);
+    const [end] = await terminals(again.body.job_id, 1);
+    expect(end).toMatchObject({
+      job_id: again.body.job_id,
+      account_id: accountId,
+      status: 'completed',
+      completion_percentage: 100,
+    });
+    expect(end.processed_data).toEqual(
+      streamOf(first.body.job_id, accountId).find((b) => b.status === 'completed')!.processed_data,
+    );
+    expect(django.envelopeProblems(again.body.job_id, TYPE)).toEqual([]);
+    expect((await status(again.body.job_id)).status).toBe('completed');
   });
 
   it('more than 100 accounts are taken in one job, each answered on its own stream', async () => {
@@ -273,7 +307,10 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
     // Retry works for this type (the seed's never did); not-retryable needs force.
     const refused = await http().post(`/api/v1/tasks/${jobId}/retry`).set(auth).expect(400);
     expect(refused.body.detail).toMatch(/not retryable/);
-    const retried = await http().post(`/api/v1/tasks/${jobId}/retry?force=True`).set(auth).expect(200);
+    const retried = await http()
+      .post(`/api/v1/tasks/${jobId}/retry?force=True`)
+      .set(auth)
+      .expect(200);
     expect(checkCreateResponse(retried.body, 'account_enhancement')).toEqual([]);
     expect(retried.body).toMatchObject({ job_id: jobId, original_job_id: jobId });
   });

@@ -53,7 +53,13 @@ export const SEED_TYPES: Record<string, SeedTypeContract> = {
       { percent: 10, stage: 'initialization' },
       { percent: 30, stage: 'fetching_employees' },
     ],
-    completedKeys: ['score_distribution', 'structured_leads', 'all_leads', 'qualified_leads', 'metrics'],
+    completedKeys: [
+      'score_distribution',
+      'structured_leads',
+      'all_leads',
+      'qualified_leads',
+      'metrics',
+    ],
     errorKeys: ['error_type', 'message', 'stage'],
   },
   // A2.3
@@ -143,7 +149,13 @@ export function checkEnvelope(body: Json, type: SeedTypeContract): string[] {
     problems.push(`status word ${body.status}`);
   if (paged) {
     // Every page is a full copy with null keys included, and no orchestration_data.
-    for (const k of ['raw_data', 'processed_data', 'error_details', 'attempt_number', 'max_retries'])
+    for (const k of [
+      'raw_data',
+      'processed_data',
+      'error_details',
+      'attempt_number',
+      'max_retries',
+    ])
       if (!(k in body)) problems.push(`paged: ${k} key missing`);
     if ('orchestration_data' in body) problems.push('paged: orchestration_data present');
     const p = body.pagination ?? {};
@@ -153,7 +165,13 @@ export function checkEnvelope(body: Json, type: SeedTypeContract): string[] {
   } else {
     if (!('orchestration_data' in body)) problems.push('orchestration_data key missing');
     // The direct sender leaves these out when null.
-    for (const k of ['raw_data', 'processed_data', 'error_details', 'attempt_number', 'max_retries'])
+    for (const k of [
+      'raw_data',
+      'processed_data',
+      'error_details',
+      'attempt_number',
+      'max_retries',
+    ])
       if (k in body && body[k] === null) problems.push(`${k} is null instead of absent`);
   }
   if (body.status === 'failed') {

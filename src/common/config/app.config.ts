@@ -240,6 +240,16 @@ export class AppConfig {
   @Min(0)
   TASK_RETENTION_DAYS = 30;
 
+  /**
+   * A new task of a scoped type (e.g. account_enhancement of the same account) returns a stored
+   * successful result of its tenant at most this old instead of running again (`refresh: true`
+   * always runs). 0 = never reuse. The seed reused forever.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RESULT_REUSE_MAX_AGE_HOURS = 720;
+
   /** Default timeout of one provider call attempt (a provider's own `<ID>_TIMEOUT_MS` wins). */
   @Transform(toInt)
   @IsInt()

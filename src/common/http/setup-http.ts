@@ -37,8 +37,7 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
   app.useGlobalPipes(validationPipe);
 
   const api = config.ASSAY_ROLE !== 'worker';
-  const board =
-    api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app, config) : undefined;
+  const board = api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app) : undefined;
   let document: OpenAPIObject | undefined;
   if (api && config.DOCS_ENABLED) {
     SwaggerModule.setup('docs', app, () => document ?? buildOpenApiDocument(app), {
@@ -148,7 +147,7 @@ export function buildOpenApiConfig() {
   return doc;
 }
 
-function mountQueueDashboard(app: NestExpressApplication, config: AppConfig) {
+function mountQueueDashboard(app: NestExpressApplication) {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath('/queues');
   const board = createBullBoard({ queues: [], serverAdapter });

@@ -94,7 +94,12 @@ export class TasksRepository {
     return qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').limit(1).getOne();
   }
 
-  findLatestSucceededInScope(type: string, scopeKey: string): Promise<TaskEntity | null> {
+  /** The newest successful task of the scope that finished within `maxAgeHours`. */
+  findLatestSucceededInScope(
+    type: string,
+    scopeKey: string,
+    maxAgeHours: number,
+  ): Promise<TaskEntity | null> {
     return this.repo()
       .createQueryBuilder('t')
       .where('t.type = :type AND t.scope_key = :scopeKey AND t.status = :status', {
@@ -102,6 +107,7 @@ export class TasksRepository {
         scopeKey,
         status: 'succeeded',
       })
+      .andWhere('t.finished_at > now() - make_interval(hours => :h)', { h: maxAgeHours })
       .orderBy('t.finished_at', 'DESC')
       .limit(1)
       .getOne();

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Principal } from '../../common/auth/principal';
+import { AppConfig } from '../../common/config/app.config';
 import { FieldError, InvalidFieldsException, validatePayload } from '../../common/http/validation';
 import { stableStringify } from '../../common/stable-json';
 import { MetricsService } from '../metrics/metrics.service';
@@ -55,6 +56,7 @@ export class TasksService {
     private readonly cancelBus: CancelBus,
     private readonly metrics: MetricsService,
     private readonly callbacks: TaskCallbacks,
+    private readonly config: AppConfig,
   ) {}
 
   taskType(name: string): ResolvedTaskType<any> {
@@ -169,8 +171,9 @@ export class TasksService {
       requestHash,
     });
 
-    if (draft.scopeKey && !opts.refresh) {
-      const prior = await this.repo.findLatestSucceededInScope(type.name, draft.scopeKey);
+    const maxAge = this.config.RESULT_REUSE_MAX_AGE_HOURS;
+    if (draft.scopeKey && !opts.refresh && maxAge > 0) {
+      const prior = await this.repo.findLatestSucceededInScope(type.name, draft.scopeKey, maxAge);
       if (prior) {
         const now = new Date();
         const reused = {
