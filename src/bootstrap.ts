@@ -39,7 +39,7 @@ export async function createApp(
 export async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  if (config.ASSAY_API_KEYS.length === 0) {
+  if (config.ASSAY_AUTH.includes('api_key') && config.ASSAY_API_KEYS.length === 0) {
     const key = randomBytes(24).toString('base64url');
     config.ASSAY_API_KEYS = [key];
     // Shown once so a first run on a laptop works; production refuses to start without keys.
