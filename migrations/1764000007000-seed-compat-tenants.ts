@@ -29,6 +29,7 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
     await q.query(`
       ALTER TABLE callback_deliveries
         ADD COLUMN tenant_id varchar(100),
+        ADD COLUMN round int NOT NULL DEFAULT 0,
         ADD COLUMN stream_key varchar(64),
         ADD COLUMN dedupe_key varchar(200)`);
     await q.query(
@@ -87,12 +88,15 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
     );
     await q.query(`DROP INDEX callback_deliveries_dedupe_uq`);
     await q.query(
-      `ALTER TABLE callback_deliveries DROP COLUMN tenant_id, DROP COLUMN stream_key, DROP COLUMN dedupe_key`,
+      `ALTER TABLE callback_deliveries DROP COLUMN tenant_id, DROP COLUMN round, DROP COLUMN stream_key,
+         DROP COLUMN dedupe_key`,
     );
     await q.query(`DROP INDEX tasks_idempotency_key_uq`);
     await q.query(`CREATE UNIQUE INDEX tasks_idempotency_key_uq ON tasks (idempotency_key)`);
     await q.query(`DROP INDEX tasks_tenant_created_idx`);
     await q.query(`DROP INDEX tasks_external_id_idx`);
-    await q.query(`ALTER TABLE tasks DROP COLUMN tenant_id, DROP COLUMN external_id`);
+    await q.query(
+      `ALTER TABLE tasks DROP COLUMN tenant_id, DROP COLUMN external_id, DROP COLUMN retry_round`,
+    );
   }
 }

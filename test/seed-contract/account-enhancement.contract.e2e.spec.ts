@@ -313,5 +313,12 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
       .expect(200);
     expect(checkCreateResponse(retried.body, 'account_enhancement')).toEqual([]);
     expect(retried.body).toMatchObject({ job_id: jobId, original_job_id: jobId });
+    // The retry is a new round: its account gets its own terminal callback again.
+    const again = await waitFor(
+      async () => (django.of(jobId).length >= 2 ? django.of(jobId) : null),
+      'the retried round to call back',
+    );
+    expect(again).toHaveLength(2);
+    expect(again[1]).toMatchObject({ account_id: accountId, status: 'failed' });
   });
 });

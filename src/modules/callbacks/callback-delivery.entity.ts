@@ -38,6 +38,8 @@ export class CallbackDeliveryEntity {
   @Column('varchar', { length: 32 }) event: CallbackEvent;
   /** The task's tenant (a tenant-bound caller sees only its own deliveries). */
   @Column('varchar', { name: 'tenant_id', length: 100, nullable: true }) tenantId: string | null;
+  /** The task's retry round when it was written (a manual retry's callbacks start afresh). */
+  @Column('int', { default: 0 }) round: number;
   /** Index of the entity this delivery reports on, for tasks that report per entity (bulk accounts). */
   @Column('varchar', { name: 'stream_key', length: 64, nullable: true }) streamKey: string | null;
   /** Set on terminal per-entity deliveries: one per (task, stream), however often it is announced. */

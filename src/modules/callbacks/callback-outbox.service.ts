@@ -87,7 +87,7 @@ export class CallbackOutbox extends TaskCallbacks {
     streams: CallbackStream[],
     em: EntityManager,
   ): Promise<string[]> {
-    const ended = await this.repo.endedStreams(task.id, em);
+    const ended = await this.repo.endedStreams(task.id, task.retryRound ?? 0, em);
     const outcomes =
       task.status === 'succeeded'
         ? (this.registry.get(task.type)?.streamOutcomes?.(task.result, task.input as never) ?? [])
@@ -153,7 +153,7 @@ export class CallbackOutbox extends TaskCallbacks {
     }
     const key = opts.stream === undefined ? null : String(opts.stream);
     // One callback per stage, never going back (a retry re-reports the stages it skips).
-    const last = await this.repo.lastOfStream(task.id, key);
+    const last = await this.repo.lastOfStream(task.id, task.retryRound ?? 0, key);
     if (last) {
       if (last.event !== 'task.progress') return;
       if (last.stage === stage || progress.percent < last.percent) return;

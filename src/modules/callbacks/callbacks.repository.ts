@@ -51,26 +51,27 @@ export class CallbacksRepository {
    */
   async lastOfStream(
     taskId: string,
+    round: number,
     streamKey: string | null,
   ): Promise<{ event: CallbackEvent; stage: string | null; percent: number } | null> {
     const rows: Array<{ event: CallbackEvent; stage: string | null; percent: string | null }> =
       await this.ds.query(
         `SELECT event, payload->>'stage' AS stage, payload->>'completion_percentage' AS percent
            FROM callback_deliveries
-          WHERE task_id = $1 AND stream_key IS NOT DISTINCT FROM $2
+          WHERE task_id = $1 AND round = $2 AND stream_key IS NOT DISTINCT FROM $3
           ORDER BY seq DESC LIMIT 1`,
-        [taskId, streamKey],
+        [taskId, round, streamKey],
       );
     if (!rows.length) return null;
     return { event: rows[0].event, stage: rows[0].stage, percent: Number(rows[0].percent ?? 0) };
   }
 
-  /** Streams of a task whose terminal delivery exists (inside the task-end transaction). */
-  async endedStreams(taskId: string, em?: EntityManager): Promise<Set<string>> {
+  /** Streams of a task's round whose terminal delivery exists (inside the task-end transaction). */
+  async endedStreams(taskId: string, round: number, em?: EntityManager): Promise<Set<string>> {
     const rows: Array<{ stream_key: string }> = await (em ?? this.ds.manager).query(
       `SELECT stream_key FROM callback_deliveries
-        WHERE task_id = $1 AND dedupe_key IS NOT NULL AND stream_key IS NOT NULL`,
-      [taskId],
+        WHERE task_id = $1 AND round = $2 AND dedupe_key IS NOT NULL AND stream_key IS NOT NULL`,
+      [taskId, round],
     );
     return new Set(rows.map((r) => r.stream_key));
   }

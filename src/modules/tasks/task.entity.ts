@@ -67,6 +67,8 @@ export class TaskEntity {
    */
   @Column('varchar', { name: 'external_id', length: 255, nullable: true })
   externalId: string | null;
+  /** 0, then +1 at each manual retry: callbacks of a new round start afresh (progress, per-entity ends). */
+  @Column('int', { name: 'retry_round', default: 0 }) retryRound: number;
   @Column('varchar', { name: 'account_id', length: 255, nullable: true }) accountId: string | null;
   @Column('varchar', { name: 'lead_id', length: 255, nullable: true }) leadId: string | null;
   @Column('text', { name: 'callback_url', nullable: true }) callbackUrl: string | null;

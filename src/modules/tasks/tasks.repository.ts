@@ -320,7 +320,8 @@ export class TasksRepository {
   async resetForRetry(id: string, roundAttempts: number): Promise<TaskEntity | null> {
     const rows = await this.ds.query(
       `UPDATE tasks SET status = 'queued', max_attempts = attempts + $2, cancel_requested_at = NULL,
-              next_attempt_at = NULL, finished_at = NULL, updated_at = now()
+              next_attempt_at = NULL, finished_at = NULL, retry_round = retry_round + 1,
+              updated_at = now()
         WHERE id = $1 AND status IN ('failed','cancelled') RETURNING *`,
       [id, roundAttempts],
     );

@@ -11,6 +11,13 @@ export class CallbackErrorDetailsDto {
     example: 'extract',
     description: 'Stage it failed in',
   })
+  stage: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'extract',
+    description: 'The stage again, under the seed status table’s name',
+  })
   step: string | null;
   @ApiProperty({
     example: true,
@@ -37,27 +44,50 @@ export class CallbackPaginationDto {
 
 /**
  * The body of every callback POST: the seed's envelope (existing receivers keep working) plus
- * `event`, `task_name` and `timestamp`. Signed per Standard Webhooks (webhook-id,
- * webhook-timestamp, webhook-signature headers).
+ * `event`, `task_name`, `assay_task_id`, `assay_status` and `timestamp`. Signed per Standard
+ * Webhooks (webhook-id, webhook-timestamp, webhook-signature headers).
  */
 export class CallbackEnvelopeDto {
   @ApiProperty({ enum: CALLBACK_EVENTS, example: 'task.succeeded' }) event: string;
   @ApiProperty({ example: 'diagnostic' }) task_name: string;
-  @ApiProperty({ format: 'uuid', description: 'The task id' }) job_id: string;
-  @ApiProperty({ nullable: true, type: String, example: 'acc-42' }) account_id: string | null;
+  @ApiProperty({
+    description: "The client's own job id when the payload gave one (`job_id`), else the task id",
+  })
+  job_id: string;
+  @ApiProperty({ format: 'uuid', description: 'The task id' }) assay_task_id: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'acc-42',
+    description: "The task's account; per-entity tasks (bulk accounts): that entity's, never null",
+  })
+  account_id: string | null;
   @ApiProperty({ nullable: true, type: String, example: null }) lead_id: string | null;
   @ApiProperty({
-    enum: ['processing', 'completed', 'failed'],
-    description: 'succeeded → completed; failed and cancelled → failed; progress → processing',
+    enum: ['processing', 'completed', 'failed', 'cancelled'],
+    description: "The seed's words: succeeded → completed; progress → processing",
   })
-  status: 'processing' | 'completed' | 'failed';
+  status: 'processing' | 'completed' | 'failed' | 'cancelled';
+  @ApiProperty({
+    enum: ['running', 'succeeded', 'failed', 'cancelled'],
+    description: 'The native status (of the entity, on per-entity callbacks)',
+  })
+  assay_status: string;
   @ApiProperty({
     example: 'company_info',
     description: "The task type's declared enrichment type, else its name",
   })
   enrichment_type: string;
-  @ApiProperty({ example: 'assay' }) source: string;
-  @ApiProperty({ description: 'Progress callbacks, and failed tasks that kept a partial result' })
+  @ApiProperty({
+    example: 'jina_ai',
+    description:
+      "The seed's source of the task type (jina_ai, apollo, linkedin, custom_column), else assay",
+  })
+  source: string;
+  @ApiProperty({
+    description:
+      "A progress callback carrying early partial results (the seed's LinkedIn one), or a failed task that kept a partial result",
+  })
   is_partial: boolean;
   @ApiProperty({ minimum: 0, maximum: 100, example: 100 }) completion_percentage: number;
   @ApiPropertyOptional({
@@ -72,9 +102,10 @@ export class CallbackEnvelopeDto {
     additionalProperties: true,
     nullable: true,
     example: null,
-    description: 'Always null; present (as null) on pages only, as in the seed',
+    description:
+      'What each source returned (completed account callbacks; CALLBACK_RAW_DATA). Null on pages, absent otherwise when null',
   })
-  raw_data?: null;
+  raw_data?: Record<string, unknown> | null;
   @ApiPropertyOptional({
     description:
       'The task result (a failed task: its partial result). Absent when null, except on pages.',
