@@ -10,8 +10,10 @@ export class SeedCompatTenants1764000007000 implements MigrationInterface {
   name = 'SeedCompatTenants1764000007000';
 
   async up(q: QueryRunner): Promise<void> {
+    // retry_round: a manual retry (POST …/retry) starts a new round, whose callbacks start afresh.
     await q.query(
-      `ALTER TABLE tasks ADD COLUMN tenant_id varchar(100), ADD COLUMN external_id varchar(255)`,
+      `ALTER TABLE tasks ADD COLUMN tenant_id varchar(100), ADD COLUMN external_id varchar(255),
+         ADD COLUMN retry_round int NOT NULL DEFAULT 0`,
     );
     // Status by the client's job id: the newest task wins.
     await q.query(
