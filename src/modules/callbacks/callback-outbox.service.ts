@@ -223,9 +223,13 @@ export class CallbackOutbox extends TaskCallbacks {
       page: p.page,
       totalPages: p.totalPages,
       status: 'pending',
+      round: task.retryRound ?? 0,
       streamKey: stream === undefined ? null : String(stream),
+      // One terminal callback per entity and round, however often its end is announced.
       dedupeKey:
-        stream !== undefined && p.event.startsWith('item.') ? `${task.id}:${stream}` : null,
+        stream !== undefined && p.event.startsWith('item.')
+          ? `${task.id}:${task.retryRound ?? 0}:${stream}`
+          : null,
     }));
   }
 }
