@@ -258,6 +258,10 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     const visibleTasks: string[] = history.snapshots.map((s: Json) => s.task_id).filter(Boolean);
     expect(visibleTasks.length).toBeGreaterThanOrEqual(1);
     expect(visibleTasks).not.toContain(a.accountTask);
+    // Nor in the shared profile's provenance, nor in the history's.
+    expect(JSON.stringify(b)).not.toContain(a.accountTask);
+    expect(JSON.stringify(history)).not.toContain(a.accountTask);
+    expect(b.name).toBe(b.processed_data.company_name);
     for (const id of visibleTasks)
       await http().get(`/api/v1/tasks/${id}`).set(as(KEY_B)).expect(200);
     expect((await read(OPERATOR, 'acct-op-1')).id).toBe(first.id);

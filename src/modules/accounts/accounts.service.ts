@@ -16,36 +16,77 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
-export function toAccountDto(
-  a: AccountEntity,
-  view: { accountIds: string[]; askedAs?: string; lastTaskVisible: boolean },
-): AccountDto {
+/**
+ * What a caller sees of an account. A company profile read from public sources is shared by every
+ * tenant that enriched the company; what one tenant gave or ran is its own. So a tenant-bound
+ * caller sees the profile with other tenants' task ids removed from its provenance, and the name
+ * and website the sources found rather than the ones the last caller typed.
+ */
+interface AccountView {
+  accountIds: string[];
+  askedAs?: string;
+  /** Null for operators (they see everything); else whether a task id is the caller's tenant's. */
+  ownTask: ((taskId: string) => boolean) | null;
+}
+
+export function toAccountDto(a: AccountEntity, view: AccountView): AccountDto {
+  const own = view.ownTask;
+  const processed = a.processedData as unknown as Record<string, unknown>;
   return {
     id: a.id,
     domain: a.domain,
     // The id the caller knows the account by (several callers may know it by several ids).
     account_id: view.askedAs ?? view.accountIds[0] ?? null,
     account_ids: view.accountIds,
-    name: a.name,
-    website: a.website,
+    name: own ? ((processed.company_name as string | null) ?? null) : a.name,
+    website: own ? ((processed.website as string | null) ?? a.domain) : a.website,
     version: a.version,
-    processed_data: a.processedData as unknown as Record<string, unknown>,
-    profile: a.profile as unknown as Record<string, unknown>,
+    processed_data: processed,
+    profile: (own ? redactTaskIds(a.profile, own) : a.profile) as Record<string, unknown>,
     field_sources: a.fieldSources,
-    last_task_id: view.lastTaskVisible ? a.lastTaskId : null,
+    last_task_id: a.lastTaskId && (!own || own(a.lastTaskId)) ? a.lastTaskId : null,
     enhanced_at: iso(a.enhancedAt),
     created_at: iso(a.createdAt)!,
     updated_at: iso(a.updatedAt)!,
   };
 }
 
-function toSnapshotDto(s: AccountSnapshotEntity, taskVisible: boolean): AccountSnapshotDto {
+/** Every provenance `task_id` in a JSON value. */
+function taskIdsIn(v: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(v)) for (const x of v) taskIdsIn(x, out);
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'task_id' && typeof x === 'string') out.add(x);
+      else taskIdsIn(x, out);
+    }
+  }
+  return out;
+}
+
+/** The value with each `task_id` the caller may not see replaced by null. */
+function redactTaskIds(v: unknown, own: (taskId: string) => boolean): unknown {
+  if (Array.isArray(v)) return v.map((x) => redactTaskIds(x, own));
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k,
+        k === 'task_id' && typeof x === 'string' ? (own(x) ? x : null) : redactTaskIds(x, own),
+      ]),
+    );
+  }
+  return v;
+}
+
+function toSnapshotDto(
+  s: AccountSnapshotEntity,
+  own: ((taskId: string) => boolean) | null,
+): AccountSnapshotDto {
   return {
     version: s.version,
-    task_id: taskVisible ? s.taskId : null,
+    task_id: s.taskId && (!own || own(s.taskId)) ? s.taskId : null,
     changed_fields: s.changedFields,
     processed_data: s.processedData as unknown as Record<string, unknown>,
-    profile: s.profile as unknown as Record<string, unknown>,
+    profile: (own ? redactTaskIds(s.profile, own) : s.profile) as Record<string, unknown>,
     created_at: iso(s.createdAt)!,
   };
 }
@@ -92,16 +133,30 @@ export class AccountsService {
   async history(id: string, caller: Principal, limit = 20): Promise<AccountHistoryDto> {
     const r = await this.mustResolve(id, caller);
     const snapshots = await this.repo.history(r.account.id, limit);
-    const tenants = await this.repo.taskTenants(
-      snapshots.map((s) => s.taskId).filter((t): t is string => !!t),
+    const own = await this.ownTasks(
+      caller,
+      snapshots.flatMap((s) => [...(s.taskId ? [s.taskId] : []), ...taskIdsIn(s.profile)]),
     );
     const ids = await this.repo.callerIds(r.account.id, caller.tenant);
     return {
       id: r.account.id,
       account_id: r.askedAs ?? ids[0] ?? null,
       domain: r.account.domain,
-      snapshots: snapshots.map((s) => toSnapshotDto(s, taskVisible(s.taskId, tenants, caller))),
+      snapshots: snapshots.map((s) => toSnapshotDto(s, own)),
     };
+  }
+
+  /**
+   * For a tenant-bound caller, which of these task ids are its tenant's (the others are hidden);
+   * null for an operator, who sees every one.
+   */
+  private async ownTasks(
+    caller: Principal,
+    taskIds: Iterable<string>,
+  ): Promise<((taskId: string) => boolean) | null> {
+    if (caller.tenant === null) return null;
+    const tenants = await this.repo.taskTenants([...new Set(taskIds)]);
+    return (taskId) => tenants.get(taskId) === caller.tenant;
   }
 
   async list(
@@ -137,12 +192,11 @@ export class AccountsService {
   private async view(r: Resolved, caller: Principal): Promise<AccountDto> {
     const ids = await this.repo.callerIds(r.account.id, caller.tenant);
     const last = r.account.lastTaskId;
-    const tenants = await this.repo.taskTenants(last ? [last] : []);
-    return toAccountDto(r.account, {
-      accountIds: ids,
-      askedAs: r.askedAs,
-      lastTaskVisible: taskVisible(last, tenants, caller),
-    });
+    const own = await this.ownTasks(caller, [
+      ...(last ? [last] : []),
+      ...taskIdsIn(r.account.profile),
+    ]);
+    return toAccountDto(r.account, { accountIds: ids, askedAs: r.askedAs, ownTask: own });
   }
 
   private async mustResolve(id: string, caller: Principal): Promise<Resolved> {
@@ -154,14 +208,4 @@ export class AccountsService {
     }
     return r;
   }
-}
-
-/** A task id is shown to operators, and to the tenant that ran the task. */
-function taskVisible(
-  taskId: string | null,
-  tenants: Map<string, string | null>,
-  caller: Principal,
-): boolean {
-  if (!taskId) return false;
-  return caller.tenant === null || tenants.get(taskId) === caller.tenant;
 }
