@@ -19,13 +19,11 @@ const FINAL = ['succeeded', 'failed', 'cancelled'];
 /** A fresh Redis prefix of this run: one per test, so no worker ever sees another test's jobs. */
 const newPrefix = () => testEnv().REDIS_PREFIX;
 
-/** A worker process with short locks, so a lost worker is noticed within seconds. */
+/** A worker process with the default job lock and lease: a lost worker is noticed within seconds. */
 const workerEnv = (prefix: string, extra: Record<string, string> = {}) =>
   testEnv({
     ASSAY_ROLE: 'worker',
     REDIS_PREFIX: prefix,
-    QUEUE_LOCK_DURATION_MS: '2000',
-    QUEUE_STALLED_INTERVAL_MS: '1000',
     ...extra,
   });
 
@@ -159,6 +157,30 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         // BullMQ's stalled-job check in the second worker is what brought the job back.
         expect(second.output).toContain(`job ${id} stalled`);
         expect(state).toBe('completed');
+      });
+    });
+
+    it('a worker whose event loop is busy past its job lock keeps its task: the other worker waits for its lease, the task runs once', async () => {
+      const prefix = newPrefix();
+      const tasks = await apiOn(prefix);
+      // A job lock far shorter than the busy spell: BullMQ takes the job back from the busy
+      // worker and hands it to the other one, as it would on a loaded machine.
+      const env = workerEnv(prefix, {
+        QUEUE_LOCK_DURATION_MS: '1000',
+        QUEUE_STALLED_INTERVAL_MS: '500',
+        WORKER_CONCURRENCY: '1',
+      });
+      const a = await startAssay(env);
+      const id = await tasks.create({ busy_ms: 5000, stages: ['after'] });
+      await tasks.until(id, 'running', (t) => t.status === 'running');
+      const b = await startAssay(env);
+      const done = await tasks.final(id);
+      await withOutput([a, b], () => {
+        expect(done).toMatchObject({ status: 'succeeded', attempt_number: 1, error: null });
+        expect(done.result.attempt).toBe(1);
+        expect(done.result.stages).toEqual([{ name: 'after', ran_on_attempt: 1 }]);
+        // The job was re-delivered (the scenario happened) …
+        expect(`${a.output}${b.output}`).toContain(`job ${id} stalled`);
       });
     });
 

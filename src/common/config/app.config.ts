@@ -185,20 +185,52 @@ export class AppConfig {
   @Min(0)
   SHUTDOWN_GRACE_MS = 25000;
 
+  /**
+   * BullMQ job lock: a worker that stops renewing it for this long (crash, frozen event loop)
+   * loses the job to another worker's stalled check. Short, so that a dead worker's tasks run
+   * again within seconds; a live worker whose event loop is merely busy keeps its task through
+   * the task lease (TASK_LEASE_MS), renewed from a thread of its own.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(500)
-  QUEUE_LOCK_DURATION_MS = 30000;
+  QUEUE_LOCK_DURATION_MS = 4000;
 
   @Transform(toInt)
   @IsInt()
   @Min(200)
-  QUEUE_STALLED_INTERVAL_MS = 30000;
+  QUEUE_STALLED_INTERVAL_MS = 1000;
 
+  /**
+   * How often a job may be taken back from a worker that lost its lock before BullMQ fails it.
+   * High: the task lease, not BullMQ, decides whether a task may run again, so a re-delivered job
+   * of a task still held waits for the lease instead of failing.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(0)
-  QUEUE_MAX_STALLED_COUNT = 1;
+  QUEUE_MAX_STALLED_COUNT = 100;
+
+  /**
+   * A running task's lease in PostgreSQL: its worker process renews it every TASK_LEASE_RENEW_MS
+   * from a worker thread (independent of the main event loop); another worker takes the task over
+   * only once the lease has lapsed (its worker died), so a busy worker's task never runs twice.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  TASK_LEASE_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  TASK_LEASE_RENEW_MS = 1000;
+
+  /** When PostgreSQL cannot be reached, a job is tried again after this long (not counted). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_UNAVAILABLE_RETRY_MS = 1000;
 
   /** Concurrency override for every task queue (0 = each task type's own). */
   @Transform(toInt)
@@ -527,6 +559,11 @@ export function loadConfig(
     problems.push('ASSAY_API_KEYS is required when NODE_ENV=production (comma-separated keys)');
   }
   problems.push(...authProblems(config));
+  if (config.TASK_LEASE_RENEW_MS * 2 > config.TASK_LEASE_MS) {
+    problems.push(
+      `TASK_LEASE_RENEW_MS (${config.TASK_LEASE_RENEW_MS}) must be at most half of TASK_LEASE_MS (${config.TASK_LEASE_MS}): a lease must survive a missed renewal`,
+    );
+  }
   problems.push(...callbackProblems(config));
   try {
     AllowList.parse(config.WEB_FETCH_ALLOWED_HOSTS);

@@ -7,6 +7,12 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable, isRedisUnavailable } from '../errors/dependency-errors';
+
+/** Retry-After of a 503 while PostgreSQL or Redis is unavailable. */
+const RETRY_AFTER_SECONDS = 5;
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -47,8 +53,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const res = ctx.getResponse<Response>();
     const problem = this.toProblem(exception);
     problem.instance = req.originalUrl?.split('?')[0];
-    // A deliberate 5xx (e.g. readiness 503) is not a bug: no stack trace for it.
-    if (problem.status >= 500 && !(exception instanceof HttpException)) {
+    if (problem.dependency) {
+      // PostgreSQL or Redis is away: a client may try again shortly; not a bug of ours.
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      this.logger.warn(`${problem.dependency} unavailable: ${errorText(exception)}`);
+    } else if (problem.status >= 500 && !(exception instanceof HttpException)) {
+      // A deliberate 5xx (e.g. readiness 503) is not a bug: no stack trace for it.
       this.logger.error(
         {
           err:
@@ -95,6 +105,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       // (terminus puts `status: "error"` in its body, which Express refuses as a status code).
       for (const k of ['type', 'title', 'status', 'instance']) delete extra[k];
       return { ...p, ...extra };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        ...this.make(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          `PostgreSQL is unavailable right now; nothing was changed. Try again in ${RETRY_AFTER_SECONDS} s`,
+        ),
+        dependency: 'postgres',
+      };
+    }
+    if (isRedisUnavailable(exception)) {
+      return {
+        ...this.make(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          `Redis is unavailable right now. Try again in ${RETRY_AFTER_SECONDS} s`,
+        ),
+        dependency: 'redis',
+      };
     }
     return this.make(
       HttpStatus.INTERNAL_SERVER_ERROR,

@@ -14,7 +14,7 @@ import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middle
 import { MetricsService } from '../../modules/metrics/metrics.service';
 import { addCallbackWebhooks } from '../../modules/callbacks/callbacks.openapi';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { validationPipe } from './validation';
+import { inputShapeMiddleware, ParamShapePipe, validationPipe } from './validation';
 
 /**
  * Body limit, security headers, validation, API docs and the queue dashboard. Returns what must
@@ -34,7 +34,9 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
     limit: config.HTTP_BODY_LIMIT,
     type: ['application/json', 'application/*+json'],
   });
-  app.useGlobalPipes(validationPipe);
+  // NUL, lone surrogates, prototype keys and deep nesting: a 400 before any route or pipe.
+  app.use(inputShapeMiddleware());
+  app.useGlobalPipes(new ParamShapePipe(), validationPipe);
 
   const api = config.ASSAY_ROLE !== 'worker';
   const board = api && config.QUEUE_DASHBOARD_ENABLED ? mountQueueDashboard(app) : undefined;

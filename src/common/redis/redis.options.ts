@@ -16,7 +16,8 @@ export function redisOptions(config: AppConfig, role: 'producer' | 'worker'): Re
     db: u.pathname && u.pathname !== '/' ? Number(u.pathname.slice(1)) || 0 : 0,
     tls: u.protocol === 'rediss:' ? {} : undefined,
     connectTimeout: config.STARTUP_CONNECT_TIMEOUT_MS,
-    retryStrategy: (times) => Math.min(times * 200, 5000),
+    // Reconnect at least every second: work accepted during an outage waits for this.
+    retryStrategy: (times) => Math.min(times * 100, 1000),
   };
   if (role === 'worker') {
     opts.maxRetriesPerRequest = null;

@@ -203,22 +203,12 @@ export class CallbackDeliveryService {
   private async queueNextInStream(d: CallbackDeliveryEntity): Promise<void> {
     const next = await this.repo.nextOpenInStream(d);
     if (!next) return;
-    await this.queue
-      .add([next])
-      .catch((err: Error) =>
-        this.logger.warn(`callback ${next} not queued (${err.message}); the sweep will`),
-      );
+    await this.queue.addOrDefer([next]);
   }
 
   private async queueNextPage(d: CallbackDeliveryEntity): Promise<void> {
     const next = await this.repo.nextPage(d);
     if (!next || !OPEN.includes(next.status)) return;
-    await this.queue
-      .add([next.id])
-      .catch((err: Error) =>
-        this.logger.warn(
-          `page ${next.page} of ${next.eventId} not queued (${err.message}); the sweep will`,
-        ),
-      );
+    await this.queue.addOrDefer([next.id]);
   }
 }

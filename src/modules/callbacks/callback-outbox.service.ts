@@ -119,11 +119,9 @@ export class CallbackOutbox extends TaskCallbacks {
 
   async relay(ids: string[]): Promise<void> {
     if (!ids.length) return;
-    try {
-      await this.queue.add(ids);
-    } catch (err) {
+    if (!(await this.queue.addOrDefer(ids))) {
       this.logger.warn(
-        `stored ${ids.length} callback(s) but could not queue them (${(err as Error).message}); the callbacks sweep will`,
+        `stored ${ids.length} callback(s) but Redis cannot take them now; they are queued as soon as it can`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../../common/config/app.config';
+import { DeferredAdds } from '../../common/redis/deferred-adds';
 import { redisOptions } from '../../common/redis/redis.options';
 
 export const CALLBACKS_QUEUE = 'callbacks';
@@ -32,6 +33,24 @@ export class CallbackQueue implements OnApplicationShutdown {
     return { jobId: id, attempts: 1, removeOnComplete: true, removeOnFail: true };
   }
 
+  /** Deliveries written while Redis was unreachable: queued as soon as it is back. */
+  private readonly deferred = new DeferredAdds<string>(
+    'callbacks',
+    (id) => id,
+    (ids) => this.add(ids),
+  );
+
+  /** Queues deliveries; when Redis cannot take them now, as soon as it can (never throws). */
+  async addOrDefer(ids: string[]): Promise<boolean> {
+    try {
+      await this.add(ids);
+      return true;
+    } catch {
+      this.deferred.defer(ids);
+      return false;
+    }
+  }
+
   async add(ids: string[]): Promise<void> {
     if (!ids.length) return;
     await this.queue.addBulk(
@@ -60,6 +79,7 @@ export class CallbackQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.deferred.stop();
     await this.queue.close().catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import {
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
 } from 'class-validator';
 import { TaskContext } from '../tasks/engine/task-context';
@@ -64,14 +65,28 @@ export class DiagnosticInput {
   })
   result_scope?: string;
 
-  @ApiPropertyOptional({ description: "Caller's account id (kept on the task)" })
+  @ApiPropertyOptional({
+    description:
+      'Keeps the event loop busy for this long (synchronous CPU work, 0–60000 ms), before the stages: shows that a worker busy past its job lock keeps its task (no second run elsewhere)',
+    minimum: 0,
+    maximum: 60000,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  busy_ms?: number;
+
+  @ApiPropertyOptional({ description: "Caller's account id (kept on the task)", maxLength: 255 })
   @IsOptional()
   @IsString()
+  @MaxLength(255)
   account_id?: string;
 
-  @ApiPropertyOptional({ description: "Caller's lead id (kept on the task)" })
+  @ApiPropertyOptional({ description: "Caller's lead id (kept on the task)", maxLength: 255 })
   @IsOptional()
   @IsString()
+  @MaxLength(255)
   lead_id?: string;
 }
 
@@ -94,13 +109,14 @@ export interface DiagnosticResult {
   concurrency: 50,
   maxAttempts: 5,
   timeoutMs: 15 * 60_000,
-  description: 'Pipeline self-check: sleep_ms, fail_attempts, stages, result_scope',
+  description: 'Pipeline self-check: sleep_ms, busy_ms, fail_attempts, stages, result_scope',
   scope: (input) => input.result_scope,
 })
 export class DiagnosticTask implements TaskHandler<DiagnosticInput, DiagnosticResult> {
   async run(ctx: TaskContext<DiagnosticInput>): Promise<DiagnosticResult> {
-    const { sleep_ms = 0, fail_attempts = 0, stages = [] } = ctx.input;
+    const { sleep_ms = 0, fail_attempts = 0, stages = [], busy_ms = 0 } = ctx.input;
     const before = new Set(ctx.completedStages());
+    if (busy_ms) busyWait(busy_ms);
     const names = stages.length ? stages : [];
     const perStage = names.length ? Math.floor(sleep_ms / names.length) : sleep_ms;
     const ran: DiagnosticResult['stages'] = [];
@@ -140,4 +156,12 @@ export class DiagnosticTask implements TaskHandler<DiagnosticInput, DiagnosticRe
       resumed_stages: names.filter((n) => before.has(n)),
     };
   }
+}
+
+/** Synchronous CPU work: nothing else runs on this event loop meanwhile (timers, lock renewals). */
+function busyWait(ms: number): void {
+  const until = Date.now() + ms;
+  let x = 0;
+  while (Date.now() < until) x = (x + 1) % 1_000_003;
+  if (x < 0) throw new Error('unreachable');
 }

@@ -166,6 +166,9 @@ export function encodeCursor(t: TaskEntity): string {
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
   const [ts, id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(ts);
-  if (!id || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const year = createdAt.getUTCFullYear();
+  // Only dates PostgreSQL can compare with (JavaScript accepts years it rejects).
+  if (!id || Number.isNaN(createdAt.getTime()) || year < 1 || year > 9999) return null;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   return { createdAt, id };
 }

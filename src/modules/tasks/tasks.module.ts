@@ -5,6 +5,7 @@ import { CancelBus } from './engine/cancel-bus';
 import { TaskLifecycle } from './engine/task-lifecycle';
 import { TaskQueues } from './engine/task-queues';
 import { TaskRegistry } from './engine/task-registry';
+import { LeaseKeeper } from './engine/lease-keeper';
 import { TaskRunner } from './engine/task-runner';
 import { TaskEntity } from './task.entity';
 import { TasksController } from './tasks.controller';
@@ -30,7 +31,7 @@ export class TasksModule {
         CancelBus,
         TasksRepository,
         TasksService,
-        ...(opts.worker ? [TaskRunner] : []),
+        ...(opts.worker ? [TaskRunner, LeaseKeeper] : []),
       ],
       exports: [TaskRegistry, TaskQueues, TasksRepository, TasksService, TaskLifecycle],
     };

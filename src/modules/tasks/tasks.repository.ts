@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AppConfig } from '../../common/config/app.config';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
 export interface TaskListFilter {
@@ -31,7 +32,10 @@ export interface FailedFilter {
 /** The only place that reads and writes the tasks table. */
 @Injectable()
 export class TasksRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   // The worker's per-task statements (claim, cancel check, final UPDATE) are coalesced: calls made
   // while one of the same kind is in flight go out together as one statement (see Coalescer).
@@ -153,13 +157,19 @@ export class TasksRepository {
 
   // The statement TypeORM's query builder generated for claim(), written out (it was rebuilt on
   // every call), and the same for many ids.
-  private static readonly CLAIM_SET = `"status" = $1, "attempts" = "attempts" + 1, "started_at" = COALESCE("started_at", now()), "next_attempt_at" = $2, "updated_at" = CURRENT_TIMESTAMP`;
-  private static readonly CLAIM_WHERE = `"status" IN ('queued','running') AND "cancel_requested_at" IS NULL`;
+  // A running task is taken over only once its lease has lapsed (its worker is gone); the claim
+  // sets the first lease, which the worker's LeaseKeeper then renews.
+  private static readonly CLAIM_SET = `"status" = $1, "attempts" = "attempts" + 1, "started_at" = COALESCE("started_at", now()), "next_attempt_at" = $2, "lease_until" = now() + make_interval(secs => $4), "updated_at" = CURRENT_TIMESTAMP`;
+  private static readonly CLAIM_WHERE = `"status" IN ('queued','running') AND "cancel_requested_at" IS NULL AND ("status" = 'queued' OR "lease_until" IS NULL OR "lease_until" < now())`;
+
+  private get leaseSeconds(): number {
+    return this.config.TASK_LEASE_MS / 1000;
+  }
 
   private async claimOne(id: string): Promise<TaskEntity | null> {
     const [rows] = (await this.ds.query(
       `UPDATE "tasks" SET ${TasksRepository.CLAIM_SET} WHERE "id" = $3 AND ${TasksRepository.CLAIM_WHERE} RETURNING *`,
-      ['running', null, id],
+      ['running', null, id, this.leaseSeconds],
     )) as [Record<string, unknown>[], number];
     return rows.length ? this.repo().create(this.fromRaw(rows[0])) : null;
   }
@@ -167,9 +177,22 @@ export class TasksRepository {
   private async claimMany(ids: string[]): Promise<Map<string, TaskEntity | null>> {
     const [rows] = (await this.ds.query(
       `UPDATE "tasks" SET ${TasksRepository.CLAIM_SET} WHERE "id" = ANY($3::uuid[]) AND ${TasksRepository.CLAIM_WHERE} RETURNING *`,
-      ['running', null, ids],
+      ['running', null, ids, this.leaseSeconds],
     )) as [Record<string, unknown>[], number];
     return this.byId(ids, rows);
+  }
+
+  /**
+   * When a claim found nothing: the end of the lease of a task another worker still holds, or
+   * null (the task ended, is cancelled, or is gone).
+   */
+  async heldUntil(id: string): Promise<Date | null> {
+    const rows: Array<{ lease_until: Date }> = await this.ds.query(
+      `SELECT lease_until FROM tasks
+        WHERE id = $1 AND status = 'running' AND cancel_requested_at IS NULL AND lease_until >= now()`,
+      [id],
+    );
+    return rows[0]?.lease_until ?? null;
   }
 
   /** Entities by canonical id; null for an id without a row. */
@@ -299,7 +322,8 @@ export class TasksRepository {
   /** Graceful shutdown hands a running task back to the queue without using an attempt. */
   async handBack(id: string): Promise<void> {
     await this.ds.query(
-      `UPDATE tasks SET status = 'queued', attempts = GREATEST(attempts - 1, 0), updated_at = now()
+      `UPDATE tasks SET status = 'queued', attempts = GREATEST(attempts - 1, 0), lease_until = NULL,
+              updated_at = now()
         WHERE id = $1 AND status = 'running'`,
       [id],
     );

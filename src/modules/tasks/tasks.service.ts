@@ -84,8 +84,16 @@ export class TasksService {
       if (problem) errors.push({ field: field('callback_url'), message: problem });
     }
     // Control fields every task type understands (outside its own DTO).
-    if (p.budget_usd !== undefined && p.budget_usd !== null && !isMoney(p.budget_usd)) {
-      errors.push({ field: field('budget_usd'), message: 'budget_usd must be a number ≥ 0 (USD)' });
+    // At most $1,000,000: the column holds numeric(14,6), a larger value would not store.
+    if (
+      p.budget_usd !== undefined &&
+      p.budget_usd !== null &&
+      !(isMoney(p.budget_usd) && p.budget_usd <= 1_000_000)
+    ) {
+      errors.push({
+        field: field('budget_usd'),
+        message: 'budget_usd must be a number from 0 to 1000000 (USD)',
+      });
     }
     for (const flag of ['refresh', 'dry_run', 'callback_progress', 'callback_raw_data'] as const) {
       if (p[flag] !== undefined && typeof p[flag] !== 'boolean') {
@@ -220,13 +228,14 @@ export class TasksService {
     return { task: existing, created: false, reused: false };
   }
 
-  /** A stored task whose job could not be queued is picked up by the requeue sweep; nothing is lost. */
+  /**
+   * A stored task whose job could not be queued (Redis unreachable) is queued by this process as
+   * soon as Redis is back, and by the requeue sweep if this process is gone; nothing is lost.
+   */
   private async enqueueSafely(tasks: TaskEntity[]): Promise<void> {
-    try {
-      await this.queues.enqueueMany(tasks);
-    } catch (err) {
+    if (!(await this.queues.enqueueOrDefer(tasks))) {
       this.logger.warn(
-        `stored ${tasks.length} task(s) but could not queue them yet (${(err as Error).message}); the requeue sweep will`,
+        `stored ${tasks.length} task(s) but Redis cannot take their jobs now; they are queued as soon as it can`,
       );
     }
   }
@@ -356,13 +365,12 @@ export class TasksService {
     const reset = await this.repo.resetForRetry(task.id, type.maxAttempts);
     if (!reset)
       throw new ConflictException({ detail: 'the task changed state meanwhile; read it again' });
-    await this.queues
-      .enqueue(reset)
-      .catch((err) =>
-        this.logger.warn(
-          `retry of ${task.id} stored but not queued yet (${(err as Error).message})`,
-        ),
+    await this.queues.enqueue(reset).catch(async () => {
+      this.logger.warn(
+        `retry of ${task.id} stored; its job is queued as soon as Redis can take it`,
       );
+      await this.queues.enqueueOrDefer([reset]);
+    });
     return reset;
   }
 

@@ -182,7 +182,8 @@ export class ProviderClient {
     } catch (err) {
       if (taskId && reserved > 0) await this.ledger.settle(taskId, reserved, 0);
       if (scope.signal?.aborted) throw scope.signal.reason;
-      const e = this.normalise(err, p.meta.id);
+      // The one place every adapter's failure passes: vendors may echo the credentials they got.
+      const e = this.normalise(err, p.meta.id).redacted(this.registry.secrets.redact);
       const latencyMs = performance.now() - started;
       await this.ledger.record({
         ...ledgerBase,
@@ -373,7 +374,7 @@ export class ProviderClient {
       } catch (err) {
         if (scope.signal?.aborted) throw err;
         if (err instanceof ProviderError && err.code === 'BUDGET_EXCEEDED') throw err;
-        const e = err instanceof ProviderError ? err : this.normalise(err, p.meta.id);
+        const e = this.normalise(err, p.meta.id).redacted(this.registry.secrets.redact);
         steps.push({
           provider: p.meta.id,
           outcome: e.code,

@@ -43,6 +43,22 @@ export class ProviderError extends Error {
     this.providerId = opts.providerId;
   }
 
+  /**
+   * A copy with `redact` applied to its message and stack, and to its causes' (which keep only
+   * their name, message, stack and code: an SDK error's body and headers may repeat the key).
+   */
+  redacted(redact: (text: string) => string): ProviderError {
+    const copy = new ProviderError(this.code, redact(this.message), {
+      retryAfterMs: this.retryAfterMs,
+      status: this.status,
+      retryable: this.retryable,
+      providerId: this.providerId,
+      cause: redactedCause(this.cause, redact, 0),
+    });
+    copy.stack = this.stack === undefined ? undefined : redact(this.stack);
+    return copy;
+  }
+
   /** Maps an HTTP status (and optional vendor hint) to a code, the usual way. */
   static fromHttp(
     status: number,
@@ -64,6 +80,28 @@ export class ProviderError extends Error {
       cause: opts.cause,
     });
   }
+}
+
+function redactedCause(cause: unknown, redact: (text: string) => string, depth: number): unknown {
+  if (cause === undefined || cause === null || depth >= 5) return undefined;
+  if (typeof cause === 'string') return redact(cause);
+  if (typeof cause !== 'object') return cause;
+  const c = cause as {
+    name?: unknown;
+    message?: unknown;
+    stack?: unknown;
+    code?: unknown;
+    cause?: unknown;
+  };
+  const inner = redactedCause(c.cause, redact, depth + 1);
+  const out = new Error(
+    redact(String(c.message ?? '')),
+    inner === undefined ? undefined : { cause: inner },
+  ) as Error & { code?: unknown };
+  out.name = typeof c.name === 'string' ? c.name : 'Error';
+  out.stack = typeof c.stack === 'string' ? redact(c.stack) : undefined;
+  if (typeof c.code === 'string' || typeof c.code === 'number') out.code = c.code;
+  return out;
 }
 
 /** Parses Retry-After (delay-seconds or HTTP-date) into milliseconds from now. */

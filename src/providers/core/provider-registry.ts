@@ -18,11 +18,13 @@ import {
   wrap,
 } from 'cockatiel';
 import { AppConfig } from '../../common/config/app.config';
+import { SecretRedactor } from '../../common/logging/redact';
 import { Capability, isCapability } from './capabilities';
 import { EnrichmentProvider, ProviderMetadata } from './enrichment-provider';
 import { Provider } from './provider.decorator';
 import { ProviderError } from './provider-error';
 import { ProviderMetrics } from './provider-metrics';
+import { secretRedactor } from './provider-secrets';
 import { ProviderSettings, resolveProviderSettings } from './provider-settings';
 
 const ID_RE = /^[a-z][a-z0-9_]{1,31}$/;
@@ -66,6 +68,7 @@ export const BREAKER_STATE_NAMES: Record<CircuitState, string> = {
 export class ProviderRegistry implements OnModuleInit {
   private readonly logger = new Logger(ProviderRegistry.name);
   private readonly providers = new Map<string, RegisteredProvider>();
+  private redactor = new SecretRedactor([]);
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -95,6 +98,10 @@ export class ProviderRegistry implements OnModuleInit {
       this.register(m, wrapper.instance);
     }
     const list = [...this.providers.values()];
+    this.redactor = secretRedactor(
+      this.config,
+      list.map((p) => p.settings),
+    );
     this.logger.log(
       `providers: ${list.map((p) => `${p.meta.id}${p.settings.configured ? '' : ' (not configured)'}`).join(', ') || '(none)'}`,
     );
@@ -177,6 +184,15 @@ export class ProviderRegistry implements OnModuleInit {
       policy,
       timeout: timeout(settings.timeoutMs, TimeoutStrategy.Aggressive),
     });
+  }
+
+  /**
+   * Every configured secret (every provider's key and secret settings, the platform's API keys,
+   * callback credentials and URL passwords), known once the providers are registered. The call
+   * path redacts vendor errors with it before they are recorded, logged or returned.
+   */
+  get secrets(): SecretRedactor {
+    return this.redactor;
   }
 
   get(id: string): RegisteredProvider | undefined {

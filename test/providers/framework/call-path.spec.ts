@@ -127,7 +127,8 @@ describe('provider call path against a misbehaving vendor', () => {
       [{ id: ids.shared }],
     );
     try {
-      stub.enqueue({ status: 429, headers: { 'retry-after': '3' } });
+      // A pause long enough that a loaded machine still checks within it.
+      stub.enqueue({ status: 429, headers: { 'retry-after': '8' } });
       const first = client.call(ids.shared, lookup(uniq('first')));
       // The other instance sees the pause in the shared limiter state…
       const limiter = other.app.get(RateLimiter);
@@ -135,7 +136,7 @@ describe('provider call path against a misbehaving vendor', () => {
         async () => (await limiter.state(ids.shared, {})).paused_for_ms > 0,
         'the 429 pause to reach Redis',
       );
-      const pauseEnd = stub.to(`/${ids.shared}/`)[0].at + 3000;
+      const pauseEnd = stub.to(`/${ids.shared}/`)[0].at + 8000;
       expect(Date.now()).toBeLessThan(pauseEnd);
       // …and its own call, started during the pause, reaches the vendor only after it.
       const second = other.app.get(ProviderClient).call(ids.shared, lookup(uniq('second')));

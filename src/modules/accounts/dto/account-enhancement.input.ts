@@ -9,6 +9,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
   Min,
   registerDecorator,
@@ -16,7 +17,13 @@ import {
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
+import { IsBoundedJson } from '../../../common/http/validation';
 import { websiteProblem } from '../account-key';
+
+/** Longest website or LinkedIn URL accepted (as callback URLs): longer is not a real site. */
+export const URL_MAX_LENGTH = 2048;
+
+const tooLong = (value: unknown) => typeof value === 'string' && value.length > URL_MAX_LENGTH;
 
 /** `website` must name an account (a registrable domain, or an http(s) URL of a self-hosted site). */
 export function IsAccountWebsite(): PropertyDecorator {
@@ -26,9 +33,31 @@ export function IsAccountWebsite(): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       validator: {
-        validate: (value: unknown) => websiteProblem(value) === null,
+        validate: (value: unknown) => !tooLong(value) && websiteProblem(value) === null,
         defaultMessage: (args?: ValidationArguments) =>
-          websiteProblem(args?.value) ?? 'website is invalid',
+          tooLong(args?.value)
+            ? `website must be at most ${URL_MAX_LENGTH} characters`
+            : (websiteProblem(args?.value) ?? 'website is invalid'),
+      },
+    });
+}
+
+/**
+ * A `website` of the seed route: anything the seed accepted and failed per account later (null, a
+ * number, a string that names no site), but bounded: a string of at most URL_MAX_LENGTH
+ * characters, never an object or array.
+ */
+export function IsSeedWebsiteValue(): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isSeedWebsiteValue',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) =>
+          value === undefined || ((value === null || typeof value !== 'object') && !tooLong(value)),
+        defaultMessage: () =>
+          `website must be a string of at most ${URL_MAX_LENGTH} characters (or null)`,
       },
     });
 }
@@ -62,9 +91,12 @@ export function IsLinkedInCompanyUrl(): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && LINKEDIN_COMPANY.test(value),
-        defaultMessage: () =>
-          'linkedin_url must be a LinkedIn company page, e.g. https://www.linkedin.com/company/acme',
+        validate: (value: unknown) =>
+          typeof value === 'string' && !tooLong(value) && LINKEDIN_COMPANY.test(value),
+        defaultMessage: (args?: ValidationArguments) =>
+          tooLong(args?.value)
+            ? `linkedin_url must be at most ${URL_MAX_LENGTH} characters`
+            : 'linkedin_url must be a LinkedIn company page, e.g. https://www.linkedin.com/company/acme',
       },
     });
 }
@@ -116,6 +148,7 @@ export class SeedAccountToEnhance extends AccountItemFields {
     nullable: true,
   })
   @HasKey()
+  @IsSeedWebsiteValue()
   website!: string | null;
 }
 
@@ -151,13 +184,18 @@ class AccountEnhancementOptions {
 
   @ApiPropertyOptional({ description: 'Most this task may spend on paid providers (USD)' })
   @IsOptional()
-  @IsNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(1_000_000)
   budget_usd?: number;
 
-  @ApiPropertyOptional({ description: 'Where to send the seed-envelope callbacks' })
+  @ApiPropertyOptional({
+    description: 'Where to send the seed-envelope callbacks',
+    maxLength: URL_MAX_LENGTH,
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(URL_MAX_LENGTH)
   callback_url?: string;
 
   @ApiPropertyOptional({
@@ -177,9 +215,13 @@ class AccountEnhancementOptions {
   @IsBoolean()
   callback_raw_data?: boolean;
 
-  @ApiPropertyOptional({ description: 'Echoed in callbacks (Django custom columns)' })
+  @ApiPropertyOptional({
+    description:
+      'Echoed in callbacks (Django custom columns); bounded as undeclared keys are (docs/operations.md, Input limits)',
+  })
   @IsOptional()
   @IsObject()
+  @IsBoundedJson()
   orchestration_data?: Record<string, unknown>;
 
   @ApiPropertyOptional({
@@ -231,6 +273,7 @@ export class SeedAccountEnhancementInput extends AccountEnhancementOptions {
   })
   @ValidateIf((o: SeedAccountEnhancementInput) => o.accounts === undefined)
   @HasKey()
+  @IsSeedWebsiteValue()
   website?: string | null;
 
   @ApiPropertyOptional({

@@ -10,7 +10,11 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { IsAccountWebsite, IsLinkedInCompanyUrl } from './account-enhancement.input';
+import {
+  IsAccountWebsite,
+  IsLinkedInCompanyUrl,
+  URL_MAX_LENGTH,
+} from './account-enhancement.input';
 
 /** `POST /api/v1/accounts/enrich`: one account, typed. */
 export class EnrichAccountDto {
@@ -38,9 +42,13 @@ export class EnrichAccountDto {
   @MaxLength(255)
   account_id?: string;
 
-  @ApiPropertyOptional({ description: 'Where to send the seed-envelope callbacks' })
+  @ApiPropertyOptional({
+    description: 'Where to send the seed-envelope callbacks',
+    maxLength: URL_MAX_LENGTH,
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(URL_MAX_LENGTH)
   callback_url?: string;
 
   @ApiPropertyOptional({ description: 'Also send a callback at each new stage' })
@@ -61,8 +69,9 @@ export class EnrichAccountDto {
     example: 0.5,
   })
   @IsOptional()
-  @IsNumber()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(1_000_000)
   budget_usd?: number;
 
   @ApiPropertyOptional({
@@ -81,11 +90,13 @@ export class ListAccountsQueryDto {
   })
   @IsOptional()
   @IsString()
+  @MaxLength(URL_MAX_LENGTH)
   domain?: string;
 
   @ApiPropertyOptional({ description: "Caller's account id" })
   @IsOptional()
   @IsString()
+  @MaxLength(255)
   account_id?: string;
 }
 

@@ -1,7 +1,18 @@
 import { QueryBool } from '../../../common/http/query-bool';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import {
   CALLBACK_EVENTS,
   CallbackEvent,
@@ -28,6 +39,7 @@ export class ListCallbacksQueryDto {
   @Transform(({ value }) =>
     typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,
   )
+  @ArrayMaxSize(20, { message: 'status lists at most 20 statuses' })
   @IsIn(DELIVERY_STATUSES as unknown as string[], {
     each: true,
     message: `status must be among ${DELIVERY_STATUSES.join(', ')}`,
@@ -50,6 +62,7 @@ export class ListCallbacksQueryDto {
   @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
   @IsOptional()
   @IsString()
+  @MaxLength(200, { message: 'cursor is not valid' })
   cursor?: string;
 }
 

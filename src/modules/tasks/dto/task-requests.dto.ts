@@ -1,4 +1,5 @@
 import { QueryBool } from '../../../common/http/query-bool';
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -14,11 +15,37 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Max,
+  MaxDate,
   MaxLength,
   Min,
+  MinDate,
+  ValidateBy,
 } from 'class-validator';
 import { TASK_STATUSES, TaskStatus } from '../task.entity';
+import { decodeCursor } from '../task.mapper';
+
+/** Task names are short identifiers; a longer one names no task. */
+const TASK_NAME_MAX = 100;
+/** `next_cursor` values are well under this. */
+const CURSOR_MAX = 200;
+
+const DATE_MIN = new Date('0001-01-01T00:00:00Z');
+const DATE_MAX = new Date('9999-12-31T23:59:59Z');
+
+/**
+ * An optional ISO date-time of a query string, within years 1–9999: JavaScript accepts dates
+ * that PostgreSQL cannot compare with (before 4713 BC), which would be a 500.
+ */
+const QueryDate = (name: string) =>
+  applyDecorators(
+    IsOptional(),
+    Type(() => Date),
+    IsDate({ message: `${name} must be an ISO 8601 date-time` }),
+    MinDate(DATE_MIN, { message: `${name} must be in year 1 or later` }),
+    MaxDate(DATE_MAX, { message: `${name} must be in year 9999 or earlier` }),
+  );
 
 export class CreateQueryDto {
   @ApiPropertyOptional({
@@ -57,18 +84,14 @@ export class FailedQueryDto {
     description: 'ISO date-time; default now − 7 days',
     example: '2026-11-16T00:00:00Z',
   })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'start_date must be an ISO 8601 date-time' })
+  @QueryDate('start_date')
   start_date?: Date;
 
   @ApiPropertyOptional({
     description: 'ISO date-time; default now',
     example: '2026-11-23T23:59:59Z',
   })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'end_date must be an ISO 8601 date-time' })
+  @QueryDate('end_date')
   end_date?: Date;
 
   @ApiPropertyOptional({ description: 'Only failures a retry may fix', default: false })
@@ -88,6 +111,7 @@ export class FailedQueryDto {
   @ApiPropertyOptional({ description: 'Only this task type', example: 'diagnostic' })
   @IsOptional()
   @IsString()
+  @MaxLength(TASK_NAME_MAX)
   task_name?: string;
 }
 
@@ -95,6 +119,7 @@ export class ListTasksQueryDto {
   @ApiPropertyOptional({ example: 'diagnostic' })
   @IsOptional()
   @IsString()
+  @MaxLength(TASK_NAME_MAX)
   task_name?: string;
 
   @ApiPropertyOptional({ description: 'Comma-separated statuses', example: 'failed,cancelled' })
@@ -102,6 +127,7 @@ export class ListTasksQueryDto {
   @Transform(({ value }) =>
     typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value,
   )
+  @ArrayMaxSize(20, { message: 'status lists at most 20 statuses' })
   @IsIn(TASK_STATUSES as unknown as string[], {
     each: true,
     message: `status must be among ${TASK_STATUSES.join(', ')}`,
@@ -110,18 +136,17 @@ export class ListTasksQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) account_id?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) lead_id?: string;
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsString() batch_id?: string;
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'batch_id must be a batch id (UUID)' })
+  batch_id?: string;
 
   @ApiPropertyOptional({ description: 'Created at or after (ISO date-time)' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'created_from must be an ISO 8601 date-time' })
+  @QueryDate('created_from')
   created_from?: Date;
 
   @ApiPropertyOptional({ description: 'Created at or before (ISO date-time)' })
-  @IsOptional()
-  @Type(() => Date)
-  @IsDate({ message: 'created_to must be an ISO 8601 date-time' })
+  @QueryDate('created_to')
   created_to?: Date;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
@@ -135,12 +160,25 @@ export class ListTasksQueryDto {
   @ApiPropertyOptional({ description: '`next_cursor` of the previous page' })
   @IsOptional()
   @IsString()
+  @MaxLength(CURSOR_MAX, { message: 'cursor is not valid' })
+  @ValidateBy({
+    name: 'isTaskCursor',
+    // A hand-made cursor may carry a date PostgreSQL cannot compare with (a 500).
+    validator: {
+      validate: (v: unknown) => {
+        const at = typeof v === 'string' ? decodeCursor(v)?.createdAt : undefined;
+        return !!at && at >= DATE_MIN && at <= DATE_MAX;
+      },
+      defaultMessage: () => 'cursor is not valid: pass the next_cursor of the previous page',
+    },
+  })
   cursor?: string;
 }
 
 export class BatchCreateDto {
-  @ApiProperty({ example: 'diagnostic' })
+  @ApiProperty({ example: 'diagnostic', maxLength: TASK_NAME_MAX })
   @IsString()
+  @MaxLength(TASK_NAME_MAX)
   task_name: string;
 
   @ApiProperty({
@@ -164,6 +202,7 @@ export class BatchCreateDto {
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
+  @Max(1_000_000)
   budget_usd?: number;
 
   @ApiPropertyOptional({
@@ -176,6 +215,7 @@ export class BatchCreateDto {
 
   @ApiPropertyOptional({ description: 'Default callback URL for every task of the batch' })
   @IsOptional()
+  @MaxLength(2048)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   callback_url?: string;
 }

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../../../common/config/app.config';
+import { DeferredAdds } from '../../../common/redis/deferred-adds';
 import { redisOptions } from '../../../common/redis/redis.options';
 import type { TaskEntity } from '../task.entity';
 import { TaskRegistry } from './task-registry';
@@ -18,11 +19,31 @@ export const COUNT_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioriti
 @Injectable()
 export class TaskQueues implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue<TaskJobData>>();
+  /** Tasks stored while Redis was unreachable: queued as soon as it is back. */
+  private readonly deferred = new DeferredAdds<Pick<TaskEntity, 'id' | 'type' | 'priority'>>(
+    'tasks',
+    (t) => t.id,
+    (tasks) => this.enqueueMany(tasks),
+  );
 
   constructor(
     private readonly config: AppConfig,
     private readonly registry: TaskRegistry,
   ) {}
+
+  /**
+   * Enqueues stored tasks; when Redis cannot take them now, they are kept and enqueued as soon as
+   * it can (never throws).
+   */
+  async enqueueOrDefer(tasks: Pick<TaskEntity, 'id' | 'type' | 'priority'>[]): Promise<boolean> {
+    try {
+      await this.enqueueMany(tasks);
+      return true;
+    } catch {
+      this.deferred.defer(tasks);
+      return false;
+    }
+  }
 
   queueFor(taskType: string): Queue<TaskJobData> {
     const type = this.registry.get(taskType);
@@ -106,6 +127,7 @@ export class TaskQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.deferred.stop();
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
   }
 }

@@ -7,6 +7,7 @@ import {
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../../../common/config/app.config';
+import { isDatabaseUnavailable } from '../../../common/errors/dependency-errors';
 import { redisOptions } from '../../../common/redis/redis.options';
 import { MetricsService } from '../../metrics/metrics.service';
 import type { TaskEntity, TaskErrorInfo } from '../task.entity';
@@ -14,9 +15,13 @@ import { TasksRepository } from '../tasks.repository';
 import { CancelBus } from './cancel-bus';
 import { TaskContext } from './task-context';
 import { AbortReason, normaliseError, TaskAbortedError } from './task-errors';
+import { LeaseKeeper } from './lease-keeper';
 import { TaskJobData } from './task-queues';
 import { TaskRegistry } from './task-registry';
 import { TaskLifecycle } from './task-lifecycle';
+
+/** A re-delivered job of a task still held looks again this long after the lease's end. */
+const LEASE_SLACK_MS = 250;
 
 /** Exponential backoff with jitter: base·2^(n-1), randomised to 50–100 %, capped at one hour. */
 export function backoffMs(attempt: number, baseMs: number): number {
@@ -44,6 +49,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly metrics: MetricsService,
     private readonly lifecycle: TaskLifecycle,
     private readonly pino: PinoLogger,
+    private readonly leases: LeaseKeeper,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -99,9 +105,33 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   async process(job: Job<TaskJobData>, token?: string): Promise<void> {
+    try {
+      await this.claimAndRun(job, token);
+    } catch (err) {
+      if (err instanceof DelayedError || err instanceof UnrecoverableError) throw err;
+      if (!isDatabaseUnavailable(err)) throw err;
+      // Not the task's fault, and not an attempt: the job comes back as soon as PostgreSQL may be
+      // there again, instead of failing (jobs have one attempt) and waiting for a sweep.
+      const delay = this.config.DB_UNAVAILABLE_RETRY_MS;
+      this.logger.warn(
+        `PostgreSQL unavailable while processing task ${job.data.taskId} (${(err as Error).message}); trying again in ${delay} ms`,
+      );
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    }
+  }
+
+  private async claimAndRun(job: Job<TaskJobData>, token?: string): Promise<void> {
     const taskId = job.data.taskId;
     const task = await this.repo.claim(taskId);
     if (!task) {
+      // Still held by a live worker (its job was re-delivered while it ran, e.g. its event loop
+      // was busy past the job lock): look again when that lease ends, never run it twice.
+      const held = await this.repo.heldUntil(taskId);
+      if (held) {
+        await job.moveToDelayed(held.getTime() + LEASE_SLACK_MS, token);
+        throw new DelayedError();
+      }
       // Already final (duplicate delivery) or cancel requested before it started.
       await this.lifecycle.finishCancelledIfRequested(taskId);
       return;
@@ -128,6 +158,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
 
     const controller = new AbortController();
     this.running.set(task.id, controller);
+    this.leases.hold(task.id);
     const timer = setTimeout(
       () => controller.abort(new TaskAbortedError('timeout')),
       task.timeoutMs,
@@ -149,6 +180,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     } finally {
       clearTimeout(timer);
       this.running.delete(task.id);
+      this.leases.release(task.id);
     }
   }
 
@@ -180,6 +212,8 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       const result = await raceAbort(handler.run(ctx), controller.signal);
       await this.lifecycle.succeed(task, result, seconds());
     } catch (err) {
+      // PostgreSQL went away under the task: not its failure (process() delays the job).
+      if (isDatabaseUnavailable(err) && !controller.signal.aborted) throw err;
       const reason = controller.signal.aborted
         ? (controller.signal.reason as TaskAbortedError).reason
         : err instanceof TaskAbortedError
