@@ -115,15 +115,34 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
   const fill = (path: string) =>
     path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(paramFor(path, name)));
 
-  it('every /api route answers 401 without credentials', async () => {
+  it('every /api route answers 401 without valid credentials (none, wrong key, malformed schemes)', async () => {
     const all = await routes();
     expect(all.length).toBeGreaterThan(10);
+    const wrong: Array<Record<string, string>> = [
+      {},
+      { 'x-api-key': 'not-a-key-of-this-server-0123456789' },
+      { authorization: 'Bearer not-a-key-of-this-server-0123456789' },
+      { authorization: 'Bearer' },
+      { authorization: 'Bearer ' },
+      { authorization: `Token ${KEY_A}` },
+      { authorization: KEY_A },
+      { authorization: 'Basic !!!not-base64!!!' },
+      {
+        authorization: `Basic ${Buffer.from('user:wrong-password-0123456789').toString('base64')}`,
+      },
+      { authorization: 'Bearer a.b.c' },
+      { 'x-api-key': '' },
+    ];
     for (const r of all) {
-      const res = await (http() as any)[r.method](fill(r.path));
-      expect({ route: `${r.method} ${r.path}`, status: res.status }).toEqual({
-        route: `${r.method} ${r.path}`,
-        status: 401,
-      });
+      for (const headers of wrong) {
+        const res = await (http() as any)[r.method](fill(r.path)).set(headers);
+        expect({ route: `${r.method} ${r.path}`, headers, status: res.status }).toEqual({
+          route: `${r.method} ${r.path}`,
+          headers,
+          status: 401,
+        });
+        expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      }
     }
   });
 
