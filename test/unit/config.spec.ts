@@ -36,7 +36,14 @@ describe('loadConfig', () => {
       SWEEPS_ENABLED: true,
       TASK_RETENTION_DAYS: 30,
       SWEEP_ORPHAN_AFTER_MS: 120000,
-      QUEUE_LOCK_DURATION_MS: 30000,
+      QUEUE_LOCK_DURATION_MS: 4000,
+      QUEUE_STALLED_INTERVAL_MS: 1000,
+      QUEUE_MAX_STALLED_COUNT: 100,
+      TASK_LEASE_MS: 3000,
+      TASK_LEASE_RENEW_MS: 1000,
+      ASSAY_AUTH: ['api_key'],
+      CALLBACK_PROGRESS: true,
+      RESULT_REUSE_MAX_AGE_HOURS: 720,
     });
   });
 
@@ -130,6 +137,18 @@ describe('maskUrl', () => {
     ['rediss://default:tok@host:6380', 'rediss://default:****@host:6380'],
   ])('masks the password of %s', (url, masked) => {
     expect(maskUrl(url)).toBe(masked);
+  });
+
+  it('refuses a task lease renewed less than twice per lease (one missed renewal would lose it)', () => {
+    const err = configError({ TASK_LEASE_MS: '3000', TASK_LEASE_RENEW_MS: '2000' });
+    expect(err.problems).toEqual([
+      expect.stringMatching(
+        /TASK_LEASE_RENEW_MS \(2000\) must be at most half of TASK_LEASE_MS \(3000\)/,
+      ),
+    ]);
+    expect(loadConfig({ TASK_LEASE_MS: '4000', TASK_LEASE_RENEW_MS: '2000' }).TASK_LEASE_MS).toBe(
+      4000,
+    );
   });
 
   it('leaves a URL without a password as it is', () => {

@@ -14,6 +14,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { parseBool } from '../http/query-bool';
+import { parseDnsServers } from '../net/dns-resolver';
 import { AllowList, outboundUrlProblem } from '../net/ssrf-guard';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -454,6 +455,18 @@ export class AppConfig {
   @Min(1000)
   SWEEP_CALLBACKS_INTERVAL_MS = 30000;
 
+  // ---- Outbound requests (the web reader, callbacks) ---------------------------------------
+
+  /**
+   * DNS servers that resolve the host names of outbound requests (web reader, callbacks):
+   * comma-separated IP addresses with an optional port (`10.0.0.53`, `10.0.0.53:5353`,
+   * `[fd00::53]:53`). Empty = the system resolver (/etc/hosts, then the system's DNS). Every
+   * address a name resolves to is checked against the private-network rules either way.
+   */
+  @Transform(toList)
+  @IsString({ each: true })
+  OUTBOUND_DNS_SERVERS: string[] = [];
+
   // ---- Web reader (built-in provider builtin_web) ----------------------------------------
 
   /**
@@ -569,6 +582,11 @@ export function loadConfig(
     AllowList.parse(config.WEB_FETCH_ALLOWED_HOSTS);
   } catch (err) {
     problems.push(`WEB_FETCH_ALLOWED_HOSTS: ${(err as Error).message}`);
+  }
+  try {
+    parseDnsServers(config.OUTBOUND_DNS_SERVERS);
+  } catch (err) {
+    problems.push(`OUTBOUND_DNS_SERVERS: ${(err as Error).message}`);
   }
   if (problems.length) throw new ConfigError(problems);
   config.rawEnv = Object.freeze({ ...env });

@@ -1,4 +1,3 @@
-import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns';
 import { IncomingHttpHeaders, IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -9,6 +8,7 @@ import {
   AddressResolver,
   guardedLookup,
   OutboundRequestError,
+  plainLookup,
   toOutboundError,
 } from './safe-http.client';
 import {
@@ -244,21 +244,6 @@ function getOnce(
     req.on('response', (res) => settle(null, res));
     req.end();
   });
-}
-
-/** A lookup for allow-listed names: resolves with `resolve`, checks nothing. */
-function plainLookup(resolve: AddressResolver): LookupFunction {
-  return (hostname, options, callback) =>
-    resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
-      if (options.all) {
-        return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      }
-      if (!addresses.length) {
-        return callback(new Error(`${hostname} has no address`) as NodeJS.ErrnoException, '', 0);
-      }
-      return callback(null, addresses[0].address, addresses[0].family);
-    });
 }
 
 /** A decoder for a Content-Encoding, null for none; throws BAD_RESPONSE for one we never asked for. */

@@ -32,6 +32,11 @@ export interface SafePostOptions {
   /** Response bytes read at most (the rest is discarded). Default 64 KiB. */
   maxResponseBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Name resolution (default: the system's; see outboundResolver for OUTBOUND_DNS_SERVERS).
+   * Every address it returns is checked, unless the name itself is allow-listed.
+   */
+  resolve?: AddressResolver;
 }
 
 export interface SafeResponse {
@@ -75,6 +80,9 @@ export function safePost(
   const payload = typeof body === 'string' ? Buffer.from(body) : body;
   const { url: u } = target;
   const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  const resolver = opts.resolve ?? dnsLookup;
+  let lookup: LookupFunction | undefined;
+  if (!target.ip) lookup = trustedName ? plainLookup(resolver) : guardedLookup(allow, resolver);
 
   return new Promise<SafeResponse>((resolve, reject) => {
     let settled = false;
@@ -94,7 +102,7 @@ export function safePost(
       headers: { ...headers, 'content-length': String(payload.length) },
       // A fresh connection per request: no pooled socket is ever reused for another check.
       agent: false,
-      lookup: trustedName || target.ip ? undefined : guardedLookup(allow),
+      lookup,
     });
     const timer = setTimeout(
       () =>
@@ -187,6 +195,19 @@ export function guardedLookup(
       return callback(null, addresses[0].address, addresses[0].family);
     });
   };
+}
+
+/** A lookup for allow-listed names: resolves with `resolve`, checks nothing. */
+export function plainLookup(resolve: AddressResolver): LookupFunction {
+  return (hostname, options, callback) =>
+    resolve(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      if (options.all) return (callback as unknown as AllCallback)(null, addresses);
+      if (!addresses.length) {
+        return callback(new Error(`${hostname} has no address`) as NodeJS.ErrnoException, '', 0);
+      }
+      return callback(null, addresses[0].address, addresses[0].family);
+    });
 }
 
 type AllCallback = (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void;

@@ -1,5 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { OutboundRequestError, safePost, SafeResponse } from '../../common/net/safe-http.client';
+import { AppConfig } from '../../common/config/app.config';
+import { outboundResolver } from '../../common/net/dns-resolver';
+import {
+  AddressResolver,
+  OutboundRequestError,
+  safePost,
+  SafeResponse,
+} from '../../common/net/safe-http.client';
 import { MetricsService } from '../metrics/metrics.service';
 import { CallbackCredentials, CallbackCredentialsError } from './callback-credentials';
 import { CallbackDeliveryEntity, DeliveryStatus } from './callback-delivery.entity';
@@ -54,6 +61,8 @@ export function retryAfterMs(
 @Injectable()
 export class CallbackDeliveryService {
   private readonly logger = new Logger(CallbackDeliveryService.name);
+  /** OUTBOUND_DNS_SERVERS, or the system's resolver; safePost checks every address it returns. */
+  private readonly resolve: AddressResolver;
 
   constructor(
     private readonly settings: CallbackSettings,
@@ -61,7 +70,10 @@ export class CallbackDeliveryService {
     private readonly queue: CallbackQueue,
     private readonly metrics: MetricsService,
     private readonly credentials: CallbackCredentials,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.resolve = outboundResolver(config.OUTBOUND_DNS_SERVERS);
+  }
 
   /** Returns when the job should run again (a retry, or early), or null when it is done. */
   async deliver(id: string): Promise<Date | null> {
@@ -132,6 +144,7 @@ export class CallbackDeliveryService {
       res = await safePost(d.url, body, headers, {
         timeoutMs: this.settings.timeoutMs,
         allowHosts: this.settings.allowList,
+        resolve: this.resolve,
       });
     } catch (err) {
       const e =

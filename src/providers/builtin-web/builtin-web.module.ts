@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { lookup as dnsLookup } from 'node:dns';
+import { AppConfig } from '../../common/config/app.config';
+import { outboundResolver } from '../../common/net/dns-resolver';
 import { BuiltinWebProvider, WEB_DNS_RESOLVER } from './builtin-web.provider';
 import { SiteReaderService } from './site-reader.service';
 
@@ -11,7 +12,11 @@ import { SiteReaderService } from './site-reader.service';
   providers: [
     BuiltinWebProvider,
     SiteReaderService,
-    { provide: WEB_DNS_RESOLVER, useValue: dnsLookup },
+    {
+      provide: WEB_DNS_RESOLVER,
+      useFactory: (config: AppConfig) => outboundResolver(config.OUTBOUND_DNS_SERVERS),
+      inject: [AppConfig],
+    },
   ],
   exports: [SiteReaderService],
 })

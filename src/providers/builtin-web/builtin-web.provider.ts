@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
-import { lookup as dnsLookup } from 'node:dns';
 import type { IncomingHttpHeaders } from 'node:http';
 import { AppConfig } from '../../common/config/app.config';
+import { outboundResolver } from '../../common/net/dns-resolver';
 import { OutboundRequestError, type AddressResolver } from '../../common/net/safe-http.client';
 import { safeGet, SafeGetOptions, SafeGetResponse } from '../../common/net/safe-get.client';
 import { AllowList } from '../../common/net/ssrf-guard';
@@ -17,7 +17,10 @@ import { parseRetryAfter, ProviderError } from '../core/provider-error';
 import type { WebPage, WebReadInput } from '../web/web-read.types';
 import { isReadableType, mediaType, READABLE_TYPES, toWebPage } from './builtin-web.mapper';
 
-/** System DNS by default; a module may provide another resolver (every address is still checked). */
+/**
+ * The reader's resolver: OUTBOUND_DNS_SERVERS, or the system's when empty (outboundResolver); a
+ * module may provide another (every address it returns is still checked).
+ */
 export const WEB_DNS_RESOLVER = Symbol('WEB_DNS_RESOLVER');
 
 export const BUILTIN_WEB_METADATA: ProviderMetadata = {
@@ -56,7 +59,11 @@ const TLS_CODE =
 export class BuiltinWebProvider extends EnrichmentProvider {
   private readonly fetchOptions: Omit<SafeGetOptions, 'signal'>;
 
-  constructor(config: AppConfig, @Inject(WEB_DNS_RESOLVER) resolve: AddressResolver = dnsLookup) {
+  constructor(
+    config: AppConfig,
+    @Inject(WEB_DNS_RESOLVER)
+    resolve: AddressResolver = outboundResolver(config.OUTBOUND_DNS_SERVERS),
+  ) {
     super();
     this.fetchOptions = {
       // Validated at boot (loadConfig); parsed once here.
