@@ -453,7 +453,7 @@ export class AppConfig {
   @Transform(toInt)
   @IsInt()
   @Min(1000)
-  SWEEP_CALLBACKS_INTERVAL_MS = 30000;
+  SWEEP_CALLBACKS_INTERVAL_MS = 2000;
 
   // ---- Outbound requests (the web reader, callbacks) ---------------------------------------
 

@@ -163,6 +163,8 @@ export class CallbacksRepository {
     const rows: Array<{ id: string; next_attempt_at: Date }> = await this.ds.query(
       `SELECT d.id, d.next_attempt_at FROM callback_deliveries d
         WHERE d.status IN ('pending','failed') AND d.next_attempt_at <= now()
+          -- Written or attempted a moment ago: its job is (almost certainly) in the queue.
+          AND d.updated_at < now() - interval '2 seconds'
           AND (d.page IS NULL OR d.page = 1 OR EXISTS (
                 SELECT 1 FROM callback_deliveries p
                  WHERE p.event_id = d.event_id AND p.page = d.page - 1 AND p.status = 'delivered'))
