@@ -195,7 +195,7 @@ export class AppConfig {
   @Transform(toInt)
   @IsInt()
   @Min(500)
-  QUEUE_LOCK_DURATION_MS = 4000;
+  QUEUE_LOCK_DURATION_MS = 3000;
 
   @Transform(toInt)
   @IsInt()
