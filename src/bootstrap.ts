@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AppConfig, loadConfig, loadDotEnv } from './common/config/app.config';
 import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
-import { setupHttp } from './common/http/setup-http';
+import { setupHttp } from './setup-http';
 import { runMigrations } from './database/migrate';
 
 export async function createApp(

@@ -155,6 +155,12 @@ describe('operations surface (metrics, docs, health, tracing, headers)', () => {
       }
       // The failing task's job ended failed in BullMQ.
       expect(sample(text, 'assay_queue_jobs', { queue: 'diagnostic', state: 'failed' })).toBe(1);
+      // Not only task queues: the callbacks and the sweeps' maintenance queue too.
+      for (const queue of ['callbacks', 'maintenance', 'account_enhancement']) {
+        expect(sample(text, 'assay_queue_jobs', { queue, state: 'waiting' })).toEqual(
+          expect.any(Number),
+        );
+      }
     });
 
     it('labels HTTP durations with the route template, never the raw id', () => {

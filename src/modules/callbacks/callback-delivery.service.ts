@@ -7,7 +7,7 @@ import {
   safePost,
   SafeResponse,
 } from '../../common/net/safe-http.client';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../../common/metrics/metrics.service';
 import { CallbackCredentials, CallbackCredentialsError } from './callback-credentials';
 import { CallbackDeliveryEntity, DeliveryStatus } from './callback-delivery.entity';
 import { CallbackQueue } from './callback-queue';

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../../common/config/app.config';
+import { MetricsService } from '../../common/metrics/metrics.service';
 import { DeferredAdds } from '../../common/redis/deferred-adds';
 import { redisOptions } from '../../common/redis/redis.options';
 
@@ -20,12 +21,13 @@ export interface CallbackJobData {
 export class CallbackQueue implements OnApplicationShutdown {
   readonly queue: Queue<CallbackJobData>;
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, metrics: MetricsService) {
     this.queue = new Queue(CALLBACKS_QUEUE, {
       connection: redisOptions(config, 'producer'),
       prefix: config.REDIS_PREFIX,
     });
     this.queue.on('error', () => undefined);
+    metrics.trackQueues(() => [this.queue]);
   }
 
   private opts(id: string): JobsOptions {

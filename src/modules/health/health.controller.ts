@@ -15,7 +15,7 @@ import Redis from 'ioredis';
 import { REDIS } from '../../common/redis/redis.module';
 import { BREAKER_STATE_NAMES, ProviderRegistry } from '../../providers/core/provider-registry';
 import { TaskQueues } from '../tasks/engine/task-queues';
-import { OpsGuard } from './ops.guard';
+import { OpsGuard } from '../../common/auth/ops.guard';
 
 const TIMEOUT_MS = 2000;
 

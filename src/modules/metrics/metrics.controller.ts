@@ -1,7 +1,7 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OpsGuard } from '../health/ops.guard';
-import { MetricsService } from './metrics.service';
+import { OpsGuard } from '../../common/auth/ops.guard';
+import { MetricsService } from '../../common/metrics/metrics.service';
 
 @ApiTags('operations')
 @UseGuards(OpsGuard)

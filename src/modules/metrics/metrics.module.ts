@@ -1,11 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
-import { MetricsService } from './metrics.service';
-import { QueueMetrics } from './queue-metrics';
+import { MetricsService } from '../../common/metrics/metrics.service';
 
 /**
- * MetricsService is always there (features record into it); METRICS_ENABLED=false only removes
- * what exposes and feeds the scrape: the /metrics route, HTTP timing (setup-http) and queue depth reads.
+ * MetricsService is always there (features record into it; modules owning queues register them
+ * with trackQueues); METRICS_ENABLED=false only removes what exposes the scrape: the /metrics
+ * route and HTTP timing (setup-http). Queue depths are read at scrape time only.
  */
 @Module({})
 export class MetricsModule {
@@ -14,7 +14,7 @@ export class MetricsModule {
       module: MetricsModule,
       global: true,
       controllers: opts.enabled ? [MetricsController] : [],
-      providers: [MetricsService, ...(opts.enabled ? [QueueMetrics] : [])],
+      providers: [MetricsService],
       exports: [MetricsService],
     };
   }

@@ -2,6 +2,7 @@ import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { DynamicModule, Injectable, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
+import { MetricsService } from '../../common/metrics/metrics.service';
 import { SweepsProcessor } from './sweeps.processor';
 import { MAINTENANCE_QUEUE, SweepsScheduler } from './sweeps.scheduler';
 import { SweepsService } from './sweeps.service';
@@ -12,8 +13,9 @@ import { SweepsService } from './sweeps.service';
  */
 @Injectable()
 class MaintenanceQueueErrors {
-  constructor(@InjectQueue(MAINTENANCE_QUEUE) queue: Queue) {
+  constructor(@InjectQueue(MAINTENANCE_QUEUE) queue: Queue, metrics: MetricsService) {
     queue.on('error', () => undefined);
+    metrics.trackQueues(() => [queue]);
   }
 }
 

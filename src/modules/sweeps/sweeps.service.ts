@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app.config';
 import { CallbackOutbox } from '../callbacks/callback-outbox.service';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../../common/metrics/metrics.service';
 import { TaskQueues } from '../tasks/engine/task-queues';
 import { TaskRegistry } from '../tasks/engine/task-registry';
 import { TaskLifecycle } from '../tasks/engine/task-lifecycle';

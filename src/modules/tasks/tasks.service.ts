@@ -11,7 +11,7 @@ import type { Principal } from '../../common/auth/principal';
 import { AppConfig } from '../../common/config/app.config';
 import { FieldError, InvalidFieldsException, validatePayload } from '../../common/http/validation';
 import { stableStringify } from '../../common/stable-json';
-import { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../../common/metrics/metrics.service';
 import { CancelBus } from './engine/cancel-bus';
 import { TaskCallbacks } from './engine/task-callbacks';
 import { TaskLifecycle } from './engine/task-lifecycle';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { MetricsService } from '../../modules/metrics/metrics.service';
+import { MetricsService } from '../../common/metrics/metrics.service';
 
 /** Provider metrics, recorded only by the ProviderClient and the registry's breakers. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable, Scope, Type } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { AppConfig, loadConfig } from '../../../src/common/config/app.config';
-import { MetricsService } from '../../../src/modules/metrics/metrics.service';
+import { MetricsService } from '../../../src/common/metrics/metrics.service';
 import { ProviderMetadata } from '../../../src/providers/core/enrichment-provider';
 import { Provider } from '../../../src/providers/core/provider.decorator';
 import { ProviderMetrics } from '../../../src/providers/core/provider-metrics';

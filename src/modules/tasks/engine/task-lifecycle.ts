@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MetricsService } from '../../metrics/metrics.service';
+import { MetricsService } from '../../../common/metrics/metrics.service';
 import type { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from '../task.entity';
 import { TasksRepository } from '../tasks.repository';
 import { TaskCallbacks } from './task-callbacks';

@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import { AppConfig } from '../../../common/config/app.config';
+import { MetricsService } from '../../../common/metrics/metrics.service';
 import { DeferredAdds } from '../../../common/redis/deferred-adds';
 import { redisOptions } from '../../../common/redis/redis.options';
 import type { TaskEntity } from '../task.entity';
@@ -9,8 +10,6 @@ import { TaskRegistry } from './task-registry';
 export interface TaskJobData {
   taskId: string;
 }
-
-export const COUNT_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
 
 /**
  * Producer side of the task queues. A job carries only the task id (the payload stays in
@@ -29,7 +28,10 @@ export class TaskQueues implements OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly registry: TaskRegistry,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    metrics.trackQueues(() => this.allQueues());
+  }
 
   /**
    * Enqueues stored tasks; when Redis cannot take them now, they are kept and enqueued as soon as

@@ -9,7 +9,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../../../common/config/app.config';
 import { isDatabaseUnavailable } from '../../../common/errors/dependency-errors';
 import { redisOptions } from '../../../common/redis/redis.options';
-import { MetricsService } from '../../metrics/metrics.service';
+import { MetricsService } from '../../../common/metrics/metrics.service';
 import type { TaskEntity, TaskErrorInfo } from '../task.entity';
 import { TasksRepository } from '../tasks.repository';
 import { CancelBus } from './cancel-bus';

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/** Job states counted per queue. */
+export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'prioritized'] as const;
+
+/** What trackQueues needs of a queue (a BullMQ Queue has it). */
+export interface CountableQueue {
+  name: string;
+  getJobCounts(...states: string[]): Promise<Record<string, number>>;
+}
+
 /** The one owner of Prometheus metrics: features call these methods, never prom-client itself. */
 @Injectable()
 export class MetricsService {
@@ -105,6 +114,21 @@ export class MetricsService {
   /** Registers a function run before each scrape (e.g. to read queue depths). */
   onCollect(fn: () => Promise<void>): void {
     this.collectors.push(fn);
+  }
+
+  /**
+   * Counts the jobs of queues by state at each scrape (`assay_queue_jobs`): the module that owns a
+   * queue registers it here (task queues, callbacks, maintenance), so metrics depend on no module.
+   */
+  trackQueues(queues: () => CountableQueue[]): void {
+    this.onCollect(async () => {
+      for (const q of queues()) {
+        const counts = await q.getJobCounts(...QUEUE_STATES);
+        for (const state of QUEUE_STATES) {
+          this.queueJobs.set({ queue: q.name, state }, counts[state] ?? 0);
+        }
+      }
+    });
   }
 
   async render(): Promise<string> {

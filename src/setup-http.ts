@@ -6,15 +6,19 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import { AuthGuard } from '../auth/auth.guard';
-import { AppConfig } from '../config/app.config';
-import { TaskQueues } from '../../modules/tasks/engine/task-queues';
-import { TaskRegistry } from '../../modules/tasks/engine/task-registry';
-import { httpMetricsMiddleware } from '../../modules/metrics/http-metrics.middleware';
-import { MetricsService } from '../../modules/metrics/metrics.service';
-import { addCallbackWebhooks } from '../../modules/callbacks/callbacks.openapi';
-import { ProblemDetailsFilter } from './problem-details.filter';
-import { inputShapeMiddleware, ParamShapePipe, validationPipe } from './validation';
+import { AuthGuard } from './common/auth/auth.guard';
+import { AppConfig } from './common/config/app.config';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { CallbackQueue } from './modules/callbacks/callback-queue';
+import { MAINTENANCE_QUEUE } from './modules/sweeps/sweeps.scheduler';
+import { TaskQueues } from './modules/tasks/engine/task-queues';
+import { TaskRegistry } from './modules/tasks/engine/task-registry';
+import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
+import { MetricsService } from './common/metrics/metrics.service';
+import { addCallbackWebhooks } from './modules/callbacks/callbacks.openapi';
+import { ProblemDetailsFilter } from './common/http/problem-details.filter';
+import { inputShapeMiddleware, ParamShapePipe, validationPipe } from './common/http/validation';
 
 /**
  * Body limit, security headers, validation, API docs and the queue dashboard. Returns what must
@@ -49,12 +53,13 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
   }
   // Task types are discovered during init; the dashboard and the docs need them.
   return () => {
-    board?.setQueues(
-      app
-        .get(TaskQueues)
-        .allQueues()
-        .map((q) => new BullMQAdapter(q)),
-    );
+    // Every queue: the task queues, the callbacks queue and the sweeps' maintenance queue.
+    const queues: Queue[] = [
+      ...app.get(TaskQueues).allQueues(),
+      app.get(CallbackQueue).queue,
+      app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE), { strict: false }),
+    ];
+    board?.setQueues(queues.map((q) => new BullMQAdapter(q)));
     if (api && config.DOCS_ENABLED) document = buildOpenApiDocument(app);
   };
 }

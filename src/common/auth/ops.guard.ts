@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthGuard } from '../../common/auth/auth.guard';
-import { AppConfig } from '../../common/config/app.config';
+import { AuthGuard } from './auth.guard';
+import { AppConfig } from '../config/app.config';
 
 /** /health and /metrics are open by default (probes, Prometheus); OPS_REQUIRE_API_KEY closes them. */
 @Injectable()
