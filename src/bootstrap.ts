@@ -9,6 +9,7 @@ import { AppConfig, loadConfig, loadDotEnv } from './common/config/app.config';
 import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
 import { setupHttp } from './setup-http';
 import { runMigrations } from './database/migrate';
+import { providerEnvProblems } from './providers/provider-modules';
 
 export async function createApp(
   config: AppConfig,
@@ -38,7 +39,8 @@ export async function createApp(
 
 export async function main(): Promise<void> {
   loadDotEnv();
-  const config = loadConfig();
+  // Every invalid setting in one error, the providers' <ID>_* variables included.
+  const config = loadConfig(process.env, { checks: [(env) => providerEnvProblems(env)] });
   if (config.ASSAY_AUTH.includes('api_key') && config.ASSAY_API_KEYS.length === 0) {
     const key = randomBytes(24).toString('base64url');
     config.ASSAY_API_KEYS = [key];

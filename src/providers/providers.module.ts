@@ -4,6 +4,7 @@ import { ProviderCacheRepository } from './core/provider-cache.repository';
 import { ProviderClient } from './core/provider-client';
 import { ProviderLedgerRepository } from './core/provider-ledger.repository';
 import { ProviderMetrics } from './core/provider-metrics';
+import { PROVIDER_MODULE_ORDER } from './core/provider-order';
 import { ProviderRegistry } from './core/provider-registry';
 import { RateLimiter } from './core/rate-limiter';
 import { LlmService } from './llm/llm.service';
@@ -20,6 +21,10 @@ export class ProvidersModule {
       imports: [DiscoveryModule, ...PROVIDER_MODULES, ...(opts.extraModules ?? [])],
       controllers: opts.api ? [ProvidersController] : [],
       providers: [
+        {
+          provide: PROVIDER_MODULE_ORDER,
+          useValue: [...PROVIDER_MODULES, ...(opts.extraModules ?? [])],
+        },
         ProviderRegistry,
         ProviderClient,
         ProviderCacheRepository,

@@ -258,7 +258,15 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         testEnv({ DATABASE_URL: 'postgres://postgres:secretpw@127.0.0.1:1/x' }),
       );
       const redis = await runToExit(testEnv({ REDIS_URL: 'redis://:secretpw@127.0.0.1:1' }));
-      const config = await runToExit(testEnv({ PORT: 'abc', ASSAY_ROLE: 'bogus' }));
+      const config = await runToExit(
+        testEnv({
+          PORT: 'abc',
+          ASSAY_ROLE: 'bogus',
+          // Provider settings are checked with the rest, not silently replaced by defaults.
+          APOLLO_TIMEOUT_MS: '30s',
+          APOLLO_ENABLED: 'flase',
+        }),
+      );
       await withOutput([pg.proc, redis.proc, config.proc], () => {
         for (const r of [pg, redis, config]) {
           expect(r.exit.signal).toBeNull();
@@ -279,6 +287,11 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         expect(config.proc.stderr.match(/Invalid configuration/g)).toHaveLength(1);
         expect(config.proc.stderr).toMatch(/PORT.*"abc"/);
         expect(config.proc.stderr).toMatch(/ASSAY_ROLE.*"bogus"/);
+        expect(config.proc.stderr).toMatch(/Invalid configuration \(4 problems\)/);
+        expect(config.proc.stderr).toMatch(
+          /APOLLO_TIMEOUT_MS must be a whole number of milliseconds.*"30s"/,
+        );
+        expect(config.proc.stderr).toMatch(/APOLLO_ENABLED must be true or false.*"flase"/);
       });
     });
 

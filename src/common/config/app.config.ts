@@ -541,7 +541,14 @@ const TYPE_CHECKS = ['isInt', 'isBoolean', 'isString'];
 /** Reads and validates the environment once; lists every invalid variable in one error. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
-  opts: { requireApiKeys?: boolean } = {},
+  opts: {
+    requireApiKeys?: boolean;
+    /**
+     * More checks of the environment whose problems join the same one error (the app passes the
+     * providers' `<ID>_*` checks: they are known only to the provider layer).
+     */
+    checks?: Array<(env: Readonly<Record<string, string | undefined>>) => string[]>;
+  } = {},
 ): AppConfig {
   const raw: Record<string, string> = {};
   for (const key of KNOWN_KEYS) {
@@ -588,6 +595,7 @@ export function loadConfig(
   } catch (err) {
     problems.push(`OUTBOUND_DNS_SERVERS: ${(err as Error).message}`);
   }
+  for (const check of opts.checks ?? []) problems.push(...check(env));
   if (problems.length) throw new ConfigError(problems);
   config.rawEnv = Object.freeze({ ...env });
   return config;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit, Scope } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional, Scope } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import {
   bulkhead,
@@ -25,7 +25,13 @@ import { Provider } from './provider.decorator';
 import { ProviderError } from './provider-error';
 import { ProviderMetrics } from './provider-metrics';
 import { secretRedactor } from './provider-secrets';
-import { ProviderSettings, resolveProviderSettings } from './provider-settings';
+import { PROVIDER_MODULE_ORDER } from './provider-order';
+import {
+  providerSettingsProblems,
+  ProviderSettings,
+  ProviderSettingsError,
+  resolveProviderSettings,
+} from './provider-settings';
 
 const ID_RE = /^[a-z][a-z0-9_]{1,31}$/;
 
@@ -74,10 +80,21 @@ export class ProviderRegistry implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly config: AppConfig,
     private readonly metrics: ProviderMetrics,
+    @Optional() @Inject(PROVIDER_MODULE_ORDER) private readonly moduleOrder: unknown[] = [],
   ) {}
+
+  /** Position of a provider's module in the declared order; unknown modules come last. */
+  private rankOf(module: unknown): number {
+    const classes = (this.moduleOrder ?? []).map((m) =>
+      m && typeof m === 'object' && 'module' in m ? (m as { module: unknown }).module : m,
+    );
+    const i = classes.indexOf(module);
+    return i < 0 ? classes.length : i;
+  }
 
   onModuleInit(): void {
     const owners = new Map<string, string>();
+    const found: Array<{ meta: ProviderMetadata; adapter: EnrichmentProvider; rank: number }> = [];
     for (const wrapper of this.discovery.getProviders({ metadataKey: Provider.KEY })) {
       const meta = this.discovery.getMetadataByDecorator(Provider, wrapper) as
         ProviderMetadata | undefined;
@@ -95,8 +112,19 @@ export class ProviderRegistry implements OnModuleInit {
         );
       }
       owners.set(m.id, cls);
-      this.register(m, wrapper.instance);
+      found.push({ meta: m, adapter: wrapper.instance, rank: this.rankOf(wrapper.host?.metatype) });
     }
+    // Every invalid <ID>_* value of every provider, in one error (start-up checks them earlier,
+    // with the rest of the configuration; this guards apps booted without that check).
+    const problems = found.flatMap((f) => providerSettingsProblems(f.meta.id, this.config.rawEnv));
+    if (problems.length) {
+      throw new ProviderSettingsError(
+        `Invalid provider settings (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      );
+    }
+    // The declared order (stable: providers of one module keep their order).
+    found.sort((a, b) => a.rank - b.rank);
+    for (const f of found) this.register(f.meta, f.adapter);
     const list = [...this.providers.values()];
     this.redactor = secretRedactor(
       this.config,

@@ -28,6 +28,76 @@ const num = (v: string | undefined): number | undefined => {
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 };
 
+const BOOL_TRUE = /^(true|1|yes|on)$/i;
+const BOOL_FALSE = /^(false|0|no|off)$/i;
+
+/** What each numeric `<ID>_*` setting must be, for the message. */
+const NUMERIC: Record<string, { min: number; integer: boolean; what: string }> = {
+  TIMEOUT_MS: { min: 1, integer: true, what: 'a whole number of milliseconds ≥ 1, e.g. 20000' },
+  MAX_CONCURRENCY: { min: 1, integer: true, what: 'a whole number ≥ 1' },
+  RATE_PER_SECOND: { min: 0, integer: false, what: 'a number ≥ 0 of calls' },
+  RATE_PER_MINUTE: { min: 0, integer: false, what: 'a number ≥ 0 of calls' },
+  RATE_PER_DAY: { min: 0, integer: false, what: 'a number ≥ 0 of calls' },
+  CACHE_TTL_SECONDS: { min: 0, integer: true, what: 'a whole number of seconds ≥ 0' },
+};
+
+/** The `<ID>_` prefix of a provider's environment variables. */
+export const settingsPrefix = (id: string) => `${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+
+/**
+ * Every invalid `<ID>_*` value of a provider, as one line each naming the variable, what it must
+ * be and what it got (never a key). Empty when all are valid. A wrong value is refused rather
+ * than silently replaced by the default (`APOLLO_TIMEOUT_MS=30s` used to become 20000, and
+ * `APOLLO_ENABLED=flase` left Apollo on).
+ */
+export function providerSettingsProblems(
+  id: string,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const prefix = settingsPrefix(id);
+  const problems: string[] = [];
+  const value = (suffix: string) => {
+    const v = env[prefix + suffix];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  for (const [suffix, rule] of Object.entries(NUMERIC)) {
+    const v = value(suffix);
+    if (v === undefined) continue;
+    const n = Number(v);
+    if (
+      !/^\d+(\.\d+)?$/.test(v) ||
+      !Number.isFinite(n) ||
+      n < rule.min ||
+      (rule.integer && !Number.isInteger(n))
+    ) {
+      problems.push(`${prefix}${suffix} must be ${rule.what} (got ${JSON.stringify(v)})`);
+    }
+  }
+  const enabled = value('ENABLED');
+  if (enabled !== undefined && !BOOL_TRUE.test(enabled) && !BOOL_FALSE.test(enabled)) {
+    problems.push(
+      `${prefix}ENABLED must be true or false (also 1/0, yes/no, on/off) (got ${JSON.stringify(enabled)})`,
+    );
+  }
+  const base = value('BASE_URL');
+  if (base !== undefined && !/^https?:\/\/[^\s]+$/i.test(base)) {
+    problems.push(`${prefix}BASE_URL must be an http(s) URL (got a value that is not)`);
+  }
+  const prices = value('PRICES');
+  if (prices !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(prices);
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+        throw new Error('not an object');
+    } catch {
+      problems.push(
+        `${prefix}PRICES must be JSON like {"perCallUsd":0.01,"models":{"m":{"inputPerMTokUsd":0.1}}}`,
+      );
+    }
+  }
+  return problems;
+}
+
 export class ProviderSettingsError extends Error {}
 
 /**
@@ -42,7 +112,9 @@ export function resolveProviderSettings(
   defaults: { timeoutMs: number; maxConcurrency: number },
   adapter?: Pick<EnrichmentProvider, 'isConfigured'>,
 ): ProviderSettings {
-  const prefix = `${meta.id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+  const problems = providerSettingsProblems(meta.id, env);
+  if (problems.length) throw new ProviderSettingsError(problems.join('; '));
+  const prefix = settingsPrefix(meta.id);
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(env))
     if (k.startsWith(prefix) && v !== undefined) extra[k.slice(prefix.length)] = v;
@@ -63,7 +135,7 @@ export function resolveProviderSettings(
     }
   }
   const apiKey = extra.API_KEY?.trim() || undefined;
-  const enabled = !/^(false|0|no|off)$/i.test(extra.ENABLED ?? 'true');
+  const enabled = !BOOL_FALSE.test(extra.ENABLED?.trim() ?? 'true');
   const ttl = num(extra.CACHE_TTL_SECONDS);
   const settings: ProviderSettings = {
     id: meta.id,
