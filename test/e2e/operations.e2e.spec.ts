@@ -126,8 +126,17 @@ describe('operations surface (metrics, docs, health, tracing, headers)', () => {
       ).toBe(1);
       // Four retried attempts of the failing task.
       expect(
-        sample(text, 'assay_task_retries_total', { type: 'diagnostic', code: 'TEMPORARY' }),
+        sample(text, 'assay_task_retries_total', { type: 'diagnostic', code: 'temporary' }),
       ).toBe(4);
+    });
+
+    it('has cost per task type, budget stops and the callbacks outbox backlog', () => {
+      expect(text).toContain('# TYPE assay_task_cost_usd_total counter');
+      expect(text).toContain('# TYPE assay_budget_exceeded_total counter');
+      expect(text).toContain('# TYPE assay_callbacks_outbox gauge');
+      for (const status of ['pending', 'failed']) {
+        expect(sample(text, 'assay_callbacks_outbox', { status })).toEqual(expect.any(Number));
+      }
     });
 
     it('has a task duration histogram', () => {

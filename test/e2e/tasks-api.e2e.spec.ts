@@ -58,6 +58,13 @@ describe('task API end to end (real Postgres + Redis)', () => {
     it('keeps the queue dashboard behind the key', async () => {
       await http().get('/queues').expect(401);
       const res = await http().get('/queues/api/queues').set(authHeaders).expect(200);
+      // The key as a URL's user name (http://<key>@host/queues) or password (http://x:<key>@…).
+      for (const userinfo of [`${authHeaders['x-api-key']}:`, `any:${authHeaders['x-api-key']}`]) {
+        await http()
+          .get('/queues/api/queues')
+          .set('authorization', `Basic ${Buffer.from(userinfo).toString('base64')}`)
+          .expect(200);
+      }
       const names = (res.body.queues as Array<{ name: string }>).map((q) => q.name);
       expect(names).toEqual(expect.arrayContaining(['diagnostic', 'callbacks', 'maintenance']));
     });

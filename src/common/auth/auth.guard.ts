@@ -147,13 +147,17 @@ function extractCredential(headers: Request['headers']): Credential {
   if (!auth) return { kind: 'none' };
   const bearer = /^Bearer\s+(.+)$/i.exec(auth);
   if (bearer) return { kind: 'bearer', value: bearer[1].trim() };
-  // Basic auth with the key as password: lets a browser open the queue dashboard.
+  // Basic auth with the key as password (any user name), or as the user name with no password
+  // (`http://<key>@host/queues`): lets a browser open the queue dashboard.
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(auth);
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const key = decoded.slice(decoded.indexOf(':') + 1);
+    const colon = decoded.indexOf(':');
+    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+    const password = colon < 0 ? '' : decoded.slice(colon + 1);
+    const key = password || user;
     if (key) return { kind: 'key', value: key };
-    return { kind: 'unusable', why: 'Basic auth without a password (the password is the API key)' };
+    return { kind: 'unusable', why: 'Basic auth without a key (give the API key as the password)' };
   }
   return { kind: 'unusable', why: 'the Authorization header is neither Bearer nor Basic' };
 }

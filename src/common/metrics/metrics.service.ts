@@ -44,6 +44,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly taskCost = new Counter({
+    name: 'assay_task_cost_usd_total',
+    help: 'What finished tasks spent on paid providers (USD), by task type.',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
+
+  readonly callbacksOutbox = new Gauge({
+    name: 'assay_callbacks_outbox',
+    help: 'Callback deliveries still to be sent (pending: not tried yet; failed: waiting for a retry), read at scrape time.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
   readonly taskDuration = new Histogram({
     name: 'assay_task_duration_seconds',
     help: 'Duration of task attempts that ended the task, by task type and status.',

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { MetricsService } from '../../common/metrics/metrics.service';
 import { outboundUrlProblem } from '../../common/net/ssrf-guard';
 import { TaskCallbacks } from '../tasks/engine/task-callbacks';
 import { TaskRegistry } from '../tasks/engine/task-registry';
@@ -37,8 +38,14 @@ export class CallbackOutbox extends TaskCallbacks {
     private readonly registry: TaskRegistry,
     private readonly repo: CallbacksRepository,
     private readonly queue: CallbackQueue,
+    metrics: MetricsService,
   ) {
     super();
+    // The outbox backlog, read at scrape time.
+    metrics.onCollect(async () => {
+      const open = await this.repo.openCounts();
+      for (const [status, n] of Object.entries(open)) metrics.callbacksOutbox.set({ status }, n);
+    });
   }
 
   private target(task: Pick<TaskEntity, 'callbackUrl'>): string | null {

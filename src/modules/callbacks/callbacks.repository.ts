@@ -178,6 +178,17 @@ export class CallbacksRepository {
     return rows.map((r) => ({ id: r.id, nextAttemptAt: r.next_attempt_at }));
   }
 
+  /** Deliveries still to be sent, by status (the outbox backlog). */
+  async openCounts(): Promise<{ pending: number; failed: number }> {
+    const rows: Array<{ status: 'pending' | 'failed'; n: number }> = await this.ds.query(
+      `SELECT status, count(*)::int AS n FROM callback_deliveries
+        WHERE status IN ('pending','failed') GROUP BY status`,
+    );
+    const out = { pending: 0, failed: 0 };
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+
   /** Deletes finished deliveries (delivered, dead, disabled) created before `cutoff`. */
   async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
     const r = await this.ds.query(

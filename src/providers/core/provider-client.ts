@@ -132,7 +132,8 @@ export class ProviderClient {
     const reserved = taskId ? this.maxCost(p.meta.id, request) : 0;
     if (taskId && reserved > 0 && !(await this.ledger.reserve(taskId, reserved))) {
       const b = await this.ledger.taskBudget(taskId);
-      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: 'BUDGET_EXCEEDED' });
+      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: 'budget_exceeded' });
+      this.metrics.budgetExceeded.inc({ provider: p.meta.id });
       throw new ProviderError(
         'BUDGET_EXCEEDED',
         `a ${p.meta.id} ${operation} call may cost up to $${reserved.toFixed(4)}; the task has spent $${(b?.costUsd ?? 0).toFixed(4)} ` +
@@ -194,7 +195,7 @@ export class ProviderClient {
         costUsd: 0,
         errorMessage: e.message,
       });
-      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: e.code });
+      this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: e.code.toLowerCase() });
       if (attempts > 0)
         this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
       throw e;

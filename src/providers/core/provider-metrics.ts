@@ -11,12 +11,13 @@ export class ProviderMetrics {
   readonly cacheHits: Counter<'provider' | 'operation'>;
   readonly breakerState: Gauge<'provider'>;
   readonly limiterWait: Histogram<'provider'>;
+  readonly budgetExceeded: Counter<'provider'>;
 
   constructor(metrics: MetricsService) {
     const registers = [metrics.registry];
     this.calls = new Counter({
       name: 'assay_provider_calls_total',
-      help: 'Provider calls by provider, operation and outcome (ok, not_found, cache_hit, or an error code).',
+      help: 'Provider calls by provider, operation and outcome (ok, not_found, cache_hit, or an error code in lower case).',
       labelNames: ['provider', 'operation', 'outcome'],
       registers,
     });
@@ -50,6 +51,12 @@ export class ProviderMetrics {
       help: 'Time calls waited for the shared rate limiter.',
       labelNames: ['provider'],
       buckets: [0, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+      registers,
+    });
+    this.budgetExceeded = new Counter({
+      name: 'assay_budget_exceeded_total',
+      help: 'Provider calls not made because a task or batch budget would have been passed.',
+      labelNames: ['provider'],
       registers,
     });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { MetricsService } from '../../../src/common/metrics/metrics.service';
 import { ProviderLedgerRepository } from '../../../src/providers/core/provider-ledger.repository';
 import { authHeaders, TestApp } from '../../support/test-app';
 import { api, startProviderApp, uniq } from '../support/harness';
@@ -66,11 +67,18 @@ describe('provider budgets and dry run', () => {
       done.job_id,
     ]);
     expect(row.r).toBe(0);
+    // Counted for operators: one call stopped by a budget, at the provider it would have cost.
+    const metrics = await t.app.get(MetricsService).render();
+    expect(metrics).toMatch(new RegExp(`assay_budget_exceeded_total\\{provider="${pricey}"\\} 1`));
   });
 
   it('runs a task whose budget covers the worst case', async () => {
     const done = await api(t).run({ budget_usd: 1.01, steps: twoStages(uniq('enough')) });
     expect(done).toMatchObject({ status: 'succeeded', cost_usd: 1.01 });
+    // Its cost is counted per task type.
+    const metrics = await t.app.get(MetricsService).render();
+    const spent = /assay_task_cost_usd_total\{type="provider_probe"\} ([\d.]+)/.exec(metrics);
+    expect(Number(spent?.[1])).toBeGreaterThanOrEqual(1.01);
   });
 
   it('dry run: answers the estimate and stores, queues and calls nothing', async () => {

@@ -71,7 +71,7 @@ export class TaskLifecycle {
 
   async scheduleRetry(task: TaskEntity, error: TaskErrorInfo, delayMs: number): Promise<void> {
     await this.repo.markRetrying(task.id, error, new Date(Date.now() + delayMs));
-    this.metrics.taskAttemptsRetried.inc({ type: task.type, code: error.code });
+    this.metrics.taskAttemptsRetried.inc({ type: task.type, code: error.code.toLowerCase() });
   }
 
   /** A queued task whose cancel was requested ends cancelled when a worker meets it. */
@@ -155,6 +155,7 @@ export class TaskLifecycle {
 
   private recordEnd(task: TaskEntity, seconds?: number): void {
     this.metrics.tasksFinished.inc({ type: task.type, status: task.status });
+    if (task.costUsd > 0) this.metrics.taskCost.inc({ type: task.type }, task.costUsd);
     if (seconds !== undefined) {
       this.metrics.taskDuration.observe({ type: task.type, status: task.status }, seconds);
     }
