@@ -13,7 +13,7 @@ import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { TraceId } from '../../common/logging/trace';
 import { DryRunDto, TaskCreatedDto } from '../tasks/dto/task-views.dto';
-import { toCreated } from '../tasks/task.mapper';
+import { toNativeSubmitted } from '../tasks/task.mapper';
 import { TasksService } from '../tasks/tasks.service';
 import { AccountsService } from './accounts.service';
 import {
@@ -64,21 +64,14 @@ export class AccountsController {
   ): Promise<TaskCreatedDto | DryRunDto> {
     const { dry_run, ...payload } = body;
     const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
-    if (dry_run) {
-      res.status(200);
-      return {
-        dry_run: true,
-        task_name: ACCOUNT_TASK,
-        estimate: await this.tasks.estimate(ACCOUNT_TASK, clean),
-      };
-    }
-    const out = await this.tasks.create(ACCOUNT_TASK, clean, {
-      refresh: body.refresh === true,
+    const out = await this.tasks.submit(ACCOUNT_TASK, clean, {
+      dryRun: dry_run === true,
       traceId,
       caller,
     });
-    res.status(out.created && !out.reused ? 202 : 200);
-    return toCreated(out.task, out.reused);
+    const answer = toNativeSubmitted(ACCOUNT_TASK, out);
+    res.status(answer.status);
+    return answer.body;
   }
 
   @Get()

@@ -10,6 +10,7 @@ import {
 import { AuthGuard } from '../../common/auth/auth.guard';
 import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import { cursorParam, toPage } from '../../common/http/paging';
 import { InvalidFieldsException } from '../../common/http/validation';
 import {
   decodeSeqCursor,
@@ -46,10 +47,6 @@ export class CallbacksController {
     @Query() q: ListCallbacksQueryDto,
     @Caller() caller: Principal,
   ): Promise<CallbackPageDto> {
-    const beforeSeq = q.cursor ? decodeSeqCursor(q.cursor) : undefined;
-    if (beforeSeq === null) {
-      throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
-    }
     if (q.task_id && q.job_id && q.task_id !== q.job_id) {
       throw new InvalidFieldsException([
         { field: 'job_id', message: 'job_id and task_id name the same thing; give one' },
@@ -60,15 +57,11 @@ export class CallbacksController {
       taskId: q.task_id ?? q.job_id,
       status: q.status,
       event: q.event,
-      beforeSeq,
+      beforeSeq: cursorParam(q.cursor, decodeSeqCursor),
       limit: limit + 1,
       tenant: caller.tenant ?? undefined,
     });
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toDeliveryDto),
-      next_cursor: rows.length > limit ? encodeSeqCursor(page[page.length - 1].seq) : null,
-    };
+    return toPage(rows, limit, toDeliveryDto, (d) => encodeSeqCursor(d.seq));
   }
 
   @Get(':id')

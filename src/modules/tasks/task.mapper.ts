@@ -1,5 +1,7 @@
 import type { TaskEntity } from './task.entity';
+import type { SubmitOutcome } from './tasks.service';
 import type {
+  DryRunDto,
   FailedTaskDto,
   SeedErrorDetailsDto,
   SeedTaskCreatedDto,
@@ -44,6 +46,20 @@ export function toCreated(t: TaskEntity, reused = false): TaskCreatedDto {
     ...(t.externalId ? { client_job_id: t.externalId } : {}),
     ...(reused ? { reused: true, reused_from: t.reusedFrom ?? undefined } : {}),
   };
+}
+
+/**
+ * The native answer to a submission (typed routes): the estimate of a dry run (200), or the task:
+ * 202 when it was stored now, 200 when an existing one is returned (Idempotency-Key, reused result).
+ */
+export function toNativeSubmitted(
+  taskName: string,
+  out: SubmitOutcome,
+): { status: 200 | 202; body: TaskCreatedDto | DryRunDto } {
+  if ('estimate' in out) {
+    return { status: 200, body: { dry_run: true, task_name: taskName, estimate: out.estimate } };
+  }
+  return { status: out.created && !out.reused ? 202 : 200, body: toCreated(out.task, out.reused) };
 }
 
 /**

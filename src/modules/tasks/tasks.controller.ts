@@ -24,6 +24,7 @@ import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
 import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import { cursorParam, toPage } from '../../common/http/paging';
 import { InvalidFieldsException } from '../../common/http/validation';
 import { TraceId } from '../../common/logging/trace';
 import {
@@ -108,29 +109,15 @@ export class TasksController {
     @TraceId() traceId: string,
     @Caller() caller: Principal,
   ): Promise<SeedTaskCreatedDto | DryRunDto> {
-    if (q.dry_run ?? (body as { dry_run?: unknown } | null)?.dry_run === true) {
-      return {
-        dry_run: true,
-        task_name: name,
-        estimate: await this.tasks.estimate(name, body, true),
-      };
-    }
-    if (
-      idempotencyKey !== undefined &&
-      (idempotencyKey.length < 1 || idempotencyKey.length > 255)
-    ) {
-      throw new InvalidFieldsException([
-        { field: 'Idempotency-Key', message: 'must be 1–255 characters' },
-      ]);
-    }
-    const refresh = q.refresh ?? (body as { refresh?: unknown } | null)?.refresh === true;
-    const out = await this.tasks.create(name, body, {
+    const out = await this.tasks.submit(name, body, {
       idempotencyKey,
-      refresh,
+      refresh: q.refresh,
+      dryRun: q.dry_run,
       traceId,
       caller,
       seed: true,
     });
+    if ('estimate' in out) return { dry_run: true, task_name: name, estimate: out.estimate };
     const original = (body as { original_job_id?: unknown } | null)?.original_job_id;
     return toSeedCreated(out.task, {
       reused: out.reused,
@@ -213,9 +200,6 @@ export class TasksController {
   @ApiOkResponse({ type: TaskPageDto })
   @ApiProblem(400, 'Invalid query parameter')
   async list(@Query() q: ListTasksQueryDto, @Caller() caller: Principal): Promise<TaskPageDto> {
-    const before = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (before === null)
-      throw new InvalidFieldsException([{ field: 'cursor', message: 'cursor is not valid' }]);
     const limit = q.limit ?? 50;
     const rows = await this.tasks.list(
       {
@@ -226,16 +210,12 @@ export class TasksController {
         batchId: q.batch_id,
         createdFrom: q.created_from,
         createdTo: q.created_to,
-        before,
+        before: cursorParam(q.cursor, decodeCursor),
         limit: limit + 1,
       },
       caller,
     );
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toDetail),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1]) : null,
-    };
+    return toPage(rows, limit, toDetail, encodeCursor);
   }
 
   @Get(':job_id/status')

@@ -30,6 +30,14 @@ export interface CreateOptions {
   seed?: boolean;
 }
 
+export interface SubmitOptions extends CreateOptions {
+  /** Only estimate: nothing is stored or run. */
+  dryRun?: boolean;
+}
+
+/** What a submission gave: the estimate of a dry run, or the task (new or existing). */
+export type SubmitOutcome = { estimate: TaskEstimate } | CreateOutcome;
+
 export interface CreateOutcome {
   task: TaskEntity;
   /** false when an existing task was returned (same idempotency key, or a reused result). */
@@ -155,6 +163,26 @@ export class TasksService {
       costUsd: 0,
       ...extra,
     };
+  }
+
+  /**
+   * The one way work is submitted, whatever the route (seed create, typed routes, CLI): a dry run
+   * answers the estimate; otherwise the Idempotency-Key is checked, a stored result of the same
+   * scope may be reused, and the task is stored and queued. `dry_run` / `refresh` may come from the
+   * options (query) or the payload.
+   */
+  async submit(name: string, payload: unknown, opts: SubmitOptions): Promise<SubmitOutcome> {
+    const body = (payload ?? {}) as { dry_run?: unknown; refresh?: unknown };
+    if (opts.dryRun ?? body.dry_run === true) {
+      return { estimate: await this.estimate(name, payload, opts.seed) };
+    }
+    const key = opts.idempotencyKey;
+    if (key !== undefined && (key.length < 1 || key.length > 255)) {
+      throw new InvalidFieldsException([
+        { field: 'Idempotency-Key', message: 'must be 1–255 characters' },
+      ]);
+    }
+    return this.create(name, payload, { ...opts, refresh: opts.refresh ?? body.refresh === true });
   }
 
   async create(name: string, payload: unknown, opts: CreateOptions): Promise<CreateOutcome> {

@@ -1,4 +1,9 @@
-/** The codes every adapter maps its vendor's errors to. */
+import { ErrorCode, isRetryableCode } from '../../common/errors/error-codes';
+
+/**
+ * The codes every adapter maps its vendor's errors to: those of the platform's one list
+ * (src/common/errors/error-codes.ts) that a vendor call can end with.
+ */
 export const PROVIDER_ERROR_CODES = [
   'RATE_LIMITED',
   'TEMPORARY',
@@ -9,10 +14,8 @@ export const PROVIDER_ERROR_CODES = [
   'BLOCKED',
   'BUDGET_EXCEEDED',
   'UNKNOWN',
-] as const;
+] as const satisfies readonly ErrorCode[];
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
-
-const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set(['RATE_LIMITED', 'TEMPORARY', 'UNKNOWN']);
 
 /**
  * The one error type that leaves an adapter. `retryable` drives retries (transient codes only);
@@ -37,7 +40,7 @@ export class ProviderError extends Error {
   ) {
     super(message, { cause: opts.cause });
     this.name = 'ProviderError';
-    this.retryable = opts.retryable ?? RETRYABLE.has(code);
+    this.retryable = opts.retryable ?? isRetryableCode(code);
     this.retryAfterMs = opts.retryAfterMs;
     this.status = opts.status;
     this.providerId = opts.providerId;

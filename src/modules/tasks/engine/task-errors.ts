@@ -1,30 +1,11 @@
+import { ErrorCode, isRetryableCode } from '../../../common/errors/error-codes';
 import type { TaskErrorInfo } from '../task.entity';
 
-/** Error codes a task may end with. Retryable ones are retried with backoff; the rest end the task at once. */
-export type TaskErrorCode =
-  | 'BAD_INPUT'
-  | 'TEMPORARY'
-  | 'TIMEOUT'
-  | 'CANCELLED'
-  | 'STALLED'
-  | 'RATE_LIMITED'
-  | 'AUTH'
-  | 'NOT_FOUND'
-  | 'QUOTA_EXHAUSTED'
-  | 'BLOCKED'
-  | 'BUDGET_EXCEEDED'
-  | 'INTERNAL'
-  | 'UNKNOWN'
-  | (string & {});
-
-const RETRYABLE_BY_DEFAULT = new Set([
-  'TEMPORARY',
-  'TIMEOUT',
-  'STALLED',
-  'RATE_LIMITED',
-  'UNKNOWN',
-  'INTERNAL',
-]);
+/**
+ * Error codes a task may end with: the platform's one list (src/common/errors/error-codes.ts),
+ * open to a module's own codes. Retryable ones are retried with backoff; the rest end the task.
+ */
+export type TaskErrorCode = ErrorCode | (string & {});
 
 /** Throw from a task handler to end an attempt with a code; `retryable` decides whether it is retried. */
 export class TaskError extends Error {
@@ -41,7 +22,7 @@ export class TaskError extends Error {
   ) {
     super(message, { cause: options.cause });
     this.name = 'TaskError';
-    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.retryable = options.retryable ?? isRetryableCode(code);
     this.partialResult = options.partialResult;
     this.streams = options.streams;
   }
