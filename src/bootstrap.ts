@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { randomBytes } from 'node:crypto';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { developmentKey } from './common/auth/dev-key';
 import { AppConfig, loadConfig, loadDotEnv } from './common/config/app.config';
 import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
 import { setupHttp } from './setup-http';
@@ -42,12 +42,14 @@ export async function main(): Promise<void> {
   // Every invalid setting in one error, the providers' <ID>_* variables included.
   const config = loadConfig(process.env, { checks: [(env) => providerEnvProblems(env)] });
   if (config.ASSAY_AUTH.includes('api_key') && config.ASSAY_API_KEYS.length === 0) {
-    const key = randomBytes(24).toString('base64url');
-    config.ASSAY_API_KEYS = [key];
-    // Shown once so a first run on a laptop works; production refuses to start without keys.
+    // A laptop's first run works without setup, and its key survives restarts; production
+    // refuses to start without keys.
+    const dev = developmentKey();
+    config.ASSAY_API_KEYS = [dev.key];
     console.warn(
-      `ASSAY_API_KEYS is not set: generated a temporary key for this run only:\n  ${key}\n` +
-        '  Set ASSAY_API_KEYS (comma-separated) in the environment or .env to keep one.',
+      `ASSAY_API_KEYS is not set: using the development key in ${dev.path} ` +
+        `(${dev.created ? 'created now' : 'kept from an earlier run'}):\n  ${dev.key}\n` +
+        '  Set ASSAY_API_KEYS (comma-separated) in the environment or .env to use your own.',
     );
   }
   await Promise.all([ensureDatabase(config), ensureRedis(config)]);
