@@ -1,5 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './common/auth/auth.module';
@@ -18,6 +25,18 @@ import { MetricsModule } from './modules/metrics/metrics.module';
 import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { ProvidersModule } from './providers/providers.module';
+
+/** One line when the process starts stopping (and on which signal), one when it has stopped. */
+@Injectable()
+class LifecycleLog implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Assay');
+  beforeApplicationShutdown(signal?: string): void {
+    this.logger.log(`shutting down${signal ? ` on ${signal}` : ''}`);
+  }
+  onApplicationShutdown(): void {
+    this.logger.log('stopped');
+  }
+}
 
 /**
  * The whole application, shaped by ASSAY_ROLE: `api` mounts the task API, `worker` starts the
@@ -53,7 +72,7 @@ export class AppModule {
         ...features,
         ...extraModules,
       ],
-      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }, LifecycleLog],
     };
   }
 }

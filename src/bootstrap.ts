@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { developmentKey } from './common/auth/dev-key';
 import { AppConfig, loadConfig, loadDotEnv } from './common/config/app.config';
+import { processLogger, QuietBootLogger } from './common/logging/nest-loggers';
 import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
 import { setupHttp } from './setup-http';
 import { runMigrations } from './database/migrate';
@@ -22,7 +23,7 @@ export async function createApp(
       bodyParser: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietBootLogger(app.get(Logger)));
   // Exit 0 after a clean shutdown (the default re-raises the signal, so the exit looks like a crash).
   app.enableShutdownHooks([], { useProcessExit: true });
   try {
@@ -41,6 +42,9 @@ export async function main(): Promise<void> {
   loadDotEnv();
   // Every invalid setting in one error, the providers' <ID>_* variables included.
   const config = loadConfig(process.env, { checks: [(env) => providerEnvProblems(env)] });
+  // Until the application's logger exists (migrations, start-up checks), Nest's static logger
+  // writes the same JSON lines.
+  NestLogger.overrideLogger(processLogger(config));
   if (config.ASSAY_AUTH.includes('api_key') && config.ASSAY_API_KEYS.length === 0) {
     // A laptop's first run works without setup, and its key survives restarts; production
     // refuses to start without keys.

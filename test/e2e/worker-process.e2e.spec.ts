@@ -342,7 +342,7 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         expect(await queue.getWorkers()).toHaveLength(0);
         expect((await tasks.detail(id)).status).toBe('queued');
 
-        const worker = await startAssay(workerEnv(prefix));
+        const worker = await startAssay(workerEnv(prefix, { LOG_LEVEL: 'info' }));
         await request(worker.url).get('/health').expect(200);
         await request(worker.url).get('/api/v1/tasks').set(authHeaders).expect(404);
         await request(worker.url)
@@ -357,6 +357,25 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         // An idle worker stops cleanly too.
         worker.signal('SIGTERM');
         expect(await worker.waitForExit(30000)).toEqual({ code: 0, signal: null });
+
+        await withOutput([worker, apiProc], () => {
+          // Logs: JSON lines only (stdout is not a terminal), Nest's own lines included, without
+          // the module/route boot noise at info; one line per task start and end; shutdown said.
+          for (const p of [worker, apiProc]) {
+            const lines = p.output.split('\n').filter((l) => l.trim().startsWith('{'));
+            expect(lines.length).toBeGreaterThan(0);
+            expect(p.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('{'))).toEqual([]);
+            expect(p.output).not.toMatch(/Mapped \{|dependencies initialized/);
+          }
+          const logs = worker.jsonLines();
+          const started = logs.find((l) => l.msg === 'task started' && l.task_id === id);
+          expect(started).toMatchObject({ attempt: 1, task_type: 'diagnostic' });
+          const ended = logs.find((l) => l.msg === 'task ended' && l.task_id === id);
+          expect(ended).toMatchObject({ status: 'succeeded', attempts: 1, cost_usd: 0 });
+          expect(ended!.duration_ms).toEqual(expect.any(Number));
+          expect(logs.some((l) => l.msg === 'shutting down on SIGTERM')).toBe(true);
+          expect(logs.some((l) => l.msg === 'stopped')).toBe(true);
+        });
       } finally {
         await queue.close();
       }

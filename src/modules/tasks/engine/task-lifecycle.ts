@@ -3,6 +3,7 @@ import { MetricsService } from '../../../common/metrics/metrics.service';
 import type { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from '../task.entity';
 import { TasksRepository } from '../tasks.repository';
 import { TaskCallbacks } from './task-callbacks';
+import { TaskEndBus } from './task-end-bus';
 import type { ProgressOptions, StreamOutcome } from './task-context';
 
 type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
@@ -19,6 +20,7 @@ export class TaskLifecycle {
     private readonly repo: TasksRepository,
     private readonly metrics: MetricsService,
     private readonly callbacks: TaskCallbacks,
+    private readonly endBus: TaskEndBus,
   ) {}
 
   async succeed(task: TaskEntity, result: unknown, seconds?: number): Promise<TaskEntity | null> {
@@ -107,6 +109,7 @@ export class TaskLifecycle {
 
   /** A task failed for good outside this class (the stuck sweep's bulk UPDATE): its callbacks. */
   async announceEnd(task: TaskEntity): Promise<void> {
+    void this.endBus.publish(task.id);
     if (!this.callbacks.wanted(task)) return;
     const ids = await this.repo.transaction((em) => this.callbacks.stageEnd(task, em));
     await this.callbacks.relay(ids);
@@ -154,6 +157,21 @@ export class TaskLifecycle {
   }
 
   private recordEnd(task: TaskEntity, seconds?: number): void {
+    // Requests waiting for this task (`?wait=`), in any process, read it now.
+    void this.endBus.publish(task.id);
+    // One line per task end: what an operator greps for.
+    this.logger.log(
+      {
+        task_id: task.id,
+        task_type: task.type,
+        status: task.status,
+        attempts: task.attempts,
+        cost_usd: task.costUsd ?? 0,
+        ...(seconds !== undefined ? { duration_ms: Math.round(seconds * 1000) } : {}),
+        ...(task.error && task.status !== 'succeeded' ? { error_code: task.error.code } : {}),
+      },
+      'task ended',
+    );
     this.metrics.tasksFinished.inc({ type: task.type, status: task.status });
     if (task.costUsd > 0) this.metrics.taskCost.inc({ type: task.type }, task.costUsd);
     if (seconds !== undefined) {

@@ -84,6 +84,9 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.logger.log(
+      `stopping: no new jobs; ${this.running.size} running task(s) may finish within ${this.config.SHUTDOWN_GRACE_MS} ms`,
+    );
     const closing = Promise.all(this.workers.map((w) => w.close()));
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<'grace'>((r) => {
@@ -97,6 +100,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     }
     await closing;
     clearTimeout(timer);
+    this.logger.log('workers stopped');
   }
 
   private abort(taskId: string, reason: AbortReason): void {
@@ -207,6 +211,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       },
     );
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    logger.log({ attempt: task.attempts, max_attempts: task.maxAttempts }, 'task started');
     try {
       if (await this.repo.isCancelRequested(task.id)) throw new TaskAbortedError('cancelled');
       const result = await raceAbort(handler.run(ctx), controller.signal);
