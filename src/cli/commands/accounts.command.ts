@@ -1,0 +1,189 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { basename } from 'node:path';
+import { dryRun, planRun, runEnrichment } from '../accounts-enrich';
+import { CliError, durationOption, EXIT, intOption } from '../io';
+import { createProgress, orderedCounts, ProgressMode } from '../progress';
+import type { CliContext, CommandGroup } from '../registry';
+import { pollIntervalMs } from '../task-wait';
+
+interface EnrichOpts {
+  in: string;
+  out?: string;
+  websiteColumn?: string;
+  accountIdColumn?: string;
+  nameColumn?: string;
+  dryRun?: boolean;
+  concurrency: number;
+  limit?: number;
+  timeout?: number;
+  budgetUsd?: number;
+  progress: ProgressMode;
+}
+
+function money(text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || n > 1_000_000) {
+    throw new InvalidArgumentError('expected an amount in USD from 0 to 1000000.');
+  }
+  return n;
+}
+
+/** `assay accounts enrich`: a CSV of accounts in, a CSV of company profiles out. */
+export const accountsCommands: CommandGroup = {
+  name: 'accounts',
+  description: 'Enrich accounts (company profiles from their websites)',
+  register(group: Command, ctx: CliContext) {
+    group
+      .command('enrich')
+      .description(
+        'Enrich every row of a CSV file (an account_enhancement task per row) into an output CSV; ' +
+          'a re-run skips the rows already done',
+      )
+      .requiredOption('-i, --in <file>', 'input CSV with a header row')
+      .option('-o, --out <file>', 'output CSV (required unless --dry-run); resumed if it exists')
+      .option(
+        '--website-column <name>',
+        'column of the website or domain (default: website, domain, url, …)',
+      )
+      .option(
+        '--account-id-column <name>',
+        'column of your account id (default: account_id, id, …; none: do not send one)',
+      )
+      .option(
+        '--name-column <name>',
+        'column of the company name (default: name, company_name, company, …; none)',
+      )
+      .option('--dry-run', 'print the estimate (provider calls, cost range) and create nothing')
+      .option('-c, --concurrency <n>', 'rows in flight at once (1–50)', intOption(1, 50), 5)
+      .option('--limit <n>', 'only the first n rows of the input', intOption(1, 10_000_000))
+      .option(
+        '--timeout <duration>',
+        'per row: stop waiting after this long; the row is resumed by a re-run (default 30m)',
+        durationOption,
+      )
+      .option('--budget-usd <usd>', 'most each row may spend on paid providers (budget_usd)', money)
+      .addOption(
+        new Option(
+          '--progress <mode>',
+          'progress on stderr: a bar on a terminal, plain lines otherwise',
+        )
+          .choices(['auto', 'bar', 'plain', 'none'])
+          .default('auto'),
+      )
+      .action(
+        ctx.action(async (opts: EnrichOpts, cmd: Command) => {
+          if (!opts.dryRun && !opts.out) {
+            throw new CliError('--out <file> is required (or use --dry-run)', EXIT.usage);
+          }
+          const input = ctx.path(opts.in);
+          const output = opts.out ? ctx.path(opts.out) : undefined;
+          if (output === input) {
+            throw new CliError('--out must not be the input file', EXIT.usage);
+          }
+          const plan = planRun({
+            input,
+            output,
+            limit: opts.limit,
+            budgetUsd: opts.budgetUsd,
+            websiteColumn: opts.websiteColumn,
+            accountIdColumn: opts.accountIdColumn,
+            nameColumn: opts.nameColumn,
+          });
+          const json = ctx.globals(cmd).json;
+          // One controller for the run: Ctrl-C, or a fatal error in one row, stops every row.
+          const abort = new AbortController();
+          const stopOnSignal = () => abort.abort();
+          ctx.signal?.addEventListener('abort', stopOnSignal, { once: true });
+          const client = ctx.client(cmd, abort.signal);
+          const progress = createProgress(ctx.io.stderr, opts.progress);
+          const cols = (['website', 'account_id', 'name'] as const)
+            .filter((f) => plan.map[f] >= 0)
+            .map((f) => `${f} ← "${plan.header[plan.map[f]]}"`)
+            .join(', ');
+          try {
+            if (opts.dryRun) {
+              progress.note(
+                `dry run: ${plan.todo.length} of ${plan.rows.length} row(s) to estimate (${cols})`,
+              );
+              const sum = await dryRun(client, abort, plan, progress, opts.concurrency);
+              if (json) ctx.out(JSON.stringify(sum, null, 2));
+              else {
+                ctx.out(
+                  `Dry run, nothing created: ${plan.todo.length} row(s) of ${basename(input)} would be submitted` +
+                    (sum.skipped
+                      ? ` (${sum.skipped} already done in ${basename(output!)}, skipped)`
+                      : ''),
+                );
+                ctx.out(`  valid rows:      ${sum.valid}`);
+                ctx.out(`  provider calls:  ${sum.calls} at most`);
+                ctx.out(`  estimated cost:  $${sum.cost_min_usd} – $${sum.cost_max_usd}`);
+                if (sum.invalid.length) {
+                  ctx.out(`  would fail:      ${sum.invalid.length} row(s)`);
+                  for (const i of sum.invalid.slice(0, 20)) {
+                    ctx.out(`    row ${i.row} ${i.website || '(no website)'}: ${i.error}`);
+                  }
+                  if (sum.invalid.length > 20) ctx.out(`    … and ${sum.invalid.length - 20} more`);
+                }
+                for (const n of sum.notes) ctx.out(`  note: ${n}`);
+              }
+              return EXIT.ok;
+            }
+
+            progress.note(
+              `enriching ${plan.todo.length} of ${plan.rows.length} row(s) of ${basename(input)} ` +
+                `into ${basename(output!)}` +
+                (plan.rows.length > plan.todo.length
+                  ? ` (${plan.rows.length - plan.todo.length} already done, skipped)`
+                  : '') +
+                `; ${cols}; concurrency ${opts.concurrency}`,
+            );
+            if (plan.dropped) {
+              progress.note(
+                `note: ${plan.dropped} done row(s) of ${basename(output!)} match no input row and are not written again`,
+              );
+            }
+            const sum = await runEnrichment(client, abort, plan, progress, {
+              output: output!,
+              concurrency: opts.concurrency,
+              pollMs: pollIntervalMs(ctx.env),
+              rowTimeoutMs: opts.timeout ?? 30 * 60_000,
+            });
+            const counts = orderedCounts(sum.counts)
+              .map(([k, n]) => `${n} ${k}`)
+              .join(', ');
+            if (json) ctx.out(JSON.stringify({ ...sum, out: output }, null, 2));
+            ctx.err(
+              `${sum.interrupted ? 'interrupted' : 'done'}: ${plan.rows.length} row(s) → ${output}` +
+                ` (${counts || 'nothing to do'}; ${sum.skipped} skipped as already done)`,
+            );
+            const failed = plan.rows.filter(
+              (r) => !r.previous && r.status && r.status !== 'succeeded',
+            );
+            if (failed.length && !json && progress.mode !== 'plain') {
+              for (const r of failed.slice(0, 10)) {
+                ctx.err(
+                  `  row ${r.number} ${r.body.website || '(no website)'}: ${r.status} ${r.error ?? ''}`.trimEnd(),
+                );
+              }
+              if (failed.length > 10)
+                ctx.err(`  … and ${failed.length - 10} more (see assay_error)`);
+            }
+            if (sum.interrupted) {
+              ctx.err('run the same command again to resume');
+              return EXIT.interrupted;
+            }
+            if (sum.unfinished) {
+              ctx.err(
+                `${sum.unfinished} row(s) did not finish: run the same command again to resume`,
+              );
+              return EXIT.failure;
+            }
+            return EXIT.ok;
+          } finally {
+            progress.stop();
+            ctx.signal?.removeEventListener('abort', stopOnSignal);
+          }
+        }),
+      );
+  },
+};
