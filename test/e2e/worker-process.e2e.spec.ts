@@ -430,5 +430,27 @@ describe('Assay as OS processes (dist/src/main.js)', () => {
         }
       });
     });
+
+    it('LOG_FORMAT=pretty: human-readable lines (level word, message), still without secrets', async () => {
+      // Piped stdout is not a terminal, so the processes above wrote JSON (LOG_FORMAT=auto).
+      const pretty = await startAssay(
+        testEnv({ ASSAY_ROLE: 'api', LOG_LEVEL: 'info', LOG_FORMAT: 'pretty', PORT: '0' }),
+      );
+      await request(pretty.url)
+        .get('/api/v1/tasks')
+        .set('authorization', `Bearer ${API_KEY}`)
+        .set('x-request-id', 'trace-pretty-1')
+        .expect(200);
+      pretty.signal('SIGTERM');
+      expect(await pretty.waitForExit(30000)).toEqual({ code: 0, signal: null });
+      await withOutput([pretty], () => {
+        const lines = pretty.stdout.split('\n').filter((l) => l.trim());
+        expect(pretty.jsonLines()).toEqual([]);
+        expect(lines.some((l) => /INFO.*listening on http:\/\//.test(l))).toBe(true);
+        expect(lines.some((l) => /INFO.*request completed/.test(l))).toBe(true);
+        expect(pretty.stdout).toContain('trace-pretty-1');
+        expect(pretty.output).not.toContain(API_KEY);
+      });
+    });
   });
 });

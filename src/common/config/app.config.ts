@@ -161,6 +161,13 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /**
+   * `json`: one JSON object per line (for collectors). `pretty`: coloured, human-readable lines.
+   * `auto` (default): pretty when standard output is a terminal, JSON otherwise.
+   */
+  @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT = 'auto';
+
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 1mb, 512kb or 1000b' })
   HTTP_BODY_LIMIT = '1mb';
 

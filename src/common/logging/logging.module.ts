@@ -1,13 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 import { AppConfig } from '../config/app.config';
+import { logDestination } from './log-format';
 import { redactSecrets } from './redact';
 import { traceIdFor } from './trace';
 
 const QUIET = /^\/(health|metrics)(\/|$|\?)/;
 
-/** JSON logs through nestjs-pino; trace id per request; secrets redacted by key name. */
+/** pino-http's options, or [options, stream] when lines go to the pretty printer. */
+function withDestination(
+  config: AppConfig,
+  options: Options,
+): Options | [Options, DestinationStream] {
+  const destination = logDestination(config);
+  return destination ? [options, destination] : options;
+}
+
+/**
+ * Logs through nestjs-pino (JSON lines, or pretty ones on a terminal: LOG_FORMAT); trace id per
+ * request; secrets redacted by key name.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -15,7 +30,7 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
-          pinoHttp: {
+          pinoHttp: withDestination(config, {
             level: config.LOG_LEVEL,
             genReqId: (req, res) => traceIdFor(req, res),
             customAttributeKeys: { reqId: 'trace_id' },
@@ -64,7 +79,7 @@ export class LoggingModule {
               ],
               censor: '[REDACTED]',
             },
-          },
+          }),
         }),
       ],
     };

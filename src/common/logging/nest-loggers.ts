@@ -1,13 +1,14 @@
 import type { LoggerService } from '@nestjs/common';
 import pino from 'pino';
 import type { AppConfig } from '../config/app.config';
+import { logDestination } from './log-format';
 import { redactSecrets } from './redact';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /**
  * A Nest LoggerService over a plain pino logger: what Nest and Assay log before the application's
- * logger exists (migrations, start-up checks) comes out in the same format (JSON lines).
+ * logger exists (migrations, start-up checks) comes out in the same format.
  */
 export class PinoLoggerService implements LoggerService {
   constructor(private readonly pino: pino.Logger) {}
@@ -42,9 +43,13 @@ export class PinoLoggerService implements LoggerService {
   }
 }
 
-/** The process's logger before (and besides) the application's: same level, JSON lines. */
-export function processLogger(config: Pick<AppConfig, 'LOG_LEVEL'>): PinoLoggerService {
-  return new PinoLoggerService(pino({ level: config.LOG_LEVEL }));
+/** The process's logger before (and besides) the application's: same level and format. */
+export function processLogger(
+  config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>,
+): PinoLoggerService {
+  const destination = logDestination(config);
+  const options = { level: config.LOG_LEVEL };
+  return new PinoLoggerService(destination ? pino(options, destination) : pino(options));
 }
 
 /**
