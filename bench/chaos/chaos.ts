@@ -36,7 +36,7 @@ import { rmSync } from 'node:fs';
 import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '../../src/common/config/app.config';
 import { stubEnv } from '../../test/providers/support/stub.provider';
-import { lookupVendor, Reply, VendorStub } from '../../test/providers/support/vendor-stub';
+import { lookupVendor, Reply, VendorStub } from '../../test/support/vendor-stub';
 import { WebhookReceiver } from '../../test/support/webhook-receiver';
 import { analyse, printReport } from './analysis';
 import { AppProcess, findPgBin, PgCluster, RedisServer, runDirectory, sleep } from './infra';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
-import { fixture, StubReply, StubRequest, VendorStub } from '../support/vendor-stub';
+import { fixture, Reply, StubRequest, VendorStub } from '../support/vendor-stub';
 import { CompanySite, startCompanySite } from './company-site-server';
 
 const RECORDED_AT = Date.parse('2025-01-01T00:00:00Z');
@@ -81,7 +81,7 @@ const LLM_ANSWERS: Record<string, { content: unknown; citations?: string[] }> = 
   },
 };
 
-function llmReply(req: StubRequest): StubReply {
+function llmReply(req: StubRequest): Reply {
   const name: string = req.body?.response_format?.json_schema?.name ?? '';
   const a = LLM_ANSWERS[name];
   if (!a) return { status: 400, json: { error: { message: `unexpected schema ${name}` } } };

@@ -4,35 +4,19 @@ import { costOf } from '../../src/providers/core/cost';
 import type { ProviderRequest } from '../../src/providers/core/enrichment-provider';
 import { ProviderError } from '../../src/providers/core/provider-error';
 import { resolveProviderSettings } from '../../src/providers/core/provider-settings';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 const KEY = 'apollo-test-key-7f3a';
 
-function adapterAt(baseUrl: string) {
-  const adapter = new ApolloProvider();
-  const settings = resolveProviderSettings(
-    APOLLO_METADATA,
-    { APOLLO_API_KEY: KEY, APOLLO_BASE_URL: baseUrl },
-    { timeoutMs: 10_000, maxConcurrency: 2 },
-    adapter,
-  );
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const apolloAt = (baseUrl: string) =>
+  adapterAt(new ApolloProvider(), { APOLLO_API_KEY: KEY, APOLLO_BASE_URL: baseUrl });
 
 const lookup = (domain: string): ProviderRequest => ({
   capability: 'company.profile',
   input: { domain },
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 /** Apollo's rate-limit headers on a 429 (docs.apollo.io/reference/rate-limits). */
 const limitHeaders = (left: { minute: number; hourly: number; daily: number }) => ({
@@ -57,7 +41,7 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
 
   it('asks for the bare domain with the key in X-Api-Key and maps the organization', async () => {
     stub.reply({ json: fixture('apollo', 'organization-enrich') });
-    const { call, settings } = adapterAt(`${stub.url}/api/v1`);
+    const { call, settings } = apolloAt(`${stub.url}/api/v1`);
     const r = await call(lookup('https://www.Acme.com/about'));
 
     const req = stub.requests[0];
@@ -121,7 +105,7 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
       { json: fixture('apollo', 'organization-empty') },
       { json: { organization: {} } },
     );
-    const { call, settings } = adapterAt(`${stub.url}/api/v1`);
+    const { call, settings } = apolloAt(`${stub.url}/api/v1`);
     for (const domain of ['unknown-acme.com', 'unknown-acme.net', 'unknown-acme.org']) {
       const r = await call(lookup(domain));
       expect(r).toEqual({ found: false, data: null, usage: { results: 0 } });
@@ -133,9 +117,9 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
   it('401 → AUTH (not retried) naming APOLLO_API_KEY; 403 → AUTH', async () => {
     stub.reply(
       { status: 401, json: fixture('apollo', 'error-401') },
-      { status: 403, body: 'API_INACCESSIBLE', headers: { 'content-type': 'text/plain' } },
+      { status: 403, raw: 'API_INACCESSIBLE', headers: { 'content-type': 'text/plain' } },
     );
-    const { call } = adapterAt(`${stub.url}/api/v1`);
+    const { call } = apolloAt(`${stub.url}/api/v1`);
     const auth = await failure(call(lookup('acme.com')));
     expect(auth).toBeInstanceOf(ProviderError);
     expect(auth).toMatchObject({ code: 'AUTH', retryable: false, status: 401 });
@@ -156,7 +140,7 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
       { status: 429, headers: limitHeaders({ minute: 12, hourly: 0, daily: 200 }), json: {} },
       { status: 429, headers: limitHeaders({ minute: 0, hourly: 0, daily: 0 }), json: {} },
     );
-    const { call } = adapterAt(`${stub.url}/api/v1`);
+    const { call } = apolloAt(`${stub.url}/api/v1`);
     const minute = await failure(call(lookup('acme.com')));
     expect(minute).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 60_000 });
     expect(minute.message).toContain('50 times per minute');
@@ -170,10 +154,10 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
   it('422 → BAD_INPUT, 500 → TEMPORARY, a 200 that is not JSON → TEMPORARY', async () => {
     stub.reply(
       { status: 422, json: fixture('apollo', 'error-422') },
-      { status: 502, body: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } },
-      { body: '{"organization": {"name": "Acme', headers: { 'content-type': 'application/json' } },
+      { status: 502, raw: '<html>Bad gateway</html>', headers: { 'content-type': 'text/html' } },
+      { raw: '{"organization": {"name": "Acme', headers: { 'content-type': 'application/json' } },
     );
-    const { call } = adapterAt(`${stub.url}/api/v1`);
+    const { call } = apolloAt(`${stub.url}/api/v1`);
     const bad = await failure(call(lookup('acme.com')));
     expect(bad).toMatchObject({ code: 'BAD_INPUT', retryable: false, status: 422 });
     expect(bad.message).toContain('not a valid domain name');
@@ -185,7 +169,7 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
   });
 
   it('an invalid domain is refused before any request; an unreachable vendor → TEMPORARY', async () => {
-    const { call } = adapterAt(`${stub.url}/api/v1`);
+    const { call } = apolloAt(`${stub.url}/api/v1`);
     const bad = await failure(call(lookup('not a domain')));
     expect(bad).toMatchObject({ code: 'BAD_INPUT', retryable: false });
     expect(await failure(call({ capability: 'company.profile', input: {} }))).toMatchObject({
@@ -193,7 +177,7 @@ describe('Apollo organizations/enrich adapter (against a local stub)', () => {
     });
     expect(stub.requests).toHaveLength(0);
 
-    const down = await failure(adapterAt(await refusedUrl()).call(lookup('acme.com')));
+    const down = await failure(apolloAt(await refusedUrl()).call(lookup('acme.com')));
     expect(down).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(down.message).toMatch(/cannot reach Apollo/);
   });

@@ -6,40 +6,27 @@ import type { CompanyProfile } from '../../src/providers/company/company.types';
 import { costOf } from '../../src/providers/core/cost';
 import type { ProviderRequest } from '../../src/providers/core/enrichment-provider';
 import { ProviderError } from '../../src/providers/core/provider-error';
-import { resolveProviderSettings } from '../../src/providers/core/provider-settings';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 const KEY = 'bd-test-key-41c9';
 const SNAPSHOT = 's_m4x7enmven8djfqak';
 const COMPANY_URL = 'https://www.linkedin.com/company/acme-corp';
 
-function adapterAt(baseUrl: string, env: Record<string, string> = {}) {
-  const adapter = new BrightDataProvider();
-  const settings = resolveProviderSettings(
-    BRIGHTDATA_METADATA,
-    // A 1 ms poll interval keeps the tests fast; the order of events is set by the stub's replies.
-    { BRIGHTDATA_API_KEY: KEY, BRIGHTDATA_BASE_URL: baseUrl, BRIGHTDATA_POLL_MS: '1', ...env },
-    { timeoutMs: 10_000, maxConcurrency: 2 },
-    adapter,
-  );
-  adapter.configure(settings);
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const brightdataAt = (baseUrl: string, env: Record<string, string> = {}) =>
+  // A 1 ms poll interval keeps the tests fast; the order of events is set by the stub's replies.
+  adapterAt(new BrightDataProvider(), {
+    BRIGHTDATA_API_KEY: KEY,
+    BRIGHTDATA_BASE_URL: baseUrl,
+    BRIGHTDATA_POLL_MS: '1',
+    ...env,
+  });
 
 const company = (linkedin_url: string): ProviderRequest => ({
   capability: 'company.linkedin',
   input: { linkedin_url },
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 const json = (name: string, status = 200) => ({ status, json: fixture('brightdata', name) });
 
@@ -59,7 +46,7 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
       json('snapshot-not-ready', 202),
       json('snapshot-company'),
     );
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = brightdataAt(stub.url);
     const r = await call(company('linkedin.com/company/acme-corp/about/?trk=x'));
 
     expect(stub.requests.map((q) => `${q.method} ${q.path}`)).toEqual([
@@ -129,7 +116,7 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
 
   it('a dead LinkedIn page (error record in a ready snapshot) is found=false and free', async () => {
     stub.reply(json('trigger'), json('progress-ready'), json('snapshot-dead-page'));
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = brightdataAt(stub.url);
     const r = await call(company('https://www.linkedin.com/company/acme-does-not-exist'));
     expect(r).toEqual({ found: false, data: null, usage: { results: 0 } });
     expect(costOf(settings.cost, r)).toBe(0);
@@ -141,9 +128,9 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
       json('progress-running'),
       json('progress-failed'),
       json('trigger'),
-      { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Snapshot not found' },
+      { status: 404, headers: { 'content-type': 'text/plain' }, raw: 'Snapshot not found' },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = brightdataAt(stub.url);
     const failed = await failure(call(company(COMPANY_URL)));
     expect(failed).toBeInstanceOf(ProviderError);
     expect(failed).toMatchObject({ code: 'TEMPORARY', retryable: true });
@@ -159,17 +146,17 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
   it('trigger errors: 400 validation JSON → BAD_INPUT, plain-text 401 → AUTH, 429 → RATE_LIMITED, 503 → TEMPORARY, bad JSON → TEMPORARY', async () => {
     stub.reply(
       json('error-validation', 400),
-      { status: 401, headers: { 'content-type': 'text/plain' }, body: 'Invalid API key' },
+      { status: 401, headers: { 'content-type': 'text/plain' }, raw: 'Invalid API key' },
       {
         status: 429,
         headers: { 'content-type': 'text/plain', 'retry-after': '30' },
-        body: 'You have too many running jobs for this dataset',
+        raw: 'You have too many running jobs for this dataset',
       },
-      { status: 429, headers: { 'content-type': 'text/plain' }, body: 'Too many requests' },
-      { status: 503, headers: { 'content-type': 'text/plain' }, body: 'Service Unavailable' },
-      { body: 'snapshot_id=s_1', headers: { 'content-type': 'text/plain' } },
+      { status: 429, headers: { 'content-type': 'text/plain' }, raw: 'Too many requests' },
+      { status: 503, headers: { 'content-type': 'text/plain' }, raw: 'Service Unavailable' },
+      { raw: 'snapshot_id=s_1', headers: { 'content-type': 'text/plain' } },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = brightdataAt(stub.url);
     const bad = await failure(call(company(COMPANY_URL)));
     expect(bad).toMatchObject({ code: 'BAD_INPUT', retryable: false, status: 400 });
     expect(bad.message).toContain('Invalid input provided');
@@ -194,19 +181,19 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
       {
         status: 429,
         headers: { 'retry-after': '0', 'content-type': 'text/plain' },
-        body: 'Too many requests',
+        raw: 'Too many requests',
       },
       json('progress-ready'),
       json('snapshot-company'),
     );
-    const r = await adapterAt(stub.url).call(company(COMPANY_URL));
+    const r = await brightdataAt(stub.url).call(company(COMPANY_URL));
     expect(r.found).toBe(true);
     expect(stub.requests.filter((q) => q.path.includes('/trigger'))).toHaveLength(1);
   });
 
   it('gives up after BRIGHTDATA_MAX_POLLS and cancels the snapshot', async () => {
     stub.reply(json('trigger'), json('progress-running'), json('progress-running'), { json: {} });
-    const { call } = adapterAt(stub.url, { BRIGHTDATA_MAX_POLLS: '2' });
+    const { call } = brightdataAt(stub.url, { BRIGHTDATA_MAX_POLLS: '2' });
     const err = await failure(call(company(COMPANY_URL)));
     expect(err).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(err.message).toMatch(/not ready after 2 polls.*BRIGHTDATA_MAX_POLLS/);
@@ -224,7 +211,7 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
     const ac = new AbortController();
     const started = Date.now();
     const pending = failure(
-      adapterAt(stub.url, { BRIGHTDATA_POLL_MS: '60000' }).call(company(COMPANY_URL), ac.signal),
+      brightdataAt(stub.url, { BRIGHTDATA_POLL_MS: '60000' }).call(company(COMPANY_URL), ac.signal),
     );
     await stub.received(2); // the snapshot exists and its progress was asked for
     ac.abort();
@@ -242,7 +229,7 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
   it('an abort during a hanging progress request cancels too; no LinkedIn URL → BAD_INPUT before any request', async () => {
     stub.reply(json('trigger'), { hang: true }, { json: {} });
     const ac = new AbortController();
-    const pending = failure(adapterAt(stub.url).call(company(COMPANY_URL), ac.signal));
+    const pending = failure(brightdataAt(stub.url).call(company(COMPANY_URL), ac.signal));
     await stub.received(2);
     ac.abort();
     expect(await pending).toMatchObject({ code: 'TEMPORARY' });
@@ -250,7 +237,7 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
     expect(stub.requests[2].path).toBe(`/datasets/v3/snapshot/${SNAPSHOT}/cancel`);
 
     stub.reset();
-    const { call } = adapterAt(stub.url);
+    const { call } = brightdataAt(stub.url);
     expect(await failure(call(company('https://www.linkedin.com/in/jane-doe')))).toMatchObject({
       code: 'BAD_INPUT',
       retryable: false,
@@ -262,10 +249,10 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
   });
 
   it('an unreachable vendor → TEMPORARY; invalid poll settings stop the boot with a fix-it message', async () => {
-    const down = await failure(adapterAt(await refusedUrl()).call(company(COMPANY_URL)));
+    const down = await failure(brightdataAt(await refusedUrl()).call(company(COMPANY_URL)));
     expect(down).toMatchObject({ code: 'TEMPORARY' });
     expect(down.message).toMatch(/cannot reach Bright Data/);
-    expect(() => adapterAt(stub.url, { BRIGHTDATA_POLL_MS: 'soon' })).toThrow(
+    expect(() => brightdataAt(stub.url, { BRIGHTDATA_POLL_MS: 'soon' })).toThrow(
       'BRIGHTDATA_POLL_MS must be an integer ≥ 0 (got "soon")',
     );
   });

@@ -11,7 +11,7 @@ import type { TechStack } from '../../src/providers/company/company.types';
 import { costOf } from '../../src/providers/core/cost';
 import type { ProviderRequest } from '../../src/providers/core/enrichment-provider';
 import { ProviderError } from '../../src/providers/core/provider-error';
-import { resolveProviderSettings } from '../../src/providers/core/provider-settings';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 const KEY = '6f1d0c2e-5a4b-4c3d-9e8f-bw-test-key';
@@ -33,31 +33,18 @@ function replayedNow<T>(value: T, delta = Date.now() - RECORDED_AT): T {
   return value;
 }
 
-function adapterAt(baseUrl: string, env: Record<string, string> = {}) {
-  const adapter = new BuiltWithProvider();
-  const settings = resolveProviderSettings(
-    BUILTWITH_METADATA,
-    { BUILTWITH_API_KEY: KEY, BUILTWITH_BASE_URL: baseUrl, ...env },
-    { timeoutMs: 10_000, maxConcurrency: 2 },
-    adapter,
-  );
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const builtwithAt = (baseUrl: string, env: Record<string, string> = {}) =>
+  adapterAt(new BuiltWithProvider(), {
+    BUILTWITH_API_KEY: KEY,
+    BUILTWITH_BASE_URL: baseUrl,
+    ...env,
+  });
 
 const lookup = (domain: string): ProviderRequest => ({
   capability: 'tech.stack',
   input: { domain },
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 const inBand = (message: string) => ({
   json: { Results: [], Errors: [{ Lookup: 'acme.com', Message: message, Code: -1 }] },
@@ -248,7 +235,7 @@ describe('BuiltWith Domain API adapter (against a local stub)', () => {
         'x-api-credits-remaining': '1849',
       },
     });
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = builtwithAt(stub.url);
     const r = await call(lookup('https://www.acme.com/pricing'));
 
     const req = stub.requests[0];
@@ -274,7 +261,7 @@ describe('BuiltWith Domain API adapter (against a local stub)', () => {
 
   it('BUILTWITH_API_VERSION=v21 calls the v21 endpoint (same shape)', async () => {
     stub.reply({ json: replayedNow(fixture('builtwith', 'domain-acme')) });
-    const r = await adapterAt(stub.url, { BUILTWITH_API_VERSION: 'v21' }).call(lookup('acme.com'));
+    const r = await builtwithAt(stub.url, { BUILTWITH_API_VERSION: 'v21' }).call(lookup('acme.com'));
     expect(new URL(stub.requests[0].path, stub.url).pathname).toBe('/v21/api.json');
     expect(r.found).toBe(true);
   });
@@ -286,7 +273,7 @@ describe('BuiltWith Domain API adapter (against a local stub)', () => {
       { json: fixture('builtwith', 'errors-not-found') },
       { json: fixture('builtwith', 'errors-bad-domain') },
     );
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = builtwithAt(stub.url);
     const auth = await failure(call(lookup('acme.com')));
     expect(auth).toBeInstanceOf(ProviderError);
     expect(auth).toMatchObject({ code: 'AUTH', retryable: false });
@@ -306,16 +293,16 @@ describe('BuiltWith Domain API adapter (against a local stub)', () => {
       {
         status: 401,
         headers: { 'content-type': 'text/plain' },
-        body: `Unauthorized: GET /v22/api.json?KEY=${encodeURIComponent(KEY)}&LOOKUP=acme.com`,
+        raw: `Unauthorized: GET /v22/api.json?KEY=${encodeURIComponent(KEY)}&LOOKUP=acme.com`,
       },
       {
         status: 500,
         headers: { 'content-type': 'text/plain' },
-        body: `Server error for KEY=${KEY}`,
+        raw: `Server error for KEY=${KEY}`,
       },
-      { headers: { 'content-type': 'text/html' }, body: `<html>${KEY}</html>` },
+      { headers: { 'content-type': 'text/html' }, raw: `<html>${KEY}</html>` },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = builtwithAt(stub.url);
     const errors = [];
     for (let i = 0; i < 4; i++) errors.push(await failure(call(lookup('acme.com'))));
     expect(errors.map((e) => e.code)).toEqual(['AUTH', 'AUTH', 'TEMPORARY', 'TEMPORARY']);
@@ -330,12 +317,12 @@ describe('BuiltWith Domain API adapter (against a local stub)', () => {
     stub.reply({
       status: 429,
       headers: { 'retry-after': '3', 'content-type': 'text/plain' },
-      body: 'Too Many Requests',
+      raw: 'Too Many Requests',
     });
-    const limited = await failure(adapterAt(stub.url).call(lookup('acme.com')));
+    const limited = await failure(builtwithAt(stub.url).call(lookup('acme.com')));
     expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 3000, status: 429 });
 
-    const down = await failure(adapterAt(await refusedUrl()).call(lookup('acme.com')));
+    const down = await failure(builtwithAt(await refusedUrl()).call(lookup('acme.com')));
     expect(down).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(down.message).toMatch(/cannot reach BuiltWith/);
     expect(down.message).not.toContain(KEY);

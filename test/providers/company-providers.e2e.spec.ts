@@ -127,7 +127,7 @@ describe('company data providers through the real call path (booted app, local v
       ...[1, 2].map(() => ({
         status: 500,
         headers: { 'content-type': 'text/plain' },
-        body: `Internal error on /v22/api.json?KEY=${BUILTWITH_KEY}&LOOKUP=broken.example`,
+        raw: `Internal error on /v22/api.json?KEY=${BUILTWITH_KEY}&LOOKUP=broken.example`,
       })),
     );
     // Other suites of the run share this database: look only at this test's rows.

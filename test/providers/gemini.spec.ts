@@ -5,6 +5,7 @@ import { resolveProviderSettings } from '../../src/providers/core/provider-setti
 import { GEMINI_METADATA, GeminiProvider } from '../../src/providers/gemini/gemini.provider';
 import type { LlmEmbedOutput, LlmGenerateOutput } from '../../src/providers/llm/llm.types';
 import { shareUndiciDispatcherWithJest } from '../support/undici-in-jest';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 shareUndiciDispatcherWithJest();
@@ -16,19 +17,8 @@ const SCHEMA = {
   required: ['name', 'domain'],
 };
 
-function adapterAt(baseUrl: string, env: Record<string, string> = {}) {
-  const adapter = new GeminiProvider();
-  const settings = resolveProviderSettings(
-    GEMINI_METADATA,
-    { GEMINI_API_KEY: KEY, GEMINI_BASE_URL: baseUrl, ...env },
-    { timeoutMs: 10_000, maxConcurrency: 2 },
-    adapter,
-  );
-  adapter.configure(settings);
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const geminiAt = (baseUrl: string, env: Record<string, string> = {}) =>
+  adapterAt(new GeminiProvider(), { GEMINI_API_KEY: KEY, GEMINI_BASE_URL: baseUrl, ...env });
 
 const generate = (input: Record<string, unknown>): ProviderRequest => ({
   capability: 'llm.generate',
@@ -41,13 +31,6 @@ const embed = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 describe('Gemini adapter (@google/genai against a local stub)', () => {
   let stub: VendorStub;
@@ -59,7 +42,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
   it('asks for JSON with the caller schema and returns the parsed answer, usage and its cost', async () => {
     stub.reply({ json: fixture('gemini', 'generate-json') });
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = geminiAt(stub.url);
     const r = await call(
       generate({
         prompt: 'Extract company name and domain from: Acme Corp, acme.com',
@@ -103,7 +86,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
   it('grounds in Google Search: sends the tool, returns the cited URLs and bills the grounded prompt', async () => {
     stub.reply({ json: fixture('gemini', 'generate-grounded') });
-    const { call, settings } = adapterAt(stub.url, { GEMINI_MODEL: 'gemini-2.5-pro' });
+    const { call, settings } = geminiAt(stub.url, { GEMINI_MODEL: 'gemini-2.5-pro' });
     const r = await call(generate({ prompt: 'Who founded Acme Corp?', webSearch: true }));
 
     const req = stub.requests[0];
@@ -127,7 +110,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
   it('with a schema and web search, asks for the JSON in the instructions (JSON mode and Search do not mix)', async () => {
     stub.reply({ json: fixture('gemini', 'generate-json') });
-    const { call } = adapterAt(stub.url);
+    const { call } = geminiAt(stub.url);
     const r = await call(generate({ prompt: 'Acme Corp?', schema: SCHEMA, webSearch: true }));
     const req = stub.requests[0];
     expect(req.body.tools).toEqual([{ googleSearch: {} }]);
@@ -139,13 +122,13 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
   it('returns a truncated answer with finishReason "length"', async () => {
     stub.reply({ json: fixture('gemini', 'generate-max-tokens') });
-    const r = await adapterAt(stub.url).call(generate({ prompt: 'Describe Acme Corp' }));
+    const r = await geminiAt(stub.url).call(generate({ prompt: 'Describe Acme Corp' }));
     expect(r.data).toMatchObject({ text: 'Acme Corp is a company that', finishReason: 'length' });
   });
 
   it('embeds through :batchEmbedContents with the configured model and dimensions', async () => {
     stub.reply({ json: fixture('gemini', 'embed') });
-    const { call, settings } = adapterAt(stub.url, { GEMINI_EMBED_MODEL: 'gemini-embedding-001' });
+    const { call, settings } = geminiAt(stub.url, { GEMINI_EMBED_MODEL: 'gemini-embedding-001' });
     const r = await call(embed({ texts: ['Acme Corp', 'acme.com'], dimensions: 3 }));
 
     const req = stub.requests[0];
@@ -168,7 +151,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
   it('429 RESOURCE_EXHAUSTED → RATE_LIMITED with the RetryInfo delay, and the SDK does not retry', async () => {
     stub.reply({ status: 429, json: fixture('gemini', 'error-429') });
-    const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
+    const err = await failure(geminiAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toBeInstanceOf(ProviderError);
     expect(err).toMatchObject({
       code: 'RATE_LIMITED',
@@ -185,7 +168,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
       { status: 400, json: fixture('gemini', 'error-api-key-invalid') },
       { status: 401, json: fixture('gemini', 'error-401') },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = geminiAt(stub.url);
     for (const _ of [1, 2]) {
       const err = await failure(call(generate({ prompt: 'hi' })));
       expect(err).toMatchObject({ code: 'AUTH', retryable: false });
@@ -196,14 +179,14 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
 
   it('500 INTERNAL → TEMPORARY (retryable by the platform), one request only', async () => {
     stub.reply({ status: 500, json: fixture('gemini', 'error-500') });
-    const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
+    const err = await failure(geminiAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toMatchObject({ code: 'TEMPORARY', retryable: true, status: 500 });
     expect(stub.requests).toHaveLength(1);
   });
 
   it('a 200 whose body is not JSON → TEMPORARY', async () => {
-    stub.reply({ body: '{"candidates": [ truncated' });
-    const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
+    stub.reply({ raw: '{"candidates": [ truncated' });
+    const err = await failure(geminiAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(err.message).toMatch(/not JSON/);
   });
@@ -213,7 +196,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
       { json: fixture('gemini', 'generate-blocked-prompt') },
       { json: fixture('gemini', 'generate-safety') },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = geminiAt(stub.url);
     const blocked = await failure(call(generate({ prompt: 'something prohibited' })));
     expect(blocked).toMatchObject({ code: 'BAD_INPUT', retryable: false });
     expect(blocked.message).toContain('PROHIBITED_CONTENT');
@@ -223,7 +206,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
   });
 
   it('a server that cannot be reached → TEMPORARY', async () => {
-    const err = await failure(adapterAt(await refusedUrl()).call(generate({ prompt: 'hi' })));
+    const err = await failure(geminiAt(await refusedUrl()).call(generate({ prompt: 'hi' })));
     expect(err).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(err.message).toMatch(/cannot reach Gemini/);
   });
@@ -231,7 +214,7 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
   it('aborting the call signal cuts the request', async () => {
     stub.reply({ hang: true });
     const ac = new AbortController();
-    const pending = failure(adapterAt(stub.url).call(generate({ prompt: 'hi' }), ac.signal));
+    const pending = failure(geminiAt(stub.url).call(generate({ prompt: 'hi' }), ac.signal));
     await stub.received(1);
     ac.abort();
     expect(await pending).toMatchObject({ code: 'TEMPORARY' });

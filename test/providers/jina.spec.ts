@@ -2,36 +2,18 @@ import type { AppConfig } from '../../src/common/config/app.config';
 import { costOf } from '../../src/providers/core/cost';
 import type { ProviderRequest } from '../../src/providers/core/enrichment-provider';
 import { ProviderError } from '../../src/providers/core/provider-error';
-import { resolveProviderSettings } from '../../src/providers/core/provider-settings';
 import { markdownToText } from '../../src/providers/jina/jina.mapper';
-import { JINA_METADATA, JinaReaderProvider } from '../../src/providers/jina/jina-reader.provider';
-import {
-  JINA_SEARCH_METADATA,
-  JinaSearchProvider,
-} from '../../src/providers/jina/jina-search.provider';
+import { JinaReaderProvider } from '../../src/providers/jina/jina-reader.provider';
+import { JinaSearchProvider } from '../../src/providers/jina/jina-search.provider';
 import type { WebPage } from '../../src/providers/web/web-read.types';
 import type { WebSearchOutput } from '../../src/providers/web/web-search.types';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 const KEY = 'jina_test_key_5b1e';
-const defaults = { timeoutMs: 10_000, maxConcurrency: 2 };
-
-function reader(env: Record<string, string>) {
-  const adapter = new JinaReaderProvider();
-  const settings = resolveProviderSettings(JINA_METADATA, env, defaults, adapter);
-  adapter.configure(settings);
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
-
-function searcher(env: Record<string, string>) {
-  const adapter = new JinaSearchProvider({ rawEnv: env } as unknown as AppConfig);
-  const settings = resolveProviderSettings(JINA_SEARCH_METADATA, env, defaults, adapter);
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const reader = (env: Record<string, string>) => adapterAt(new JinaReaderProvider(), env);
+const searcher = (env: Record<string, string>) =>
+  adapterAt(new JinaSearchProvider({ rawEnv: env } as unknown as AppConfig), env);
 
 const read = (url: string): ProviderRequest => ({ capability: 'web.read', input: { url } });
 const search = (input: Record<string, unknown>): ProviderRequest => ({
@@ -39,13 +21,6 @@ const search = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 describe('Jina Reader adapter (web.read, local stub)', () => {
   let stub: VendorStub;
@@ -143,8 +118,8 @@ describe('Jina Reader adapter (web.read, local stub)', () => {
       { status: 402, json: fixture('jina', 'error-402') },
       { status: 429, json: fixture('jina', 'error-429'), headers: { 'retry-after': '20' } },
       { status: 451, json: fixture('jina', 'error-451') },
-      { status: 503, body: 'upstream connect error', headers: { 'content-type': 'text/plain' } },
-      { body: 'Title: Acme\n\nMarkdown Content:\n...', headers: { 'content-type': 'text/plain' } },
+      { status: 503, raw: 'upstream connect error', headers: { 'content-type': 'text/plain' } },
+      { raw: 'Title: Acme\n\nMarkdown Content:\n...', headers: { 'content-type': 'text/plain' } },
       // HTTP 200 with an error envelope.
       { json: fixture('jina', 'error-402') },
     );
@@ -282,7 +257,7 @@ describe('Jina Search adapter (web.search, local stub)', () => {
       { status: 401, json: fixture('jina', 'error-401') },
       { status: 402, json: fixture('jina', 'error-402') },
       { status: 429, json: fixture('jina', 'error-429'), headers: { 'retry-after': '7' } },
-      { status: 500, body: 'Internal Server Error', headers: { 'content-type': 'text/plain' } },
+      { status: 500, raw: 'Internal Server Error', headers: { 'content-type': 'text/plain' } },
     );
     const { call } = searcher({ JINA_API_KEY: KEY, JINA_SEARCH_BASE_URL: stub.url });
     const q = search({ query: 'zzqx nonexistent company 4711' });

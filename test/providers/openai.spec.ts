@@ -4,6 +4,7 @@ import { ProviderError } from '../../src/providers/core/provider-error';
 import { resolveProviderSettings } from '../../src/providers/core/provider-settings';
 import type { LlmEmbedOutput, LlmGenerateOutput } from '../../src/providers/llm/llm.types';
 import { OPENAI_METADATA, OpenAiProvider } from '../../src/providers/openai/openai.provider';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 const KEY = 'test-openai-key';
@@ -13,19 +14,8 @@ const SCHEMA = {
   required: ['name', 'domain'],
 };
 
-function adapterAt(baseUrl: string, env: Record<string, string> = { OPENAI_API_KEY: KEY }) {
-  const adapter = new OpenAiProvider();
-  const settings = resolveProviderSettings(
-    OPENAI_METADATA,
-    { OPENAI_BASE_URL: `${baseUrl}/v1`, ...env },
-    { timeoutMs: 10_000, maxConcurrency: 2 },
-    adapter,
-  );
-  adapter.configure(settings);
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const openaiAt = (baseUrl: string, env: Record<string, string> = { OPENAI_API_KEY: KEY }) =>
+  adapterAt(new OpenAiProvider(), { OPENAI_BASE_URL: `${baseUrl}/v1`, ...env });
 
 const generate = (input: Record<string, unknown>): ProviderRequest => ({
   capability: 'llm.generate',
@@ -38,13 +28,6 @@ const embed = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 describe('OpenAI adapter (openai SDK against a local stub)', () => {
   let stub: VendorStub;
@@ -56,7 +39,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
 
   it('sends a non-strict json_schema response format and returns the parsed answer, usage and cost', async () => {
     stub.reply({ json: fixture('openai', 'chat-json') });
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = openaiAt(stub.url);
     const r = await call(
       generate({
         prompt: 'Acme Corp, acme.com',
@@ -99,7 +82,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
 
   it('web search uses the search model with web_search_options and returns url_citation URLs', async () => {
     stub.reply({ json: fixture('openai', 'chat-web-search') });
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = openaiAt(stub.url);
     const r = await call(
       generate({
         prompt: 'Who founded Acme Corp?',
@@ -131,7 +114,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
       { json: fixture('openai', 'chat-refusal') },
       { json: fixture('openai', 'chat-content-filter') },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = openaiAt(stub.url);
     const refused = await failure(call(generate({ prompt: 'something bad' })));
     expect(refused).toMatchObject({ code: 'BAD_INPUT', retryable: false });
     expect(refused.message).toContain("I'm sorry, I can't help with that.");
@@ -142,7 +125,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
 
   it('embeds with encoding_format "float" (never the base64 default) and keeps the input order', async () => {
     stub.reply({ json: fixture('openai', 'embeddings') });
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = openaiAt(stub.url);
     const r = await call(embed({ texts: ['Acme Corp', 'acme.com'], dimensions: 3 }));
 
     const req = stub.requests[0];
@@ -174,7 +157,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
         json: fixture('openai', 'error-429-rate-limit'),
       },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = openaiAt(stub.url);
     const first = await failure(call(generate({ prompt: 'hi' })));
     expect(first).toBeInstanceOf(ProviderError);
     expect(first).toMatchObject({ code: 'RATE_LIMITED', retryable: true, retryAfterMs: 7000 });
@@ -186,7 +169,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
 
   it('429 insufficient_quota → QUOTA_EXHAUSTED, not retried (waiting does not pay the bill)', async () => {
     stub.reply({ status: 429, json: fixture('openai', 'error-429-insufficient-quota') });
-    const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
+    const err = await failure(openaiAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toMatchObject({ code: 'QUOTA_EXHAUSTED', retryable: false });
   });
 
@@ -195,7 +178,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
       { status: 401, json: fixture('openai', 'error-401') },
       { status: 500, json: fixture('openai', 'error-500') },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = openaiAt(stub.url);
     const auth = await failure(call(generate({ prompt: 'hi' })));
     expect(auth).toMatchObject({ code: 'AUTH', retryable: false, status: 401 });
     expect(auth.message).toMatch(/Incorrect API key.*OPENAI_API_KEY/);
@@ -205,20 +188,20 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
   });
 
   it('a 200 whose body is not JSON → TEMPORARY', async () => {
-    stub.reply({ body: '{"choices": [ truncated' });
-    const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
+    stub.reply({ raw: '{"choices": [ truncated' });
+    const err = await failure(openaiAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(err.message).toMatch(/not JSON/);
   });
 
   it('a server that cannot be reached → TEMPORARY; an aborted call → TEMPORARY', async () => {
-    const down = await failure(adapterAt(await refusedUrl()).call(generate({ prompt: 'hi' })));
+    const down = await failure(openaiAt(await refusedUrl()).call(generate({ prompt: 'hi' })));
     expect(down).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(down.message).toMatch(/cannot reach OpenAI/);
 
     stub.reply({ hang: true });
     const ac = new AbortController();
-    const pending = failure(adapterAt(stub.url).call(generate({ prompt: 'hi' }), ac.signal));
+    const pending = failure(openaiAt(stub.url).call(generate({ prompt: 'hi' }), ac.signal));
     await stub.received(1);
     ac.abort();
     expect(await pending).toMatchObject({ code: 'TEMPORARY' });
@@ -234,7 +217,7 @@ describe('OpenAI adapter (openai SDK against a local stub)', () => {
     expect(settings({ OPENAI_API_KEY: 'k', OPENAI_ENABLED: 'false' }).configured).toBe(false);
 
     stub.reply({ json: fixture('openai', 'chat-json') });
-    const { call } = adapterAt(stub.url, { OPENAI_MODEL: 'llama3.1:8b' });
+    const { call } = openaiAt(stub.url, { OPENAI_MODEL: 'llama3.1:8b' });
     const r = await call(generate({ prompt: 'Acme Corp, acme.com', schema: SCHEMA }));
     expect(stub.requests[0].body.model).toBe('llama3.1:8b');
     expect(stub.requests[0].headers.authorization).toBe('Bearer not-needed');

@@ -1,13 +1,10 @@
 import { costOf } from '../../src/providers/core/cost';
 import type { ProviderRequest } from '../../src/providers/core/enrichment-provider';
 import { ProviderError } from '../../src/providers/core/provider-error';
-import { resolveProviderSettings } from '../../src/providers/core/provider-settings';
 import type { LlmGenerateOutput } from '../../src/providers/llm/llm.types';
-import {
-  PERPLEXITY_METADATA,
-  PerplexityProvider,
-} from '../../src/providers/perplexity/perplexity.provider';
+import { PerplexityProvider } from '../../src/providers/perplexity/perplexity.provider';
 import type { WebSearchOutput } from '../../src/providers/web/web-search.types';
+import { adapterAt, failure } from '../support/adapters';
 import { fixture, refusedUrl, VendorStub } from '../support/vendor-stub';
 
 const KEY = 'pplx-test-key';
@@ -17,18 +14,12 @@ const SCHEMA = {
   required: ['founder'],
 };
 
-function adapterAt(baseUrl: string, env: Record<string, string> = {}) {
-  const adapter = new PerplexityProvider();
-  const settings = resolveProviderSettings(
-    PERPLEXITY_METADATA,
-    { PERPLEXITY_API_KEY: KEY, PERPLEXITY_BASE_URL: baseUrl, ...env },
-    { timeoutMs: 10_000, maxConcurrency: 2 },
-    adapter,
-  );
-  const call = (request: ProviderRequest, signal = new AbortController().signal) =>
-    adapter.call(request, { signal, settings });
-  return { adapter, settings, call };
-}
+const perplexityAt = (baseUrl: string, env: Record<string, string> = {}) =>
+  adapterAt(new PerplexityProvider(), {
+    PERPLEXITY_API_KEY: KEY,
+    PERPLEXITY_BASE_URL: baseUrl,
+    ...env,
+  });
 
 const generate = (input: Record<string, unknown>): ProviderRequest => ({
   capability: 'llm.generate',
@@ -40,13 +31,6 @@ const search = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (e: unknown) => e as ProviderError,
-  );
 
 describe('Perplexity adapter (Agent API over fetch against a local stub)', () => {
   let stub: VendorStub;
@@ -58,7 +42,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
 
   it('sends the documented Agent API body and returns JSON, citations and the vendor-reported cost', async () => {
     stub.reply({ json: fixture('perplexity', 'agent-json-search') });
-    const { call, settings } = adapterAt(stub.url, { PERPLEXITY_SEARCH_CONTEXT_SIZE: 'low' });
+    const { call, settings } = perplexityAt(stub.url, { PERPLEXITY_SEARCH_CONTEXT_SIZE: 'low' });
     const r = await call(
       generate({
         prompt: 'Who founded Acme Corp?',
@@ -111,7 +95,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
 
   it('without webSearch sends no tool; with no vendor cost, prices the request fee and tokens', async () => {
     stub.reply({ json: fixture('perplexity', 'agent-text-no-cost') });
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = perplexityAt(stub.url);
     const r = await call(generate({ prompt: 'Say OK', maxOutputTokens: 16 }));
     expect(stub.requests[0].body).toEqual({
       model: 'perplexity/sonar',
@@ -124,7 +108,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
 
   it('an incomplete run cut by max_output_tokens still returns its text, finishReason "length"', async () => {
     stub.reply({ json: fixture('perplexity', 'agent-incomplete') });
-    const r = await adapterAt(stub.url).call(
+    const r = await perplexityAt(stub.url).call(
       generate({ prompt: 'Describe Acme', maxOutputTokens: 16 }),
     );
     expect(r.data).toMatchObject({
@@ -139,7 +123,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
       { json: fixture('perplexity', 'agent-failed') },
       { json: fixture('perplexity', 'agent-cancelled') },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = perplexityAt(stub.url);
     const failed = await failure(call(generate({ prompt: 'Who founded Acme?', schema: SCHEMA })));
     expect(failed).toBeInstanceOf(ProviderError);
     expect(failed).toMatchObject({ code: 'TEMPORARY', retryable: true });
@@ -155,7 +139,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
       headers: { 'retry-after': '12' },
       json: fixture('perplexity', 'error-429'),
     });
-    const err = await failure(adapterAt(stub.url).call(generate({ prompt: 'hi' })));
+    const err = await failure(perplexityAt(stub.url).call(generate({ prompt: 'hi' })));
     expect(err).toMatchObject({
       code: 'RATE_LIMITED',
       retryable: true,
@@ -170,9 +154,9 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
       { status: 401, json: fixture('perplexity', 'error-401') },
       { status: 400, json: fixture('perplexity', 'error-400') },
       { status: 500, json: fixture('perplexity', 'error-500') },
-      { body: '<html>502 Bad Gateway</html>', headers: { 'content-type': 'text/html' } },
+      { raw: '<html>502 Bad Gateway</html>', headers: { 'content-type': 'text/html' } },
     );
-    const { call } = adapterAt(stub.url);
+    const { call } = perplexityAt(stub.url);
     const auth = await failure(call(generate({ prompt: 'hi' })));
     expect(auth).toMatchObject({ code: 'AUTH', retryable: false });
     expect(auth.message).toContain('PERPLEXITY_API_KEY');
@@ -187,13 +171,13 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
   });
 
   it('a server that cannot be reached → TEMPORARY; an aborted call → TEMPORARY', async () => {
-    const down = await failure(adapterAt(await refusedUrl()).call(generate({ prompt: 'hi' })));
+    const down = await failure(perplexityAt(await refusedUrl()).call(generate({ prompt: 'hi' })));
     expect(down).toMatchObject({ code: 'TEMPORARY', retryable: true });
     expect(down.message).toMatch(/cannot reach Perplexity/);
 
     stub.reply({ hang: true });
     const ac = new AbortController();
-    const pending = failure(adapterAt(stub.url).call(generate({ prompt: 'hi' }), ac.signal));
+    const pending = failure(perplexityAt(stub.url).call(generate({ prompt: 'hi' }), ac.signal));
     await stub.received(1);
     ac.abort();
     expect(await pending).toMatchObject({ code: 'TEMPORARY' });
@@ -204,7 +188,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
       { json: fixture('perplexity', 'agent-json-search') },
       { json: fixture('perplexity', 'agent-search-empty') },
     );
-    const { call, settings } = adapterAt(stub.url);
+    const { call, settings } = perplexityAt(stub.url);
     const r = await call(search({ query: 'Acme Corp founder', maxResults: 1, recency: 'month' }));
 
     const body = stub.requests[0].body;
@@ -230,7 +214,7 @@ describe('Perplexity adapter (Agent API over fetch against a local stub)', () =>
   });
 
   it('the worst case is the request fee plus input and the output bound actually sent', () => {
-    const { adapter, settings: s } = adapterAt('http://127.0.0.1:9');
+    const { adapter, settings: s } = perplexityAt('http://127.0.0.1:9');
     const input = { prompt: 'Who founded Acme?', maxOutputTokens: 1000 };
     const tokens = Math.ceil(JSON.stringify(input).length / 4);
     expect(adapter.estimateMaxCostUsd(generate(input), s.cost, s)).toBeCloseTo(

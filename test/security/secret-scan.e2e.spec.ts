@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { startTestApp, TestApp, waitFor } from '../support/test-app';
 import { Received, WebhookReceiver } from '../support/webhook-receiver';
 import { CompanySite, startCompanySite } from '../accounts/company-site-server';
-import { StubRequest, VendorStub } from '../providers/support/vendor-stub';
+import { StubRequest, VendorStub } from '../support/vendor-stub';
 import { SecretProbeCall, SecretProbeTaskModule } from './secret-probe.task';
 import {
   Canary,

@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { TestApp, testEnv, waitFor } from '../../support/test-app';
 import { api, ChildApp, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { maxInAnyWindow, VendorStub } from '../support/vendor-stub';
+import { lookupVendor, maxInAnyWindow, VendorStub } from '../../support/vendor-stub';
 
 /**
  * One rate limit shared by two worker processes (separate OS processes, each with its own Redis
@@ -26,7 +26,7 @@ describe('rate limit shared by two worker processes', () => {
   const workers: ChildApp[] = [];
 
   beforeAll(async () => {
-    stub = await VendorStub.start(undefined, { limit: LIMIT, windowMs: 1000 });
+    stub = await VendorStub.start(lookupVendor, { limit: LIMIT, windowMs: 1000 });
     const prefix = testEnv().REDIS_PREFIX;
     const env = {
       ...stubEnv(stub.url, id),

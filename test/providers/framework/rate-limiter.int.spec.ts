@@ -51,9 +51,10 @@ describe('RateLimiter (Redis GCRA shared by every process)', () => {
     ).sort((x, y) => x - y);
     expect(waits[0]).toBe(0);
     const gaps = waits.slice(1).map((w, k) => w - waits[k]);
-    // A gap is one interval, or one interval plus the headroom after a cold call (less the few
-    // ms that pass between reservations).
-    const near = (gap: number, target: number) => gap > target - 5 && gap <= target + 1;
+    // A gap is one interval, or one interval plus the headroom after a cold call, less the time
+    // that passed between the two reservations (each wait counts from its own reservation): a few
+    // ms, tens on a loaded machine. 60 ms of slack still tells the two cases apart (100 ms).
+    const near = (gap: number, target: number) => gap > target - 60 && gap <= target + 1;
     for (const g of gaps) expect(near(g, interval) || near(g, interval + COLD_HEADROOM)).toBe(true);
     const cold = gaps.filter((g) => near(g, interval + COLD_HEADROOM)).length;
     expect([1, 2]).toContain(cold); // A's first and B's first (unless B's came last)

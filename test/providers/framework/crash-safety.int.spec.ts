@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { TestApp, testEnv, waitFor } from '../../support/test-app';
 import { api, ChildApp, Json, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { VendorStub } from '../support/vendor-stub';
+import { lookupVendor, VendorStub } from '../../support/vendor-stub';
 
 /**
  * A finished (paid) stage is never paid for again: a retried attempt reuses the stage's
@@ -21,7 +21,7 @@ describe('a retried or killed worker never pays twice for a finished stage', () 
   const vendorCalls = (domain: string) => stub.requests.filter((r) => r.body?.domain === domain);
 
   beforeAll(async () => {
-    stub = await VendorStub.start();
+    stub = await VendorStub.start(lookupVendor);
   });
   afterAll(async () => {
     await stub?.close();

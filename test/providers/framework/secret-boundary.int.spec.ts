@@ -12,6 +12,7 @@ import { Provider } from '../../../src/providers/core/provider.decorator';
 import { ProviderClient } from '../../../src/providers/core/provider-client';
 import { ProviderError } from '../../../src/providers/core/provider-error';
 import { startTestApp, TestApp } from '../../support/test-app';
+import { failure } from '../../support/adapters';
 
 const KEY = `leaky-${randomBytes(12).toString('hex')}`;
 const OTHER_KEY = `other-${randomBytes(12).toString('hex')}`;
@@ -71,14 +72,6 @@ describe('secrets at the provider boundary (booted app, real Postgres)', () => {
   let t: TestApp;
   let client: ProviderClient;
 
-  const failure = async (p: Promise<unknown>): Promise<ProviderError> => {
-    try {
-      await p;
-    } catch (err) {
-      return err as ProviderError;
-    }
-    throw new Error('the call succeeded, a failure was expected');
-  };
   const lookup = (mode: string) => ({
     capability: 'company.profile' as const,
     operation: 'lookup',

@@ -3,7 +3,7 @@ import { ProviderClient } from '../../../src/providers/core/provider-client';
 import { authHeaders, TestApp } from '../../support/test-app';
 import { api, Json, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { lookupVendor, VendorStub } from '../support/vendor-stub';
+import { lookupVendor, VendorStub } from '../../support/vendor-stub';
 
 /**
  * Waterfalls (`WATERFALL_<CAPABILITY>` order, first accepted answer wins, every step recorded

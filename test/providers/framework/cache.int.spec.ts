@@ -3,7 +3,7 @@ import { ProviderClient } from '../../../src/providers/core/provider-client';
 import { TestApp } from '../../support/test-app';
 import { api, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { VendorStub } from '../support/vendor-stub';
+import { lookupVendor, VendorStub } from '../../support/vendor-stub';
 
 /**
  * The response cache, seen from tasks: a second identical call is a free, marked hit; a refresh
@@ -18,7 +18,7 @@ describe('provider response cache', () => {
   const vendorCalls = (id: string) => stub.to(`/${id}/`).length;
 
   beforeAll(async () => {
-    stub = await VendorStub.start();
+    stub = await VendorStub.start(lookupVendor);
     t = await startProviderApp({ ...stubEnv(stub.url, shared), ...stubEnv(stub.url, nottl) }, [
       { id: shared, cacheTtlSeconds: 3600 },
       { id: nottl, cacheTtlSeconds: 0 },

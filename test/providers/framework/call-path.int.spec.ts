@@ -5,7 +5,8 @@ import { RateLimiter } from '../../../src/providers/core/rate-limiter';
 import { TestApp, waitFor } from '../../support/test-app';
 import { api, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { VendorStub } from '../support/vendor-stub';
+import { lookupVendor, VendorStub } from '../../support/vendor-stub';
+import { failure } from '../../support/adapters';
 
 /**
  * The call path against a local vendor that misbehaves on purpose: 5xx (retried, transient only),
@@ -23,17 +24,9 @@ describe('provider call path against a misbehaving vendor', () => {
     operation: 'lookup',
     input: { domain },
   });
-  const failure = async (p: Promise<unknown>): Promise<ProviderError> => {
-    try {
-      await p;
-    } catch (err) {
-      return err as ProviderError;
-    }
-    throw new Error('the call succeeded, a failure was expected');
-  };
 
   beforeAll(async () => {
-    stub = await VendorStub.start();
+    stub = await VendorStub.start(lookupVendor);
     t = await startProviderApp(
       {
         ...stubEnv(stub.url, ids.main, { CP_MAIN_TIMEOUT_MS: '400' }),
@@ -60,7 +53,7 @@ describe('provider call path against a misbehaving vendor', () => {
   beforeEach(() => stub.reset());
 
   it('retries 5xx with backoff until the vendor answers, recording the attempts', async () => {
-    stub.enqueue({ status: 500 }, { status: 503 });
+    stub.reply({ status: 500 }, { status: 503 });
     const o = await client.call(ids.main, lookup(uniq('retry')));
     expect(o).toMatchObject({ found: true, cached: false, costUsd: 0.01 });
     const seen = stub.to(`/${ids.main}/`);
@@ -74,7 +67,7 @@ describe('provider call path against a misbehaving vendor', () => {
   });
 
   it('gives up after PROVIDER_RETRY_ATTEMPTS transient failures with TEMPORARY and costs nothing', async () => {
-    stub.enqueue({ status: 500 }, { status: 502 }, { status: 500 }, { status: 200 });
+    stub.reply({ status: 500 }, { status: 502 }, { status: 500 }, { status: 200 });
     const e = await failure(client.call(ids.main, lookup(uniq('exhaust'))));
     expect(e).toBeInstanceOf(ProviderError);
     expect(e).toMatchObject({ code: 'TEMPORARY', retryable: true, providerId: ids.main });
@@ -84,12 +77,12 @@ describe('provider call path against a misbehaving vendor', () => {
   });
 
   it('does not retry a 400 (BAD_INPUT) or a 401 (AUTH)', async () => {
-    stub.enqueue({ status: 400, json: { error: 'bad domain' } });
+    stub.reply({ status: 400, json: { error: 'bad domain' } });
     expect(await failure(client.call(ids.main, lookup(uniq('bad'))))).toMatchObject({
       code: 'BAD_INPUT',
       retryable: false,
     });
-    stub.enqueue({ status: 401 });
+    stub.reply({ status: 401 });
     expect(await failure(client.call(ids.main, lookup(uniq('auth'))))).toMatchObject({
       code: 'AUTH',
       retryable: false,
@@ -106,7 +99,7 @@ describe('provider call path against a misbehaving vendor', () => {
 
   it('waits out a 429 Retry-After without using a retry attempt', async () => {
     // Two 429s then two 500s: with 3 attempts the call can only succeed if the 429s used none.
-    stub.enqueue(
+    stub.reply(
       { status: 429, headers: { 'retry-after': '1' } },
       { status: 429, headers: { 'retry-after': '0' } },
       { status: 500 },
@@ -128,7 +121,7 @@ describe('provider call path against a misbehaving vendor', () => {
     );
     try {
       // A pause long enough that a loaded machine still checks within it.
-      stub.enqueue({ status: 429, headers: { 'retry-after': '8' } });
+      stub.reply({ status: 429, headers: { 'retry-after': '8' } });
       const first = client.call(ids.shared, lookup(uniq('first')));
       // The other instance sees the pause in the shared limiter state…
       const limiter = other.app.get(RateLimiter);
@@ -150,7 +143,7 @@ describe('provider call path against a misbehaving vendor', () => {
   });
 
   it('aborts a hanging call at the timeout: the vendor sees the socket close', async () => {
-    stub.enqueue({ hang: true }, { hang: true }, { hang: true });
+    stub.reply({ hang: true }, { hang: true }, { hang: true });
     const started = Date.now();
     const e = await failure(client.call(ids.main, lookup(uniq('hang'))));
     expect(e).toMatchObject({ code: 'TEMPORARY' });
@@ -164,7 +157,7 @@ describe('provider call path against a misbehaving vendor', () => {
 
   it('aborts a body that trickles past the timeout, and accepts one that ends in time', async () => {
     const slow = { slowBody: { chunks: 10, everyMs: 100 } };
-    stub.enqueue(slow, slow, slow);
+    stub.reply(slow, slow, slow);
     expect(await failure(client.call(ids.main, lookup(uniq('slow'))))).toMatchObject({
       code: 'TEMPORARY',
     });
@@ -172,7 +165,7 @@ describe('provider call path against a misbehaving vendor', () => {
     await waitFor(async () => seen.every((r) => r.aborted), 'the vendor to see the aborts');
 
     stub.reset();
-    stub.enqueue({ slowBody: { chunks: 3, everyMs: 50 } });
+    stub.reply({ slowBody: { chunks: 3, everyMs: 50 } });
     const o = await client.call(ids.main, lookup(uniq('slow-ok')));
     expect(o.found).toBe(true);
     expect(stub.to(`/${ids.main}/`)).toHaveLength(1);
@@ -180,7 +173,7 @@ describe('provider call path against a misbehaving vendor', () => {
 
   it('turns invalid JSON into an error code, records it, and keeps serving', async () => {
     const junk = { raw: '{"company": {"domain": "x' };
-    stub.enqueue(junk, junk, junk);
+    stub.reply(junk, junk, junk);
     const e = await failure(client.call(ids.main, lookup(uniq('junk'))));
     expect(e).toMatchObject({ code: 'TEMPORARY' });
     expect(e.message).toMatch(/invalid JSON/);

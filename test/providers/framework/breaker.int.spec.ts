@@ -3,7 +3,7 @@ import { ProviderError } from '../../../src/providers/core/provider-error';
 import { TestApp, waitFor } from '../../support/test-app';
 import { api, Json, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { lookupVendor, VendorStub } from '../support/vendor-stub';
+import { lookupVendor, VendorStub } from '../../support/vendor-stub';
 
 /**
  * Circuit breaker per provider: N consecutive transient failures open it (visible in
@@ -83,7 +83,7 @@ describe('provider circuit breaker', () => {
     // The vendor recovers; the probe is held by the stub so the half-open state can be observed.
     failing = new Set();
     let release!: () => void;
-    stub.enqueue({ hold: new Promise<void>((r) => (release = r)) });
+    stub.reply({ hold: new Promise<void>((r) => (release = r)) });
     await waitFor(async () => Date.now() >= openedBy + HALF_OPEN_MS, 'the half-open delay');
     const probe = client.call(flaky, lookup());
     await waitFor(async () => stub.to(`/${flaky}/`).length === THRESHOLD + 1, 'the probe');

@@ -6,7 +6,7 @@ import { ProviderLedgerRepository } from '../../../src/providers/core/provider-l
 import { authHeaders, TestApp } from '../../support/test-app';
 import { api, startProviderApp, uniq } from '../support/harness';
 import { stubEnv } from '../support/stub.provider';
-import { VendorStub } from '../support/vendor-stub';
+import { lookupVendor, VendorStub } from '../../support/vendor-stub';
 
 /**
  * Budgets: a call whose worst case would pass the task's (or batch's) budget_usd is not made; the
@@ -29,7 +29,7 @@ describe('provider budgets and dry run', () => {
     (await ds.query(`SELECT count(*)::int AS n FROM provider_calls`))[0].n as number;
 
   beforeAll(async () => {
-    stub = await VendorStub.start();
+    stub = await VendorStub.start(lookupVendor);
     t = await startProviderApp(
       { ...stubEnv(stub.url, cheap), ...stubEnv(stub.url, pricey), DATABASE_POOL_SIZE: '20' },
       [
