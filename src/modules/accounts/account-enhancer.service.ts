@@ -428,10 +428,13 @@ export class AccountEnhancer {
         out.errors.push(asError('vendors', err));
       }
     };
+    // One time for the stage: answers milliseconds apart are equally recent, so a tie between
+    // vendors falls to their order, not to which answer (or cache hit) came back first.
+    const at = new Date().toISOString();
     const prov = (o: CallOutcome<unknown>) => ({
       source: o.provider,
       method: 'api' as const,
-      retrieved_at: new Date().toISOString(),
+      retrieved_at: at,
       confidence: 0.85,
       cost_usd: o.costUsd,
       task_id: ctx.taskId,

@@ -1,3 +1,4 @@
+import { stableStringify } from '../../common/stable-json';
 import type { Sourced } from '../../providers/core/provenance';
 import type { AccountEnhancementProcessedData } from './extraction';
 
@@ -136,6 +137,25 @@ export function extractionPrompt(company: string, text: string): string {
   );
 }
 
+/**
+ * Facts not given to the summary: `tech_profile` is a vendor's raw report (detection dates,
+ * scores, its own `created_at`), not a business fact — `technologies` already names what it found.
+ */
+const NOT_SUMMARY_FACTS = new Set(['tech_profile']);
+
+/**
+ * The known facts as the summary prompt shows them, the same text for the same facts: the fields in
+ * processed_data's order, every nested object with its keys sorted. A vendor answer read back
+ * from the provider cache (JSONB) has its keys in another order than the fresh one; serialised
+ * as-is it made an identical re-run's prompt differ, and so miss the LLM cache.
+ */
+export function knownFactsText(known: AccountEnhancementProcessedData | null): string {
+  const fields = Object.entries(known ?? {})
+    .filter(([k, v]) => v !== undefined && !NOT_SUMMARY_FACTS.has(k))
+    .map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`);
+  return `{${fields.join(',')}}`;
+}
+
 export function summaryPrompt(
   company: string,
   known: AccountEnhancementProcessedData | null,
@@ -144,7 +164,7 @@ export function summaryPrompt(
   return (
     `Write a concise business summary of "${company}" for a B2B sales team, in Markdown ` +
     '(what they do, who they sell to, notable facts; at most 200 words). Use only the facts below.\n\n' +
-    `--- KNOWN FACTS ---\n${JSON.stringify(known ?? {}).slice(0, 4000)}\n\n--- WEBSITE TEXT ---\n${text.slice(0, 12_000)}\n\n` +
+    `--- KNOWN FACTS ---\n${knownFactsText(known).slice(0, 4000)}\n\n--- WEBSITE TEXT ---\n${text.slice(0, 12_000)}\n\n` +
     'Answer with JSON: {"analysis_summary": "<markdown>"}.'
   );
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { load } from 'cheerio';
 import type { WebPage } from '../../../src/providers/web/web-read.types';
@@ -79,4 +79,38 @@ export function loadSite(site: string, opts: { withHtml?: boolean } = {}): WebPa
     if (opts.withHtml !== false) page.html = html;
     return page;
   });
+}
+
+/** What a fixture site is known to say about its company (site.json `facts`). */
+export interface KnownFacts {
+  /** Accepted spellings of the name (compared by nameKey: case and legal forms do not count). */
+  name?: string | string[];
+  founded_year?: number;
+  /** E.164. */
+  phone?: string;
+  email?: string;
+  city?: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+  customers?: string[];
+  /** Names that must not be taken for customers (press, partners, the company itself). */
+  not_customers?: string[];
+  /** E.164 numbers that must not be kept as phones (fax lines). */
+  not_phones?: string[];
+}
+
+/** Every fixture site (a directory with a site.json). */
+export function listSites(): string[] {
+  return readdirSync(ROOT, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(ROOT, d.name, 'site.json')))
+    .map((d) => d.name)
+    .sort();
+}
+
+/** The site's known facts from its site.json, or null when it lists none. */
+export function siteFacts(site: string): KnownFacts | null {
+  const manifest = JSON.parse(readFileSync(join(ROOT, site, 'site.json'), 'utf8')) as {
+    facts?: KnownFacts;
+  };
+  return manifest.facts ?? null;
 }

@@ -222,12 +222,14 @@ describe('mergeProfile over extracted facts', () => {
       value: 'Northwind Analytics',
       detail: 'json-ld',
     });
-    // the same name was seen five ways: one agreeing value, no conflict
+    // the same name was seen six ways (the copyright line's "Northwind Analytics Ltd" among
+    // them): one agreeing value, no conflict
     expect(single(p, 'name').candidates.map((x) => x.detail)).toEqual([
       'json-ld',
       'opengraph',
       'json-ld-website',
       'title',
+      'copyright',
       'logo-alt',
     ]);
     // the contact page's "Headquarters … United Kingdom" is the JSON-LD address (GB) written out

@@ -53,7 +53,7 @@ export function classifyEmail(input: string, siteDomain: string | null): PublicE
 
 /** A phone number as written, in E.164 when libphonenumber can read it. */
 export function parsePhone(raw: string, country?: CountryCode, label?: string): PhoneNumber | null {
-  const written = cleanText(raw);
+  const written = cleanText(raw).replace(/^tel:/i, '');
   const digits = written.replace(/\D/g, '');
   if (digits.length < 6 || digits.length > 17) return null;
   const region = country && isSupportedCountry(country) ? country : undefined;
@@ -73,9 +73,71 @@ export function parsePhone(raw: string, country?: CountryCode, label?: string): 
 
 const EMAIL_IN_TEXT = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/gi;
 
+/** `[at]`, `(at)`, `{at}`, `<at>`, `[@]` and `[dot]`, `(dot)`, `[.]`… as written to fool harvesters. */
+const BRACKETED_AT = /\s*[[({<]\s*(?:at|@)\s*[\])}>]\s*/gi;
+const BRACKETED_DOT = /\s*[[({<]\s*(?:dot|punkt|point|\.)\s*[\])}>]\s*/gi;
+/** "jane at acme dot com", "info AT acme.com": the words themselves. */
+const SPELLED_OUT =
+  /\b([a-z0-9][a-z0-9._%+-]*)\s+(?:at|AT)\s+([a-z0-9][a-z0-9-]*(?:(?:\s+(?:dot|DOT)\s+|\.)[a-z0-9-]+)+)\b/g;
+
+/**
+ * E-mail addresses written to fool harvesters: `name [at] domain [dot] com`, `name(at)domain.com`,
+ * `name at domain dot com`. Bracketed forms are unambiguous; spelled-out words are taken only
+ * for the site's own domain or a shared mailbox (prose is full of "at").
+ */
+export function deobfuscatedEmails(text: string, siteDomain: string | null): PublicEmail[] {
+  const out: PublicEmail[] = [];
+  const bracketed = text.replace(BRACKETED_AT, '@').replace(BRACKETED_DOT, '.');
+  if (bracketed !== text) {
+    for (const m of bracketed.matchAll(EMAIL_IN_TEXT)) {
+      const e = classifyEmail(m[0], siteDomain);
+      if (e && !text.includes(m[0])) out.push(e);
+    }
+  }
+  for (const m of text.matchAll(SPELLED_OUT)) {
+    const domain = m[2].replace(/\s+(?:dot|DOT)\s+/g, '.');
+    const e = classifyEmail(`${m[1]}@${domain}`, siteDomain);
+    if (e && (e.same_domain || e.kind === 'role')) out.push(e);
+  }
+  return out;
+}
+
+/** The address behind Cloudflare's e-mail protection (`data-cfemail`: a key byte, then XORed bytes). */
+export function decodeCfEmail(hex: string): string | null {
+  if (!/^(?:[0-9a-f]{2}){2,}$/i.test(hex)) return null;
+  const key = parseInt(hex.slice(0, 2), 16);
+  let out = '';
+  for (let i = 2; i < hex.length; i += 2)
+    out += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16) ^ key);
+  return out;
+}
+
+const FAX_LABEL =
+  /(?:\b(?:fax|telefax|facsimile|télécopie)|(?:^|\s)f)\s*(?:no\.?|number|nr\.?)?\s*[.:]*\s*$/i;
+/** "Tel/Fax:", "Phone & fax": a line that is both is a phone. */
+const PHONE_AND_FAX = /\b(?:tel\w*|phone)\s*[/&+,]\s*fax|\bfax\s*[/&+,]\s*(?:tel\w*|phone)/i;
+const PHONE_LABEL =
+  /\b(?:tel|telephone|phone|ph|p|call(?:\s+us)?(?:\s+(?:on|at|now))?|t|telefon|tél|téléphone|fon|mobile|mob|cell|hotline|toll[- ]?free|freephone|landline|office|main|sales|support|whatsapp)\b\s*(?:no\.?|number|nr\.?)?\s*[.:]*\s*$/i;
+
+/** What a number found in text is, by the words just before it (or the label cell above it). */
+function labelOfText(
+  before: string,
+  previousLine: string | null,
+): 'fax' | 'mobile' | 'phone' | null {
+  const own = before.slice(-40);
+  const label = own.trim() ? own : (previousLine ?? '').length <= 25 ? (previousLine ?? '') : '';
+  if (PHONE_AND_FAX.test(label)) return 'phone';
+  if (FAX_LABEL.test(label)) return 'fax';
+  if (/\b(?:mobile|mob|cell)\b\s*[.:]?\s*$/i.test(label)) return 'mobile';
+  return PHONE_LABEL.test(label) ? 'phone' : null;
+}
+
 /**
  * Phones and e-mails on a page: `tel:` / `mailto:` links, microdata and microformat properties,
- * and numbers written in the footer, address blocks and contact pages.
+ * Cloudflare-protected addresses, numbers written after a label ("Tel:", "Phone", "Call us on")
+ * anywhere on the page, unlabelled numbers in the footer, address blocks and contact pages, and
+ * e-mail addresses in text, obfuscated ones included. A number labelled as a fax is left out:
+ * it is no number to call.
  */
 export function extractContacts(doc: PageDoc, sink: FactSink, country?: CountryCode): void {
   const addPhone = (raw: string, detail: string, confidence: number, label?: string) => {
@@ -94,6 +156,10 @@ export function extractContacts(doc: PageDoc, sink: FactSink, country?: CountryC
   if ($) {
     $('a[href^="tel:" i]').each((_, el) => {
       const href = $(el).attr('href') ?? '';
+      // "Fax: <a href="tel:…">": a fax line is no number to call
+      const shown = cleanText($(el).text());
+      const lead = shown ? (cleanText($(el).parent().text()).split(shown)[0] ?? '') : '';
+      if (lead && labelOfText(lead, null) === 'fax') return;
       addPhone(
         decode(href.slice(4).split(';')[0]),
         'tel-link',
@@ -105,11 +171,14 @@ export function extractContacts(doc: PageDoc, sink: FactSink, country?: CountryC
       const href = $(el).attr('href') ?? '';
       addEmail(decode(href.slice(7).split('?')[0]), 'mailto-link', 0.7);
     });
+    // Properties of an item are read with their item (the company's own: see extractMarkup; a
+    // person's or a distributor's number is not the company's): here only stray ones.
+    const stray = (el: unknown) => !$(el as never).parents('[itemscope]').length;
     $('[itemprop=telephone]').each((_, el) => {
-      addPhone($(el).attr('content') ?? $(el).text(), 'microdata', 0.85);
+      if (stray(el)) addPhone($(el).attr('content') ?? $(el).text(), 'microdata', 0.85);
     });
     $('[itemprop=email]').each((_, el) => {
-      addEmail($(el).attr('content') ?? $(el).text(), 'microdata', 0.85);
+      if (stray(el)) addEmail($(el).attr('content') ?? $(el).text(), 'microdata', 0.85);
     });
     $('.h-card .p-tel, .vcard .tel').each((_, el) => addPhone($(el).text(), 'microformat', 0.75));
     $('.h-card .u-email, .vcard .email').each((_, el) => {
@@ -119,25 +188,67 @@ export function extractContacts(doc: PageDoc, sink: FactSink, country?: CountryC
         0.75,
       );
     });
-    text = doc.kind === 'contact' ? visibleText($, $('body')) : contactText($);
+    $('[data-cfemail], a[href*="/cdn-cgi/l/email-protection#"]').each((_, el) => {
+      const hex = $(el).attr('data-cfemail') ?? ($(el).attr('href') ?? '').split('#')[1] ?? '';
+      const address = decodeCfEmail(hex);
+      if (address) addEmail(address, 'cf-email-protection', 0.65);
+    });
+    const about = doc.kind === 'home' || doc.kind === 'about' || doc.kind === 'contact';
+    // every line for labelled numbers and e-mails; the contact blocks for unlabelled numbers
+    const region = doc.kind === 'contact' ? visibleText($, $('body')) : contactText($);
+    text = about ? visibleText($, $('body')) : region;
+    textPhones(doc, sink, text, country, false);
+    textPhones(doc, sink, region, country, true);
   } else {
     text = doc.page.text;
+    textPhones(doc, sink, text, country, true);
   }
 
-  for (const m of findPhoneNumbersInText(text, country ? { defaultCountry: country } : {})) {
-    const raw = text.slice(m.startsAt, m.endsAt);
-    sink.add(
-      'phones',
-      {
-        number: m.number.number,
-        e164: true,
-        raw,
-        ...(m.number.country ? { country: m.number.country } : {}),
-      },
-      { doc, detail: 'text', confidence: 0.4 },
-    );
-  }
   for (const m of text.matchAll(EMAIL_IN_TEXT)) addEmail(m[0], 'text', 0.4);
+  for (const e of deobfuscatedEmails(text, doc.siteDomain)) {
+    sink.add('emails', e, { doc, detail: 'obfuscated-text', confidence: 0.4 });
+  }
+}
+
+/**
+ * Numbers written in text, line by line: those after a phone label (any line), and — when
+ * `unlabelled` — those with no label (contact blocks, where a number is a contact number).
+ */
+function textPhones(
+  doc: PageDoc,
+  sink: FactSink,
+  text: string,
+  country: CountryCode | undefined,
+  unlabelled: boolean,
+): void {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (!/\d{2}/.test(line)) continue;
+    let from = 0;
+    for (const m of findPhoneNumbersInText(line, country ? { defaultCountry: country } : {})) {
+      const kind = labelOfText(
+        line.slice(from, m.startsAt),
+        from === 0 ? (lines[i - 1] ?? null) : null,
+      );
+      from = m.endsAt;
+      // a fax line is no number to call
+      if (kind === 'fax' || (!kind && !unlabelled)) continue;
+      const raw = line.slice(m.startsAt, m.endsAt);
+      const label = kind === 'mobile' ? { label: kind } : {};
+      sink.add(
+        'phones',
+        {
+          number: m.number.number,
+          e164: true,
+          raw,
+          ...(m.number.country ? { country: m.number.country } : {}),
+          ...label,
+        },
+        { doc, detail: 'text', confidence: kind ? 0.45 : 0.4 },
+      );
+    }
+  }
 }
 
 function decode(s: string): string {

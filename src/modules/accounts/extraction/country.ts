@@ -91,3 +91,45 @@ export function countryFromLang(lang: string | null | undefined): CountryCode | 
   const m = /^[a-z]{2,3}[-_]([a-z]{2})\b/i.exec(lang ?? '');
   return m ? toCountryCode(m[1]) : undefined;
 }
+
+/**
+ * Languages spoken as a first language in one country above all, and that country: a guess at
+ * where a site written in them is, for reading its national phone numbers and postcodes when
+ * nothing better says (no ccTLD, no region in the language tag, no country in an address).
+ * English, Spanish, Portuguese, Arabic… are left out: they name no one country.
+ */
+const LANGUAGE_COUNTRY: Record<string, CountryCode> = {
+  de: 'DE',
+  fr: 'FR',
+  it: 'IT',
+  nl: 'NL',
+  pl: 'PL',
+  sv: 'SE',
+  da: 'DK',
+  fi: 'FI',
+  nb: 'NO',
+  nn: 'NO',
+  no: 'NO',
+  cs: 'CZ',
+  sk: 'SK',
+  hu: 'HU',
+  ro: 'RO',
+  el: 'GR',
+  tr: 'TR',
+  ja: 'JP',
+  ko: 'KR',
+  he: 'IL',
+  bg: 'BG',
+  hr: 'HR',
+  sl: 'SI',
+  et: 'EE',
+  lv: 'LV',
+  lt: 'LT',
+  is: 'IS',
+};
+
+/** The one country a page's language points to (`de` → DE), when it points to one. */
+export function countryOfLanguage(lang: string | null | undefined): CountryCode | undefined {
+  const m = /^([a-z]{2,3})\b/i.exec(lang ?? '');
+  return m ? LANGUAGE_COUNTRY[m[1].toLowerCase()] : undefined;
+}

@@ -16,8 +16,16 @@ export interface PageDoc {
   siteDomain: string | null;
 }
 
+/**
+ * Path segments of each kind of page, in the languages the site reader looks for them in (it
+ * picks about / customers / contact pages by the same words).
+ */
 const CUSTOMER_SECTION =
-  'customers?|clients?|case-stud(?:y|ies)|customer-stor(?:y|ies)|success-stor(?:y|ies)|testimonials?';
+  '(?:our-)?(?:customers?|clients?)|case-stud(?:y|ies)|(?:customer|client|success)-stor(?:y|ies)|testimonials?|references?|referenzen|kunden|clientes|clienti|nos-clients|references-clients|who-we-work-with';
+const ABOUT_SECTION =
+  'about(?:[-_]?us)?|company|our-company|who-we-are|our-story|story|history|our-history|mission|team|our-team|the-team|leadership|management|ueber-uns|uber-uns|unternehmen|a-propos|qui-sommes-nous|quienes-somos|nosotros|empresa|chi-siamo|azienda|over-ons|om-oss|sobre(?:-nos)?';
+const CONTACT_SECTION =
+  'contact(?:[-_]?us)?|contacts|get-in-touch|find-us|visit-us|kontakt|contacto|contatti|nous-contacter|locations?|offices?|imprint|impressum|legal-notice|mentions-legales|aviso-legal';
 
 /** Locale prefixes sites put before every path: `/en`, `/en-us`, `/de-DE`. */
 const LOCALE = /^\/[a-z]{2}(?:[-_][a-z]{2})?(?=\/|$)/i;
@@ -40,11 +48,8 @@ export function pageKind(url: string): PageKind {
   if (new RegExp(`^(?:${CUSTOMER_SECTION})$`).test(first)) {
     return segments.length > 1 ? 'case-study' : 'customers';
   }
-  if (/^(?:about(?:-us)?|company|who-we-are|our-story|team|leadership)$/.test(first))
-    return 'about';
-  if (/^(?:contact(?:-us)?|locations?|offices?|imprint|impressum|legal-notice)$/.test(first)) {
-    return 'contact';
-  }
+  if (new RegExp(`^(?:${ABOUT_SECTION})$`).test(first)) return 'about';
+  if (new RegExp(`^(?:${CONTACT_SECTION})$`).test(first)) return 'contact';
   return 'other';
 }
 
@@ -110,10 +115,16 @@ const BLOCK =
  * Visible text of an element, one line per block element (cheerio's `.text()` glues
  * `<p>Acme</p><p>Inc</p>` into "AcmeInc" and keeps script bodies).
  */
-export function visibleText($: CheerioAPI, root: Cheerio<any>): string {
+export function visibleText(
+  $: CheerioAPI,
+  root: Cheerio<any>,
+  /** Elements left out, with their content (blocks another reader has already read). */
+  skip?: ReadonlySet<unknown>,
+): string {
   const out: string[] = [];
   const walk = (nodes: Cheerio<any>): void => {
     nodes.each((_, node) => {
+      if (skip?.has(node)) return;
       const n = node as { data?: string; name?: string; type?: string };
       if (n.type === 'text' && typeof n.data === 'string') {
         out.push(n.data);
@@ -138,12 +149,22 @@ export function visibleText($: CheerioAPI, root: Cheerio<any>): string {
 }
 
 /** Visible text of the footer and of address / contact blocks: where sites put contact points. */
-export function contactText($: CheerioAPI): string {
+export function contactText($: CheerioAPI, skip?: ReadonlySet<unknown>): string {
   const parts: string[] = [];
-  $('footer, [role=contentinfo], address, [class*=footer], [id*=footer], [class*=contact]').each(
-    (_, el) => {
-      parts.push(visibleText($, $(el)));
-    },
+  const blocks = $(
+    'footer, [role=contentinfo], address, [class*=footer], [id*=footer], [class*=contact]',
   );
+  const inBlock = new Set<unknown>(blocks.toArray());
+  blocks.each((_, el) => {
+    // a block inside another is read with it
+    if (
+      $(el)
+        .parents()
+        .toArray()
+        .some((p) => inBlock.has(p))
+    )
+      return;
+    parts.push(visibleText($, $(el), skip));
+  });
   return parts.join('\n');
 }

@@ -2,9 +2,11 @@ import type { CheerioAPI } from 'cheerio';
 import type { CountryCode } from 'libphonenumber-js';
 import { fromPostalAddress } from './addresses';
 import { classifyEmail, parsePhone } from './contacts.extractor';
+import { toCountryCode } from './country';
 import { isSameSite } from './domain';
 import type { FactSink } from './fact-sink';
 import { absoluteUrl, cleanText, originOf, yearOf, type PageDoc } from './html-page';
+import { pageItems, type MarkupItem } from './markup-items';
 import { classifySocialUrl } from './social-profiles';
 
 type Node = Record<string, unknown>;
@@ -112,7 +114,33 @@ export function typesOf(node: Node): string[] {
 
 const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : v == null ? [] : [v]);
 const asText = (v: unknown): string | null =>
-  typeof v === 'string' ? cleanText(v) || null : typeof v === 'number' ? String(v) : null;
+  typeof v === 'string'
+    ? cleanText(v) || null
+    : typeof v === 'number'
+      ? String(v)
+      : Array.isArray(v)
+        ? (v.map(asText).find(Boolean) ?? null)
+        : null;
+
+/** The syntax a schema.org node was written in: it names the candidates' `detail`. */
+export type MarkupSyntax = 'json-ld' | 'microdata' | 'rdfa';
+
+/**
+ * Confidence of an organisation's facts by syntax: with a `url` on the site / without one (then
+ * it is the site's own by where it sits: top level, publisher, mainEntity…). JSON-LD is written
+ * for machines; microdata and RDFa wrap the visible text, so a stray property is likelier.
+ */
+const ORG_CONFIDENCE: Record<MarkupSyntax, [number, number]> = {
+  'json-ld': [0.9, 0.75],
+  microdata: [0.85, 0.75],
+  rdfa: [0.85, 0.75],
+};
+
+/** The first plausible year in a date as sites write it ("2014-03-01", "1994", "März 1994"). */
+function yearIn(v: unknown): number | null {
+  const m = /(?:^|\D)(1[6-9]\d{2}|20\d{2})(?!\d)/.exec(String(asText(v) ?? ''));
+  return m ? Number(m[1]) : null;
+}
 
 /**
  * Company facts from the page's JSON-LD: the organisation the site declares about itself
@@ -137,14 +165,39 @@ export function extractJsonLd(doc: PageDoc, sink: FactSink, country?: CountryCod
     return v;
   };
 
+  organizations(found, deref, doc, sink, 'json-ld', country);
+}
+
+/**
+ * Company facts from the page's schema.org microdata and RDFa Lite: the same organisations,
+ * read the same way as JSON-LD (see extractJsonLd), with `detail` `microdata` or `rdfa`.
+ */
+export function extractMarkup(doc: PageDoc, sink: FactSink, country?: CountryCode): void {
+  if (!doc.$) return;
+  const asFound = (items: MarkupItem[]): Found[] => items.map(({ node, via }) => ({ node, via }));
+  const same = (v: unknown) => v;
+  const { microdata, rdfa } = pageItems(doc.$, doc.url);
+  organizations(asFound(microdata), same, doc, sink, 'microdata', country);
+  organizations(asFound(rdfa), same, doc, sink, 'rdfa', country);
+}
+
+function organizations(
+  found: Found[],
+  deref: (v: unknown) => unknown,
+  doc: PageDoc,
+  sink: FactSink,
+  syntax: MarkupSyntax,
+  country?: CountryCode,
+): void {
   const done = new Set<Node>();
+  const [withUrl, withoutUrl] = ORG_CONFIDENCE[syntax];
   for (const { node: ref, via } of found) {
     const node = (deref(ref) as Node) ?? ref;
     if (done.has(node)) continue;
     const types = typesOf(node);
     if (types.includes('WebSite')) {
       const name = asText(node.name);
-      if (name) sink.add('name', name, { doc, detail: 'json-ld-website', confidence: 0.55 });
+      if (name) sink.add('name', name, { doc, detail: `${syntax}-website`, confidence: 0.55 });
       continue;
     }
     if (!types.some((t) => ORGANIZATION_TYPES.has(t) || ORGANIZATION_SUFFIX.test(t))) continue;
@@ -154,7 +207,7 @@ export function extractJsonLd(doc: PageDoc, sink: FactSink, country?: CountryCod
       : OWN_ORG_SLOTS.has(via);
     if (!own) continue;
     done.add(node);
-    organizationFacts(node, deref, doc, sink, url ? 0.9 : 0.75, country);
+    organizationFacts(node, deref, doc, sink, syntax, url ? withUrl : withoutUrl, country);
   }
 }
 
@@ -163,10 +216,11 @@ function organizationFacts(
   deref: (v: unknown) => unknown,
   doc: PageDoc,
   sink: FactSink,
+  syntax: MarkupSyntax,
   confidence: number,
   country?: CountryCode,
 ): void {
-  const at = { doc, detail: 'json-ld', confidence };
+  const at = { doc, detail: syntax, confidence };
   const name = asText(org.name);
   if (name) sink.add('name', name, at);
   const legal = asText(org.legalName);
@@ -190,10 +244,9 @@ function organizationFacts(
     if (profile) sink.add(profile.field, profile.url, at);
   }
 
-  const founded = /^\s*(\d{4})/.exec(String(asText(org.foundingDate) ?? ''));
-  const year = founded ? Number(founded[1]) : NaN;
+  const year = yearIn(org.foundingDate);
   const thisYear = yearOf(doc.page) ?? 9999;
-  if (year >= 1600 && year <= thisYear) sink.add('founded_year', year, at);
+  if (year && year >= 1600 && year <= thisYear) sink.add('founded_year', year, at);
 
   employees(deref(org.numberOfEmployees), doc, sink, at);
 
@@ -204,13 +257,17 @@ function organizationFacts(
       .map((p) => (p && typeof p === 'object' ? deref((p as Node).address) : null)),
   ];
   let first = true;
+  // the country of the organisation's own address reads its national phone numbers
+  let own: CountryCode | undefined;
   for (const a of addresses) {
-    const address = fromPostalAddress(a);
+    const address = fromPostalAddress(a, country);
     if (!address) continue;
     if (first) sink.add('headquarters', address, at);
     first = false;
+    own ??= toCountryCode(address.country);
     sink.add('addresses', address, at);
   }
+  const phoneCountry = own ?? country;
 
   const points = [org, ...asList(org.contactPoint).map(deref)].filter(
     (p): p is Node => !!p && typeof p === 'object',
@@ -218,7 +275,7 @@ function organizationFacts(
   for (const p of points) {
     const label = p === org ? undefined : (asText(p.contactType)?.toLowerCase() ?? undefined);
     for (const t of asList(p.telephone)) {
-      const phone = typeof t === 'string' ? parsePhone(t, country, label) : null;
+      const phone = typeof t === 'string' ? parsePhone(t, phoneCountry, label) : null;
       if (phone) sink.add('phones', phone, at);
     }
     for (const e of asList(p.email)) {

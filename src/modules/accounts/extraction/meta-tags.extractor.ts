@@ -1,4 +1,5 @@
-import type { CheerioAPI } from 'cheerio';
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import { inLogoWall } from './customers.extractor';
 import { isSameSite } from './domain';
 import type { FactSink } from './fact-sink';
 import { absoluteUrl, cleanText, originOf, type PageDoc } from './html-page';
@@ -29,7 +30,7 @@ const TITLE_SEPARATORS = /\s+[|–—·•:»-]\s+|\s*[|•·]\s*/;
 export function nameFromTitle(title: string, siteDomain: string | null): string | null {
   const segments = title
     .split(TITLE_SEPARATORS)
-    .map((s) => cleanText(s))
+    .map((s) => cleanText(s).replace(/^(?:welcome to|willkommen bei|bienvenue (?:chez|à))\s+/i, ''))
     .filter(Boolean);
   const label = (siteDomain ?? '').split('.')[0].replace(/[^a-z0-9]/g, '');
   if (label) {
@@ -38,10 +39,11 @@ export function nameFromTitle(title: string, siteDomain: string | null): string 
       if (compact === label) return true;
       // "Acme" on acmehq.com
       if (compact.length >= 3 && label.startsWith(compact)) return true;
-      // "Acme Cloud" on acme.com, but not "Acme customer story": names are capitalised
+      // "Acme Cloud" on acme.com, "Meyer Tool & Die" on meyertool.com, but not "Acme customer
+      // story": names are capitalised
       const words = s.split(' ');
       const capitalised = words.every((w) => /^[\p{Lu}\p{N}&]/u.test(w) || CONNECTORS.has(w));
-      return words.length <= 3 && capitalised && label.length >= 3 && compact.startsWith(label);
+      return words.length <= 5 && capitalised && label.length >= 3 && compact.startsWith(label);
     });
     if (hit) return hit;
   }
@@ -107,29 +109,63 @@ function logos(doc: PageDoc, $: CheerioAPI, meta: Map<string, string[]>, sink: F
   const ogLogo = absoluteUrl(meta.get('og:logo')?.[0], doc.url);
   if (ogLogo) sink.add('logo_url', ogLogo, { doc, detail: 'opengraph', confidence: 0.6 });
 
-  // The site's own logo: the first logo-ish image in the header / navigation / home link.
-  const img = $(
-    'header img, nav img, a[href="/"] img, [class*=logo] img, img[class*=logo], img[id*=logo], img[alt*=logo i]',
-  )
-    .filter((_, el) => {
-      const e = $(el);
-      const hint = `${e.attr('class') ?? ''} ${e.attr('id') ?? ''} ${e.attr('alt') ?? ''} ${e.attr('src') ?? ''} ${e.parent().attr('class') ?? ''}`;
-      return (
-        /logo|brand/i.test(hint) &&
-        !e.closest('[class*=customer], [class*=client], [class*=trusted]').length
-      );
-    })
-    .first();
+  // The site's own logo: a logo-ish (or home-linked) image of the header or navigation, else the
+  // image of a link to the home page (old sites link `index.html` around a banner), else another
+  // logo-ish image — never one of a wall of logos (customers, partners, press).
+  const hint = (e: Cheerio<any>) =>
+    `${e.attr('class') ?? ''} ${e.attr('id') ?? ''} ${e.attr('alt') ?? ''} ${e.attr('src') ?? ''} ${e.parent().attr('class') ?? ''}`;
+  const logoish = (e: Cheerio<any>) => /logo|brand/i.test(hint(e));
+  const homeLinked = (e: Cheerio<any>) => {
+    const href = absoluteUrl(e.closest('a').attr('href'), doc.url);
+    return !!href && isHomeLink(href, doc.url);
+  };
+  const chrome = (e: Cheerio<any>) => e.closest('header, nav, [role=banner]').length > 0;
+  const inWall = (e: Cheerio<any>) =>
+    inLogoWall($, e) ||
+    e.closest(
+      '[class*=customer], [class*=client], [class*=trusted], [class*=partner], [class*=logos], [class*=sponsor], [class*=press]',
+    ).length > 0 ||
+    (!chrome(e) &&
+      [e.parent(), e.parent().parent()].some(
+        (a) => !a.is('body, html, main') && a.find('img').length >= 3,
+      ));
+  // the wall check last: it is the costly one
+  const images = $('img')
+    .toArray()
+    .map((el) => $(el));
+  const img =
+    images.find((e) => chrome(e) && (logoish(e) || homeLinked(e)) && !inWall(e)) ??
+    images.find((e) => homeLinked(e) && !inWall(e)) ??
+    images.find((e) => logoish(e) && !inWall(e)) ??
+    $([]);
   const src = absoluteUrl(img.attr('src') ?? img.attr('data-src'), doc.url);
   if (src) sink.add('logo_url', src, { doc, detail: 'logo-img', confidence: 0.55 });
-  // Its alt text is the company's name as the company writes it ("Acme logo" → "Acme").
-  const alt = cleanText(
-    (img.attr('alt') ?? '').replace(/\b(?:logo(?:type)?|home(?:page)?|brand)\b/gi, ' '),
-  ).replace(/^[\s\-–—|:]+|[\s\-–—|:]+$/g, '');
+  // Its alt text (or title) is the company's name as the company writes it ("Acme logo" →
+  // "Acme"); a file name ("meyer_logo.gif") is not.
+  const written = img.attr('alt')?.trim() || img.attr('title')?.trim() || '';
+  const alt = /^[\w.-]+\.(?:png|jpe?g|gif|svg|webp|bmp)$/i.test(written)
+    ? ''
+    : cleanText(
+        written.replace(
+          /\b(?:logo(?:type)?|home(?:page)?|brand|back to|go to|startseite)\b/gi,
+          ' ',
+        ),
+      ).replace(/^[\s\-–—|:]+|[\s\-–—|:]+$/g, '');
   if (alt && alt.length <= 60 && doc.kind === 'home') {
     sink.add('name', alt, { doc, detail: 'logo-alt', confidence: 0.45 });
   }
 
   const touch = absoluteUrl($('link[rel~=apple-touch-icon]').last().attr('href'), doc.url);
   if (touch) sink.add('logo_url', touch, { doc, detail: 'icon', confidence: 0.3 });
+}
+
+/** Whether a link goes to the site's home page (`/`, `index.html`, the origin). */
+function isHomeLink(href: string, base: string): boolean {
+  try {
+    const u = new URL(href);
+    const b = new URL(base);
+    return u.host === b.host && /^\/(?:index\.(?:html?|php|aspx?))?$/i.test(u.pathname);
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,7 @@ import { comparisonKey } from './value-keys';
 
 /**
  * Precedence tiers, best first in the default rule. `scrape-structured` is markup the site
- * declares about itself (JSON-LD, microdata: `Sourced.detail`), `scrape` every other scrape
+ * declares about itself (JSON-LD, microdata, RDFa: `Sourced.detail`), `scrape` every other scrape
  * (OpenGraph, meta, links, text, fingerprints).
  */
 export type PrecedenceTier = 'api' | 'scrape-structured' | 'llm' | 'scrape' | 'inferred';
@@ -20,7 +20,7 @@ export interface MergeRule {
 
 /**
  * The documented conflict rule. Between candidates of a field:
- * 1. precedence: vendor API > the site's JSON-LD / microdata > LLM > other scraping
+ * 1. precedence: vendor API > the site's JSON-LD / microdata / RDFa > LLM > other scraping
  *    (OpenGraph, meta, links, text, fingerprints) > inferred;
  * 2. then the higher `confidence`;
  * 3. then the newer `retrieved_at`;
@@ -31,7 +31,7 @@ export interface MergeRule {
  */
 export const DEFAULT_MERGE_RULE: MergeRule = {
   precedence: ['api', 'scrape-structured', 'llm', 'scrape', 'inferred'],
-  structuredDetails: ['json-ld', 'microdata'],
+  structuredDetails: ['json-ld', 'microdata', 'rdfa'],
 };
 
 export interface MergedField<T> {
