@@ -17,7 +17,6 @@ const lookup = (domain: string): ProviderRequest => ({
   input: { domain },
 });
 
-
 /** Apollo's rate-limit headers on a 429 (docs.apollo.io/reference/rate-limits). */
 const limitHeaders = (left: { minute: number; hourly: number; daily: number }) => ({
   'x-rate-limit-minute': '50',

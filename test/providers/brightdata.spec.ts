@@ -27,7 +27,6 @@ const company = (linkedin_url: string): ProviderRequest => ({
   input: { linkedin_url },
 });
 
-
 const json = (name: string, status = 200) => ({ status, json: fixture('brightdata', name) });
 
 describe('Bright Data LinkedIn company adapter (trigger → progress → download, local stub)', () => {

@@ -45,7 +45,6 @@ const lookup = (domain: string): ProviderRequest => ({
   input: { domain },
 });
 
-
 const inBand = (message: string) => ({
   json: { Results: [], Errors: [{ Lookup: 'acme.com', Message: message, Code: -1 }] },
 });
@@ -261,7 +260,9 @@ describe('BuiltWith Domain API adapter (against a local stub)', () => {
 
   it('BUILTWITH_API_VERSION=v21 calls the v21 endpoint (same shape)', async () => {
     stub.reply({ json: replayedNow(fixture('builtwith', 'domain-acme')) });
-    const r = await builtwithAt(stub.url, { BUILTWITH_API_VERSION: 'v21' }).call(lookup('acme.com'));
+    const r = await builtwithAt(stub.url, { BUILTWITH_API_VERSION: 'v21' }).call(
+      lookup('acme.com'),
+    );
     expect(new URL(stub.requests[0].path, stub.url).pathname).toBe('/v21/api.json');
     expect(r.found).toBe(true);
   });

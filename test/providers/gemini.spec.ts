@@ -31,7 +31,6 @@ const embed = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-
 describe('Gemini adapter (@google/genai against a local stub)', () => {
   let stub: VendorStub;
   beforeAll(async () => {

@@ -21,7 +21,6 @@ const search = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-
 describe('Jina Reader adapter (web.read, local stub)', () => {
   let stub: VendorStub;
   beforeAll(async () => {

@@ -28,7 +28,6 @@ const embed = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-
 describe('OpenAI adapter (openai SDK against a local stub)', () => {
   let stub: VendorStub;
   beforeAll(async () => {

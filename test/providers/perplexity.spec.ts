@@ -31,7 +31,6 @@ const search = (input: Record<string, unknown>): ProviderRequest => ({
   input,
 });
 
-
 describe('Perplexity adapter (Agent API over fetch against a local stub)', () => {
   let stub: VendorStub;
   beforeAll(async () => {
