@@ -40,18 +40,27 @@ class ProviderViewDto {
   @ApiPropertyOptional({ example: 'gpt-4o-mini' }) model?: string;
   @ApiProperty({ example: 'closed', enum: ['closed', 'open', 'half-open', 'isolated'] })
   breaker: string;
-  @ApiProperty({ example: { perSecond: 5, perMinute: 500 } }) rate_limits: Record<
-    string,
-    number | undefined
-  >;
-  @ApiProperty({ description: 'Shared limiter state (Redis): pause, next slot, calls today' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'number' },
+    description: 'Declared limits (perSecond, perMinute, perDay), those set only',
+    example: { perSecond: 5, perMinute: 500 },
+  })
+  rate_limits: Record<string, number | undefined>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Shared limiter state (Redis): pause, next slot, calls today',
+  })
   limiter: Record<string, unknown>;
   @ApiProperty({ type: SpendDto, description: 'Since 00:00 UTC today' }) spend_today: SpendDto;
   @ApiProperty({ type: SpendDto, description: 'Last 30 days' }) spend_30d: SpendDto;
-  @ApiProperty({ description: 'Prices in USD (tokens per million)' }) cost_model: Record<
-    string,
-    unknown
-  >;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Prices in USD (tokens per million)',
+  })
+  cost_model: Record<string, unknown>;
 }
 
 class SelfTestDto {
@@ -85,6 +94,7 @@ export class ProvidersController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listProviders',
     summary:
       'Every provider, configured or not, with capabilities, breaker, rate-limit state and spend',
     description: 'Reads state only: no vendor is called.',
@@ -121,6 +131,7 @@ export class ProvidersController {
 
   @Post(':id/self-test')
   @ApiOperation({
+    operationId: 'selfTestProvider',
     summary: "Run a provider's known-good request through the full call path",
     description:
       'Calls the vendor (it may cost money; cached answers are bypassed) and reports whether it works.',

@@ -10,9 +10,14 @@ import {
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
 import { Caller, Principal } from '../../common/auth/principal';
-import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiProblem,
+  PENDING_HEADERS,
+} from '../../common/http/api-docs.decorators';
 import { TraceId } from '../../common/logging/trace';
-import { DryRunDto, TaskCreatedDto } from '../tasks/dto/task-views.dto';
+import { WaitQueryDto } from '../tasks/dto/task-requests.dto';
+import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../tasks/dto/task-views.dto';
 import { toNativeSubmitted } from '../tasks/task.mapper';
 import { TasksService } from '../tasks/tasks.service';
 import { AccountsService } from './accounts.service';
@@ -26,7 +31,7 @@ import { AccountDto, AccountHistoryDto, AccountListDto } from './dto/account-vie
 export const ACCOUNT_TASK = 'account_enhancement';
 
 @ApiTags('accounts')
-@ApiExtraModels(TaskCreatedDto, DryRunDto)
+@ApiExtraModels(TaskCreatedDto, TaskDetailDto, DryRunDto)
 @ApiAuthenticated()
 @UseGuards(AuthGuard)
 @Controller('api/v1/accounts')
@@ -38,19 +43,28 @@ export class AccountsController {
 
   @Post('enrich')
   @ApiOperation({
+    operationId: 'enrichAccount',
     summary: 'Enhance one account (an account_enhancement task)',
     description:
       'Reads the website (keyless) and asks every configured vendor and LLM; the result is stored by ' +
-      'domain with a new snapshot. 202 with the job id; 200 when a stored result was reused (no refresh) ' +
-      'or with the estimate for dry_run.',
+      'domain with a new snapshot. 202 with the job id, `Location` (the task) and `Retry-After`; 200 when a ' +
+      'stored result was reused (no refresh) or with the estimate for dry_run. With `?wait=<seconds>` (at most ' +
+      '60): 200 with the finished task (as GET /api/v1/tasks/{job_id}) when it ends in time, else the usual 202.',
   })
-  @ApiResponse({ status: 202, type: TaskCreatedDto, description: 'Task stored and queued' })
+  @ApiResponse({
+    status: 202,
+    type: TaskCreatedDto,
+    description: 'Task stored and queued (not ended yet)',
+    headers: PENDING_HEADERS,
+  })
   @ApiResponse({
     status: 200,
-    description: 'A stored result reused, or the dry-run estimate',
+    description:
+      'A stored result reused; with `?wait=`, the finished task when it ended in time; or the dry-run estimate',
     schema: {
-      oneOf: [
+      anyOf: [
         { $ref: '#/components/schemas/TaskCreatedDto' },
+        { $ref: '#/components/schemas/TaskDetailDto' },
         { $ref: '#/components/schemas/DryRunDto' },
       ],
     },
@@ -58,24 +72,29 @@ export class AccountsController {
   @ApiProblem(400, 'Invalid input; `errors` names each field')
   async enrich(
     @Body() body: EnrichAccountDto,
+    @Query() q: WaitQueryDto,
     @TraceId() traceId: string,
     @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<TaskCreatedDto | DryRunDto> {
+  ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
     const { dry_run, ...payload } = body;
     const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
     const out = await this.tasks.submit(ACCOUNT_TASK, clean, {
       dryRun: dry_run === true,
+      waitSeconds: q.wait,
       traceId,
       caller,
     });
     const answer = toNativeSubmitted(ACCOUNT_TASK, out);
-    res.status(answer.status);
+    res.status(answer.status).set(answer.headers);
     return answer.body;
   }
 
   @Get()
-  @ApiOperation({ summary: 'Find accounts by domain (normalised) or by your account_id' })
+  @ApiOperation({
+    operationId: 'findAccounts',
+    summary: 'Find accounts by domain (normalised) or by your account_id',
+  })
   @ApiOkResponse({ type: AccountListDto })
   @ApiProblem(400, 'Neither domain nor account_id, or a domain that names no website')
   list(@Query() q: ListAccountsQueryDto, @Caller() caller: Principal): Promise<AccountListDto> {
@@ -83,7 +102,10 @@ export class AccountsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One account: current profile with provenance and processed_data' })
+  @ApiOperation({
+    operationId: 'getAccount',
+    summary: 'One account: current profile with provenance and processed_data',
+  })
   @ApiParam({
     name: 'id',
     description: 'Our id, your account_id, or a domain',
@@ -97,6 +119,7 @@ export class AccountsController {
 
   @Get(':id/history')
   @ApiOperation({
+    operationId: 'getAccountHistory',
     summary: "An account's snapshots, newest first, each with the fields that changed",
   })
   @ApiParam({ name: 'id', description: 'Our id, your account_id, or a domain' })

@@ -38,6 +38,7 @@ export class CallbacksController {
 
   @Get()
   @ApiOperation({
+    operationId: 'listCallbackDeliveries',
     summary: 'List callback deliveries, newest first',
     description: 'Filter by task (task_id or job_id), status and event; cursor paging.',
   })
@@ -65,7 +66,10 @@ export class CallbacksController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One delivery, with the exact body it sends' })
+  @ApiOperation({
+    operationId: 'getCallbackDelivery',
+    summary: 'One delivery, with the exact body it sends',
+  })
   @ApiParam({ name: 'id', description: 'The webhook-id (msg_…)' })
   @ApiOkResponse({ type: CallbackDeliveryDetailDto })
   @ApiProblem(404, 'No such delivery')
@@ -79,6 +83,7 @@ export class CallbacksController {
   @Post(':id/redeliver')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'redeliverCallback',
     summary: 'Send a delivery again',
     description:
       'A failed, dead, delivered or disabled delivery is sent again now with the same webhook-id and body ' +

@@ -1,4 +1,4 @@
-import type { OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import { CALLBACK_USER_AGENT } from './callback-delivery.service';
 
 const header = (description: string, example: string) => ({
@@ -7,22 +7,29 @@ const header = (description: string, example: string) => ({
   schema: { type: 'string', example },
 });
 
-/**
- * Documents the callback POST that Assay sends, as `x-webhooks` (the document is OpenAPI 3.0,
- * whose schema has no `webhooks` key; Redoc and others read the extension). Added only when the
- * envelope schema is in the document (the api role, where the callbacks controller registers it).
- */
-export function addCallbackWebhooks(document: OpenAPIObject): void {
-  if (!document.components?.schemas?.CallbackEnvelopeDto) return;
-  const post = {
+/** The callback component that create operations point at (`callbacks.taskCallback`). */
+export const TASK_CALLBACK_REF = '#/components/callbacks/TaskCallback';
+
+/** The runtime expression of the URL a task's callbacks go to (its payload's callback_url). */
+const CALLBACK_URL_EXPRESSION = '{$request.body#/callback_url}';
+
+/** The POST Assay sends to a callback URL. */
+function callbackPost(operationId: string): OperationObject {
+  return {
+    operationId,
     summary: 'Task callback (sent by Assay to your callback_url)',
     description:
-      'Sent when a task ends (task.succeeded, task.failed, task.cancelled) and, with ' +
-      '`"callback_progress": true`, at each new stage (task.progress). Signed per Standard Webhooks: verify ' +
-      'with `new Webhook(secret).verify(rawBody, headers)` from the `standardwebhooks` package, then dedupe on ' +
-      'webhook-id (the same on every retry). Only a 2xx counts as delivered; a 3xx is a failure and is not ' +
-      'followed; 410 Gone stops all callbacks to the URL. Retries follow CALLBACK_RETRY_SCHEDULE. Large ' +
-      'results arrive as pages, in order, each with its own webhook-id and a `pagination` object.',
+      "Sent to the task's `callback_url` (else to CALLBACK_URL) when a task ends (task.succeeded, task.failed, " +
+      'task.cancelled) and, with `"callback_progress": true`, at each new stage (task.progress). Signed per ' +
+      'Standard Webhooks: verify with `new Webhook(secret).verify(rawBody, headers)` from the `standardwebhooks` ' +
+      'package, then dedupe on webhook-id (the same on every retry). With CALLBACK_AUTH=bearer or ' +
+      'google_id_token it also carries `Authorization: Bearer <token>`. Only a 2xx counts as delivered; a 3xx ' +
+      'is a failure and is not followed; 410 Gone stops all callbacks to the URL. Retries follow ' +
+      'CALLBACK_RETRY_SCHEDULE. Large results arrive as pages, in order, each with its own webhook-id and a ' +
+      '`pagination` object.',
+    tags: ['callbacks'],
+    // The receiver authenticates Assay by the signature (and, if set, CALLBACK_AUTH's token).
+    security: [],
     parameters: [
       {
         name: 'webhook-id',
@@ -61,7 +68,33 @@ export function addCallbackWebhooks(document: OpenAPIObject): void {
       '429': { description: 'Throttled: Retry-After is honoured as the minimum wait' },
     },
   };
+}
+
+/**
+ * Documents the callback POST that Assay sends, where generators look for it in an OpenAPI 3.0
+ * document (whose schema has no `webhooks` key): as `components.callbacks.TaskCallback` (keyed by
+ * the runtime expression of the payload's callback_url), referenced as `callbacks.taskCallback`
+ * by every operation that creates tasks; and as `x-webhooks.taskCallback` (Redoc and others read
+ * the extension). Added only when the envelope schema is in the document (the api role, where
+ * the callbacks controller registers it).
+ */
+export function addCallbackWebhooks(document: OpenAPIObject): void {
+  if (!document.components?.schemas?.CallbackEnvelopeDto) return;
+  document.components.callbacks = {
+    ...document.components.callbacks,
+    TaskCallback: { [CALLBACK_URL_EXPRESSION]: { post: callbackPost('sendTaskCallback') } },
+  };
+  for (const item of Object.values(document.paths)) {
+    const op = item.post;
+    if (op && isTaskCreation(op)) {
+      op.callbacks = { ...op.callbacks, taskCallback: { $ref: TASK_CALLBACK_REF } };
+    }
+  }
   (document as OpenAPIObject & { 'x-webhooks'?: unknown })['x-webhooks'] = {
-    taskCallback: { post },
+    taskCallback: { post: callbackPost('receiveTaskCallback') },
   };
 }
+
+/** Operations whose tasks send callbacks: the create routes (seed, typed), batch, enrich. */
+const CREATES = /^(create[A-Za-z]*Task|createTaskBatch|enrichAccount)$/;
+const isTaskCreation = (op: OperationObject) => CREATES.test(op.operationId ?? '');

@@ -43,7 +43,10 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Liveness: the process is up (no dependency is called)' })
+  @ApiOperation({
+    operationId: 'getLiveness',
+    summary: 'Liveness: the process is up (no dependency is called)',
+  })
   @ApiOkResponse({
     schema: { type: 'object', properties: { status: { type: 'string', example: 'healthy' } } },
   })
@@ -54,6 +57,7 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
+    operationId: 'getReadiness',
     summary:
       'Readiness: PostgreSQL, Redis and the task queues, each with a timeout; provider breaker states as detail',
   })

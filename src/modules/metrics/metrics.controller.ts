@@ -11,7 +11,10 @@ export class MetricsController {
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics (text exposition format)' })
+  @ApiOperation({
+    operationId: 'getMetrics',
+    summary: 'Prometheus metrics (text exposition format)',
+  })
   @ApiOkResponse({
     description: 'Metrics in Prometheus text format',
     content: { 'text/plain': { schema: { type: 'string' } } },

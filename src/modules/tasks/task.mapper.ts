@@ -5,6 +5,7 @@ import type {
   FailedTaskDto,
   SeedErrorDetailsDto,
   SeedTaskCreatedDto,
+  SeedTaskFinishedDto,
   TaskCommonDto,
   TaskCreatedDto,
   TaskDetailDto,
@@ -14,6 +15,26 @@ import { seedStatus } from './seed-status';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 export const statusUrl = (id: string) => `/api/v1/tasks/${encodeURIComponent(id)}/status`;
+export const detailUrl = (id: string) => `/api/v1/tasks/${encodeURIComponent(id)}`;
+
+/** Retry-After (seconds) of an answer whose task has not ended yet. */
+export const RETRY_AFTER_SECONDS = 2;
+
+const FINAL: ReadonlySet<string> = new Set(['succeeded', 'failed', 'cancelled']);
+
+/** The task has ended (succeeded, failed or cancelled). */
+export const isFinal = (t: Pick<TaskEntity, 'status'>): boolean => FINAL.has(t.status);
+
+/**
+ * Headers of an answer about a task that has not ended: where to read it (`Location`) and when
+ * to look (`Retry-After`). None once it has ended.
+ */
+export function pendingHeaders(
+  t: Pick<TaskEntity, 'status'>,
+  location: string,
+): Record<string, string> {
+  return isFinal(t) ? {} : { Location: location, 'Retry-After': String(RETRY_AFTER_SECONDS) };
+}
 
 /** The job id a client knows: its own (`job_id` of a seed payload), else ours. */
 export const clientJobId = (t: Pick<TaskEntity, 'id' | 'externalId'>): string =>
@@ -49,17 +70,33 @@ export function toCreated(t: TaskEntity, reused = false): TaskCreatedDto {
 }
 
 /**
- * The native answer to a submission (typed routes): the estimate of a dry run (200), or the task:
- * 202 when it was stored now, 200 when an existing one is returned (Idempotency-Key, reused result).
+ * The native answer to a submission (typed routes): the estimate of a dry run (200), the finished
+ * task (200) when the caller waited (`?wait=`) and it ended in time, or the task: 202 when it was
+ * stored now, 200 when an existing one is returned (Idempotency-Key, reused result); while it has
+ * not ended, with Location and Retry-After.
  */
 export function toNativeSubmitted(
   taskName: string,
   out: SubmitOutcome,
-): { status: 200 | 202; body: TaskCreatedDto | DryRunDto } {
+): {
+  status: 200 | 202;
+  body: TaskCreatedDto | TaskDetailDto | DryRunDto;
+  headers: Record<string, string>;
+} {
   if ('estimate' in out) {
-    return { status: 200, body: { dry_run: true, task_name: taskName, estimate: out.estimate } };
+    return {
+      status: 200,
+      body: { dry_run: true, task_name: taskName, estimate: out.estimate },
+      headers: {},
+    };
   }
-  return { status: out.created && !out.reused ? 202 : 200, body: toCreated(out.task, out.reused) };
+  // `?wait=` and the task ended: the finished task, as GET /api/v1/tasks/{job_id} shows it.
+  if (out.finished) return { status: 200, body: toDetail(out.task), headers: {} };
+  return {
+    status: out.created && !out.reused ? 202 : 200,
+    body: toCreated(out.task, out.reused),
+    headers: pendingHeaders(out.task, detailUrl(out.task.id)),
+  };
 }
 
 /**
@@ -128,6 +165,11 @@ export function toStatus(t: TaskEntity, summary?: unknown): TaskStatusDto {
     status_url: statusUrl(jobId),
     ...(summary !== undefined ? { summary } : {}),
   };
+}
+
+/** The seed create route's answer with `?wait=` once the task ended: its status view and result. */
+export function toSeedFinished(t: TaskEntity, summary?: unknown): SeedTaskFinishedDto {
+  return { ...toStatus(t, summary), result: t.result ?? null };
 }
 
 /** The native view: our id, native status words, input, result and bookkeeping. */

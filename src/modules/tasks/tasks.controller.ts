@@ -23,7 +23,11 @@ import {
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
 import { Caller, Principal } from '../../common/auth/principal';
-import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
+import {
+  ApiAuthenticated,
+  ApiProblem,
+  PENDING_HEADERS,
+} from '../../common/http/api-docs.decorators';
 import { cursorParam, toPage } from '../../common/http/paging';
 import { InvalidFieldsException } from '../../common/http/validation';
 import { TraceId } from '../../common/logging/trace';
@@ -33,6 +37,7 @@ import {
   ListTasksQueryDto,
   CreateQueryDto,
   RetryQueryDto,
+  TaskControlFieldsDto,
 } from './dto/task-requests.dto';
 import {
   BatchCreatedDto,
@@ -40,6 +45,7 @@ import {
   DryRunDto,
   FailedTaskDto,
   SeedTaskCreatedDto,
+  SeedTaskFinishedDto,
   TaskDetailDto,
   TaskPageDto,
   TaskStatusDto,
@@ -48,9 +54,12 @@ import {
   clientJobId,
   decodeCursor,
   encodeCursor,
+  pendingHeaders,
+  statusUrl,
   toDetail,
   toFailed,
   toSeedCreated,
+  toSeedFinished,
   toStatus,
 } from './task.mapper';
 import { TasksService } from './tasks.service';
@@ -58,7 +67,7 @@ import { TasksService } from './tasks.service';
 const DAY = 24 * 3600 * 1000;
 
 @ApiTags('tasks')
-@ApiExtraModels(SeedTaskCreatedDto, DryRunDto)
+@ApiExtraModels(SeedTaskCreatedDto, SeedTaskFinishedDto, DryRunDto, TaskControlFieldsDto)
 @ApiAuthenticated()
 @UseGuards(AuthGuard)
 @Controller('api/v1/tasks')
@@ -68,11 +77,16 @@ export class TasksController {
   @Post('create/:task_name')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createTask',
     summary: 'Create a task (seed route)',
     description:
       "The body is the task's payload, validated against its type (the seed's payloads are accepted as the seed " +
       'accepted them). Answers **200** with the seed\'s create response (`status: "scheduled"`, `task_id` = `job_id`); ' +
-      "a `job_id` in the payload is the client's own job id: echoed in callbacks and accepted by the status route.",
+      "a `job_id` in the payload is the client's own job id: echoed in callbacks and accepted by the status route. " +
+      'With `?wait=<seconds>` (at most 60) the answer waits for the task: once it has ended, the status view ' +
+      'with its `result`; otherwise the usual answer. While the task has not ended the answer carries ' +
+      '`Location` (its status URL) and `Retry-After`. Each task type is also documented under its own path ' +
+      '(`/api/v1/tasks/create/diagnostic`, …) with its own body schema.',
   })
   @ApiParam({ name: 'task_name', example: 'diagnostic' })
   @ApiHeader({
@@ -89,10 +103,13 @@ export class TasksController {
   @ApiResponse({
     status: 200,
     description:
-      'Task stored and queued (or an existing one: idempotency key, reused result), or a dry-run estimate',
+      'Task stored and queued (or an existing one: idempotency key, reused result); with `?wait=`, the finished ' +
+      'task when it ended in time; or a dry-run estimate',
+    headers: PENDING_HEADERS,
     schema: {
-      oneOf: [
+      anyOf: [
         { $ref: '#/components/schemas/SeedTaskCreatedDto' },
+        { $ref: '#/components/schemas/SeedTaskFinishedDto' },
         { $ref: '#/components/schemas/DryRunDto' },
       ],
     },
@@ -108,16 +125,20 @@ export class TasksController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Caller() caller: Principal,
-  ): Promise<SeedTaskCreatedDto | DryRunDto> {
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SeedTaskCreatedDto | SeedTaskFinishedDto | DryRunDto> {
     const out = await this.tasks.submit(name, body, {
       idempotencyKey,
       refresh: q.refresh,
       dryRun: q.dry_run,
+      waitSeconds: q.wait,
       traceId,
       caller,
       seed: true,
     });
     if ('estimate' in out) return { dry_run: true, task_name: name, estimate: out.estimate };
+    if (out.finished) return toSeedFinished(out.task, this.tasks.summary(out.task));
+    res.set(pendingHeaders(out.task, statusUrl(clientJobId(out.task))));
     const original = (body as { original_job_id?: unknown } | null)?.original_job_id;
     return toSeedCreated(out.task, {
       reused: out.reused,
@@ -128,6 +149,7 @@ export class TasksController {
   @Post('batch')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'createTaskBatch',
     summary: 'Create up to 1,000 tasks of one type in one call',
     description:
       'All payloads are validated first; either every task is stored (one transaction) or none.',
@@ -168,6 +190,7 @@ export class TasksController {
 
   @Get('failed')
   @ApiOperation({
+    operationId: 'listFailedTasks',
     summary: 'List failed tasks (seed route)',
     description:
       'Failed tasks created between start_date (default now − 7 days) and end_date (default now), newest first.',
@@ -196,7 +219,10 @@ export class TasksController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List tasks, newest first, with filters and cursor paging' })
+  @ApiOperation({
+    operationId: 'listTasks',
+    summary: 'List tasks, newest first, with filters and cursor paging',
+  })
   @ApiOkResponse({ type: TaskPageDto })
   @ApiProblem(400, 'Invalid query parameter')
   async list(@Query() q: ListTasksQueryDto, @Caller() caller: Principal): Promise<TaskPageDto> {
@@ -220,6 +246,7 @@ export class TasksController {
 
   @Get(':job_id/status')
   @ApiOperation({
+    operationId: 'getTaskStatus',
     summary: 'Status of a task in any state (seed route)',
     description:
       "By Assay's id or the client's own job id (the newest task carrying it). Seed status words " +
@@ -233,7 +260,10 @@ export class TasksController {
   }
 
   @Get(':job_id')
-  @ApiOperation({ summary: 'Full view of a task: input, result, error, progress, stages' })
+  @ApiOperation({
+    operationId: 'getTask',
+    summary: 'Full view of a task: input, result, error, progress, stages',
+  })
   @ApiOkResponse({ type: TaskDetailDto })
   @ApiProblem(404, 'No such task')
   async get(@Param('job_id') id: string, @Caller() caller: Principal): Promise<TaskDetailDto> {
@@ -243,6 +273,7 @@ export class TasksController {
   @Post(':job_id/retry')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'retryTask',
     summary: 'Retry a failed or cancelled task, of any type (seed route)',
     description:
       'Starts a new round of attempts on the same job id; completed stages are not redone. Answers as the ' +
@@ -262,6 +293,7 @@ export class TasksController {
 
   @Post(':job_id/cancel')
   @ApiOperation({
+    operationId: 'cancelTask',
     summary: 'Cancel a task',
     description:
       'A queued task is cancelled at once (200); a running one stops at its next check (202).',

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CancelBus } from './engine/cancel-bus';
+import { TaskEndBus } from './engine/task-end-bus';
 import { TaskLifecycle } from './engine/task-lifecycle';
 import { TaskQueues } from './engine/task-queues';
 import { TaskRegistry } from './engine/task-registry';
@@ -29,6 +30,7 @@ export class TasksModule {
         TaskQueues,
         TaskLifecycle,
         CancelBus,
+        TaskEndBus,
         TasksRepository,
         TasksService,
         ...(opts.worker ? [TaskRunner, LeaseKeeper] : []),

@@ -3,31 +3,22 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AppConfig } from '../../common/config/app.config';
+import { Coalescer } from './task-coalescer';
+import {
+  FinalStatus,
+  FinishCall,
+  FinishColumn,
+  FinishPatch,
+  finishColumns,
+  finishManyStatement,
+  finishOneStatement,
+} from './task-finish.sql';
+import { FailedFilter, listFailedTasks, listTasks, TaskListFilter } from './task-list.queries';
+import { taskFromRow, tasksById, uuidKey } from './task-rows';
+import * as sweeps from './task-sweeps.queries';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
-export interface TaskListFilter {
-  /** Only this tenant's tasks (tenant-bound callers). */
-  tenant?: string;
-  type?: string;
-  status?: TaskStatus[];
-  accountId?: string;
-  leadId?: string;
-  batchId?: string;
-  createdFrom?: Date;
-  createdTo?: Date;
-  /** Cursor: tasks strictly older than (createdAt, id). */
-  before?: { createdAt: Date; id: string };
-  limit: number;
-}
-
-export interface FailedFilter {
-  tenant?: string;
-  from: Date;
-  to: Date;
-  retryableOnly: boolean;
-  type?: string;
-  limit: number;
-}
+export type { FailedFilter, TaskListFilter } from './task-list.queries';
 
 /** The only place that reads and writes the tasks table. */
 @Injectable()
@@ -118,33 +109,11 @@ export class TasksRepository {
   }
 
   list(f: TaskListFilter): Promise<TaskEntity[]> {
-    const qb = this.repo().createQueryBuilder('t');
-    if (f.tenant) qb.andWhere('t.tenant_id = :tenant', { tenant: f.tenant });
-    if (f.type) qb.andWhere('t.type = :type', { type: f.type });
-    if (f.status?.length) qb.andWhere('t.status IN (:...status)', { status: f.status });
-    if (f.accountId) qb.andWhere('t.account_id = :accountId', { accountId: f.accountId });
-    if (f.leadId) qb.andWhere('t.lead_id = :leadId', { leadId: f.leadId });
-    if (f.batchId) qb.andWhere('t.batch_id = :batchId', { batchId: f.batchId });
-    if (f.createdFrom) qb.andWhere('t.created_at >= :from', { from: f.createdFrom });
-    if (f.createdTo) qb.andWhere('t.created_at <= :to', { to: f.createdTo });
-    if (f.before) {
-      qb.andWhere('(t.created_at, t.id) < (:bc, :bid)', {
-        bc: f.before.createdAt,
-        bid: f.before.id,
-      });
-    }
-    return qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC').limit(f.limit).getMany();
+    return listTasks(this.repo(), f);
   }
 
   listFailed(f: FailedFilter): Promise<TaskEntity[]> {
-    const qb = this.repo()
-      .createQueryBuilder('t')
-      .where(`t.status = 'failed'`)
-      .andWhere('t.created_at BETWEEN :from AND :to', { from: f.from, to: f.to });
-    if (f.tenant) qb.andWhere('t.tenant_id = :tenant', { tenant: f.tenant });
-    if (f.retryableOnly) qb.andWhere(`(t.error->>'retryable')::boolean IS TRUE`);
-    if (f.type) qb.andWhere('t.type = :type', { type: f.type });
-    return qb.orderBy('t.created_at', 'DESC').limit(f.limit).getMany();
+    return listFailedTasks(this.repo(), f);
   }
 
   /**
@@ -171,7 +140,7 @@ export class TasksRepository {
       `UPDATE "tasks" SET ${TasksRepository.CLAIM_SET} WHERE "id" = $3 AND ${TasksRepository.CLAIM_WHERE} RETURNING *`,
       ['running', null, id, this.leaseSeconds],
     )) as [Record<string, unknown>[], number];
-    return rows.length ? this.repo().create(this.fromRaw(rows[0])) : null;
+    return rows.length ? taskFromRow(this.ds, rows[0]) : null;
   }
 
   private async claimMany(ids: string[]): Promise<Map<string, TaskEntity | null>> {
@@ -179,7 +148,7 @@ export class TasksRepository {
       `UPDATE "tasks" SET ${TasksRepository.CLAIM_SET} WHERE "id" = ANY($3::uuid[]) AND ${TasksRepository.CLAIM_WHERE} RETURNING *`,
       ['running', null, ids, this.leaseSeconds],
     )) as [Record<string, unknown>[], number];
-    return this.byId(ids, rows);
+    return tasksById(this.ds, ids, rows);
   }
 
   /**
@@ -193,14 +162,6 @@ export class TasksRepository {
       [id],
     );
     return rows[0]?.lease_until ?? null;
-  }
-
-  /** Entities by canonical id; null for an id without a row. */
-  private byId(ids: string[], rows: Record<string, unknown>[]): Map<string, TaskEntity | null> {
-    const out = new Map<string, TaskEntity | null>(ids.map((id) => [uuidKey(id), null]));
-    for (const row of rows)
-      out.set(uuidKey(row.id as string), this.repo().create(this.fromRaw(row)));
-    return out;
   }
 
   /** Writes progress; returns true when the attempt should stop (cancel requested, or task ended elsewhere). */
@@ -273,19 +234,12 @@ export class TasksRepository {
     em: EntityManager | undefined,
     from: TaskStatus[],
   ): Promise<TaskEntity | null> {
-    const params: unknown[] = [status];
-    const set = ['"status" = $1', '"finished_at" = now()'];
-    for (const col of finishColumns(patch)) {
-      set.push(`"${col}" = $${params.push(finishValue(patch, col))}`);
-    }
-    set.push('"updated_at" = CURRENT_TIMESTAMP');
-    const idParam = params.push(id);
-    const fromParams = from.map((s) => `$${params.push(s)}`).join(', ');
-    const [rows] = (await (em ?? this.ds.manager).query(
-      `UPDATE "tasks" SET ${set.join(', ')} WHERE "id" = $${idParam} AND "status" IN (${fromParams}) RETURNING *`,
-      params,
-    )) as [Record<string, unknown>[], number];
-    return rows.length ? this.repo(em).create(this.fromRaw(rows[0])) : null;
+    const [sql, params] = finishOneStatement(id, status, patch, from);
+    const [rows] = (await (em ?? this.ds.manager).query(sql, params)) as [
+      Record<string, unknown>[],
+      number,
+    ];
+    return rows.length ? taskFromRow(this.ds, rows[0], em) : null;
   }
 
   /** finishOne() for many tasks of one shape: each row gets its own values. */
@@ -296,22 +250,9 @@ export class TasksRepository {
     from: TaskStatus[],
   ): Promise<Map<string, TaskEntity | null>> {
     const ids = calls.map((c) => c.id);
-    const params: unknown[] = [status, ids];
-    const set = ['"status" = $1', '"finished_at" = now()'];
-    const arrays = ['$2::uuid[]'];
-    for (const col of columns) {
-      arrays.push(`$${params.push(calls.map((c) => finishValue(c.patch, col)))}::jsonb[]`);
-      set.push(`"${col}" = v.${col}`);
-    }
-    set.push('"updated_at" = CURRENT_TIMESTAMP');
-    const fromParams = from.map((s) => `$${params.push(s)}`).join(', ');
-    const [rows] = (await this.ds.query(
-      `UPDATE "tasks" AS t SET ${set.join(', ')}
-         FROM unnest(${arrays.join(', ')}) AS v(id${columns.map((c) => `, ${c}`).join('')})
-        WHERE t."id" = v.id AND t."status" IN (${fromParams}) RETURNING t.*`,
-      params,
-    )) as [Record<string, unknown>[], number];
-    return this.byId(ids, rows);
+    const [sql, params] = finishManyStatement(calls, status, columns, from);
+    const [rows] = (await this.ds.query(sql, params)) as [Record<string, unknown>[], number];
+    return tasksById(this.ds, ids, rows);
   }
 
   /** A retryable failure with attempts left: back to queued, error kept for the record. */
@@ -350,7 +291,7 @@ export class TasksRepository {
       [id, roundAttempts],
     );
     const list = rows[0] as Record<string, unknown>[];
-    return list.length ? this.repo().create(this.fromRaw(list[0])) : null;
+    return list.length ? taskFromRow(this.ds, list[0]) : null;
   }
 
   // ---- sweeps -------------------------------------------------------------------------------
@@ -359,172 +300,25 @@ export class TasksRepository {
    * Failed, retryable, attempts left, backoff elapsed → queued. Returns the tasks moved. Only
    * `types` (those this build can enqueue) move: a row of an unknown type must not block the rest.
    */
-  async requeueRetryableFailed(limit: number, types: string[]): Promise<TaskEntity[]> {
-    const rows = await this.ds.query(
-      `UPDATE tasks SET status = 'queued', finished_at = NULL, updated_at = now()
-        WHERE id IN (
-          SELECT id FROM tasks
-           WHERE status = 'failed' AND (error->>'retryable')::boolean IS TRUE
-             AND attempts < max_attempts
-             AND (next_attempt_at IS NULL OR next_attempt_at <= now())
-             AND type = ANY($2::text[])
-           ORDER BY updated_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
-      [limit, types],
-    );
-    return (rows[0] as Record<string, unknown>[]).map((r) => this.repo().create(this.fromRaw(r)));
+  requeueRetryableFailed(limit: number, types: string[]): Promise<TaskEntity[]> {
+    return sweeps.requeueRetryableFailed(this.ds, limit, types);
   }
 
   /** Queued for longer than `olderThanMs`, of one of `types`: their job may be missing from Redis. */
-  async findStaleQueued(
-    olderThanMs: number,
-    limit: number,
-    types: string[],
-  ): Promise<TaskEntity[]> {
-    return this.repo()
-      .createQueryBuilder('t')
-      .where(`t.status = 'queued' AND t.cancel_requested_at IS NULL`)
-      .andWhere('t.type = ANY(:types)', { types })
-      .andWhere(`t.updated_at < now() - make_interval(secs => :s)`, { s: olderThanMs / 1000 })
-      .andWhere('(t.next_attempt_at IS NULL OR t.next_attempt_at <= now())')
-      .orderBy('t.updated_at', 'ASC')
-      .limit(limit)
-      .getMany();
+  findStaleQueued(olderThanMs: number, limit: number, types: string[]): Promise<TaskEntity[]> {
+    return sweeps.findStaleQueued(this.ds, olderThanMs, limit, types);
   }
 
   /** Running past timeout (+ grace): failed with a retryable STALLED error. */
-  async failStuckRunning(graceMs: number, limit: number): Promise<TaskEntity[]> {
-    const rows = await this.ds.query(
-      `UPDATE tasks SET status = 'failed', finished_at = now(), updated_at = now(),
-              next_attempt_at = now(),
-              error = jsonb_build_object('code','STALLED','message',
-                'task was still running past its timeout; its worker is presumed gone',
-                'retryable', true, 'stage', stage, 'at', now())
-        WHERE id IN (
-          SELECT id FROM tasks WHERE status = 'running'
-             AND updated_at < now() - make_interval(secs => (timeout_ms + $1)::float / 1000)
-           LIMIT $2 FOR UPDATE SKIP LOCKED)
-        RETURNING *`,
-      [graceMs, limit],
-    );
-    return (rows[0] as Record<string, unknown>[]).map((r) => this.repo().create(this.fromRaw(r)));
+  failStuckRunning(graceMs: number, limit: number): Promise<TaskEntity[]> {
+    return sweeps.failStuckRunning(this.ds, graceMs, limit);
   }
 
   async setNextAttempt(id: string, at: Date): Promise<void> {
     await this.repo().update({ id }, { nextAttemptAt: at });
   }
 
-  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
-    const rows = await this.ds.query(
-      `DELETE FROM tasks WHERE id IN (
-         SELECT id FROM tasks WHERE status IN ('succeeded','failed','cancelled')
-            AND finished_at < $1 LIMIT $2)`,
-      [cutoff, limit],
-    );
-    return Number(rows[1] ?? 0);
-  }
-
-  /** Maps a raw RETURNING row (snake_case) onto entity property names. */
-  private fromRaw(row: Record<string, unknown>): Partial<TaskEntity> {
-    const meta = this.ds.getMetadata(TaskEntity);
-    const out: Record<string, unknown> = {};
-    for (const col of meta.columns) {
-      if (col.databaseName in row) {
-        const v = row[col.databaseName];
-        out[col.propertyName] = col.propertyName === 'costUsd' ? Number(v ?? 0) : v;
-      }
-    }
-    return out as Partial<TaskEntity>;
-  }
-}
-
-type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
-type FinishPatch = { result?: unknown; error?: TaskErrorInfo | null; progress?: TaskProgress };
-type FinishColumn = 'result' | 'error' | 'progress';
-type FinishCall = { id: string; patch: FinishPatch };
-
-/** The jsonb columns finish() sets besides status and finished_at, in statement order. */
-function finishColumns(patch: FinishPatch): FinishColumn[] {
-  const out: FinishColumn[] = [];
-  if (patch.result !== undefined) out.push('result');
-  if (patch.error !== undefined) out.push('error');
-  if (patch.progress) out.push('progress');
-  return out;
-}
-
-/** A jsonb parameter as TypeORM wrote it: JSON text, or SQL NULL. */
-function finishValue(patch: FinishPatch, col: FinishColumn): string | null {
-  const v = col === 'result' ? (patch.result ?? null) : patch[col];
-  return v === null || v === undefined ? null : JSON.stringify(v);
-}
-
-/** The hex digits of a uuid: equal for every spelling Postgres accepts of the same uuid. */
-const uuidKey = (id: string) => id.toLowerCase().replace(/[^0-9a-f]/g, '');
-
-/**
- * Group commit for one kind of per-task statement. A call made while fewer than `parallel` are
- * in flight goes out at once, as before; calls made meanwhile wait and then go out together as one
- * statement (`many`), so under load a worker sends one claim / cancel check / final UPDATE per
- * batch instead of per task (each statement is still sent after every call it answers was made).
- * A batch never holds the same id twice and lists its ids sorted, so concurrent batches lock rows
- * in the same order; if its statement fails (one bad row fails it), each call runs on its own
- * (`one`), so every caller gets what it would have got alone.
- */
-class Coalescer<A extends { id: string }, R> {
-  private queue: Array<{
-    arg: A;
-    key: string;
-    resolve: (r: R) => void;
-    reject: (e: unknown) => void;
-  }> = [];
-  private inFlight = 0;
-
-  constructor(
-    private readonly one: (arg: A) => Promise<R>,
-    private readonly many: (args: A[]) => Promise<Map<string, R>>,
-    private readonly parallel = 2,
-    private readonly max = 500,
-  ) {}
-
-  submit(arg: A): Promise<R> {
-    return new Promise<R>((resolve, reject) => {
-      this.queue.push({ arg, key: uuidKey(arg.id), resolve, reject });
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    while (this.inFlight < this.parallel && this.queue.length) {
-      const ids = new Set<string>();
-      const batch: typeof this.queue = [];
-      const rest: typeof this.queue = [];
-      for (const item of this.queue) {
-        if (batch.length < this.max && !ids.has(item.key)) {
-          ids.add(item.key);
-          batch.push(item);
-        } else rest.push(item);
-      }
-      this.queue = rest;
-      this.inFlight++;
-      void this.run(batch).finally(() => {
-        this.inFlight--;
-        this.flush();
-      });
-    }
-  }
-
-  private async run(batch: typeof this.queue): Promise<void> {
-    const alone = (item: (typeof batch)[number]) =>
-      this.one(item.arg).then(item.resolve, item.reject);
-    if (batch.length === 1) return alone(batch[0]);
-    batch.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    let results: Map<string, R>;
-    try {
-      results = await this.many(batch.map((item) => item.arg));
-    } catch {
-      await Promise.all(batch.map(alone));
-      return;
-    }
-    for (const item of batch) item.resolve(results.get(item.key)!);
+  deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    return sweeps.deleteFinishedBefore(this.ds, cutoff, limit);
   }
 }

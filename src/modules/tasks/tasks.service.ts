@@ -14,11 +14,13 @@ import { stableStringify } from '../../common/stable-json';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { CancelBus } from './engine/cancel-bus';
 import { TaskCallbacks } from './engine/task-callbacks';
+import { TaskEndBus } from './engine/task-end-bus';
 import { TaskLifecycle } from './engine/task-lifecycle';
 import { TaskQueues } from './engine/task-queues';
 import { TaskRegistry } from './engine/task-registry';
 import { ResolvedTaskType, TaskEstimate } from './engine/task-type.decorator';
 import { TaskEntity, TaskStatus } from './task.entity';
+import { isFinal } from './task.mapper';
 import { TaskListFilter, TasksRepository } from './tasks.repository';
 
 export interface CreateOptions {
@@ -33,10 +35,33 @@ export interface CreateOptions {
 export interface SubmitOptions extends CreateOptions {
   /** Only estimate: nothing is stored or run. */
   dryRun?: boolean;
+  /**
+   * `?wait=`: seconds (0–MAX_WAIT_SECONDS) to wait for the task to end before answering. 0 or
+   * absent: answer at once. Ignored by a dry run.
+   */
+  waitSeconds?: number;
 }
 
+/** The most a request may wait for its task (`?wait=`). */
+export const MAX_WAIT_SECONDS = 60;
+
+/**
+ * While waiting, the task is read again at least this often although its end is announced
+ * (in case an announcement is lost), and more often when the announcements cannot be received.
+ */
+const WAIT_POLL_MS = 5000;
+const WAIT_POLL_UNSUBSCRIBED_MS = 1000;
+
 /** What a submission gave: the estimate of a dry run, or the task (new or existing). */
-export type SubmitOutcome = { estimate: TaskEstimate } | CreateOutcome;
+export type SubmitOutcome = { estimate: TaskEstimate } | SubmittedTask;
+
+export interface SubmittedTask extends CreateOutcome {
+  /**
+   * The caller asked to wait (`waitSeconds` > 0) and the task has ended (in time, or before):
+   * `task` is the finished task.
+   */
+  finished: boolean;
+}
 
 export interface CreateOutcome {
   task: TaskEntity;
@@ -62,6 +87,7 @@ export class TasksService {
     private readonly queues: TaskQueues,
     private readonly lifecycle: TaskLifecycle,
     private readonly cancelBus: CancelBus,
+    private readonly endBus: TaskEndBus,
     private readonly metrics: MetricsService,
     private readonly callbacks: TaskCallbacks,
     private readonly config: AppConfig,
@@ -169,7 +195,8 @@ export class TasksService {
    * The one way work is submitted, whatever the route (seed create, typed routes, CLI): a dry run
    * answers the estimate; otherwise the Idempotency-Key is checked, a stored result of the same
    * scope may be reused, and the task is stored and queued. `dry_run` / `refresh` may come from the
-   * options (query) or the payload.
+   * options (query) or the payload. With `waitSeconds`, the answer waits (at most that long) for
+   * the task to end.
    */
   async submit(name: string, payload: unknown, opts: SubmitOptions): Promise<SubmitOutcome> {
     const body = (payload ?? {}) as { dry_run?: unknown; refresh?: unknown };
@@ -182,7 +209,37 @@ export class TasksService {
         { field: 'Idempotency-Key', message: 'must be 1–255 characters' },
       ]);
     }
-    return this.create(name, payload, { ...opts, refresh: opts.refresh ?? body.refresh === true });
+    const out = await this.create(name, payload, {
+      ...opts,
+      refresh: opts.refresh ?? body.refresh === true,
+    });
+    const wait = opts.waitSeconds ?? 0;
+    if (wait <= 0) return { ...out, finished: false };
+    const task = await this.waitForEnd(out.task, Math.min(wait, MAX_WAIT_SECONDS) * 1000);
+    return { ...out, task, finished: isFinal(task) };
+  }
+
+  /**
+   * The task once it has ended, or as it is after `ms`. Woken by the end announcement (Redis
+   * pub/sub: the task may run in another process); reads PostgreSQL only when woken and, in case
+   * an announcement is lost, every WAIT_POLL_MS.
+   */
+  async waitForEnd(task: TaskEntity, ms: number): Promise<TaskEntity> {
+    if (isFinal(task)) return task;
+    const deadline = Date.now() + ms;
+    // Watching starts before the first read: an end between the two is not missed.
+    const watch = await this.endBus.watch(task.id);
+    try {
+      let current = task;
+      for (;;) {
+        current = (await this.repo.findById(task.id)) ?? current;
+        const left = deadline - Date.now();
+        if (isFinal(current) || left <= 0 || watch.stopped()) return current;
+        await watch.next(Math.min(left, watch.live() ? WAIT_POLL_MS : WAIT_POLL_UNSUBSCRIBED_MS));
+      }
+    } finally {
+      watch.close();
+    }
   }
 
   async create(name: string, payload: unknown, opts: CreateOptions): Promise<CreateOutcome> {

@@ -143,6 +143,7 @@ export class AccountToEnhance extends AccountItemFields {
  */
 export class SeedAccountToEnhance extends AccountItemFields {
   @ApiProperty({
+    type: String,
     description: "The company's website; an unusable one fails this account only (INVALID_WEBSITE)",
     example: 'acme.com',
     nullable: true,
@@ -216,6 +217,8 @@ class AccountEnhancementOptions {
   callback_raw_data?: boolean;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description:
       'Echoed in callbacks (Django custom columns); bounded as undeclared keys are (docs/operations.md, Input limits)',
   })
@@ -267,6 +270,7 @@ export class AccountEnhancementInput extends AccountEnhancementOptions {
  */
 export class SeedAccountEnhancementInput extends AccountEnhancementOptions {
   @ApiPropertyOptional({
+    type: String,
     description: "The company's website (single form; required unless `accounts` is given)",
     example: 'acme.com',
     nullable: true,

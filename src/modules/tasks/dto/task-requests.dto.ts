@@ -26,6 +26,68 @@ import {
 import { TASK_STATUSES, TaskStatus } from '../task.entity';
 import { decodeCursor } from '../task.mapper';
 
+/**
+ * Fields every task payload may carry besides its type's own (the engine reads them; see
+ * TasksService). Documented once and added to each task type's body schema on the create routes.
+ */
+export class TaskControlFieldsDto {
+  @ApiPropertyOptional({
+    description: 'Where to POST the callbacks of this task (default: CALLBACK_URL, if set)',
+    maxLength: 2048,
+    example: 'https://crm.example.com/api/v2/internal/enrichment-callback/',
+  })
+  callback_url?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Also send a callback at each new stage (task types with the seed's progress stages send them by default)",
+  })
+  callback_progress?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'raw_data in completed callbacks (default: CALLBACK_RAW_DATA)',
+  })
+  callback_raw_data?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Spending cap in USD for paid providers (0–1000000)',
+    minimum: 0,
+    maximum: 1_000_000,
+    example: 0.5,
+  })
+  budget_usd?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Run even if a stored successful result of the same scope exists (same as `?refresh=true`)',
+  })
+  refresh?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Only estimate calls and cost; nothing is stored or run (same as `?dry_run=true`)',
+  })
+  dry_run?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "The client's own job id (1–255 characters): echoed in callbacks, accepted by the status routes",
+    maxLength: 255,
+  })
+  job_id?: string;
+
+  @ApiPropertyOptional({
+    description: "The job this one re-runs (echoed as the create answer's original_job_id)",
+  })
+  original_job_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "The tenant of the task (1–100 characters); only an operator's key may choose it, a tenant-bound key's tenant wins",
+    maxLength: 100,
+  })
+  tenant_id?: string;
+}
+
 /** Task names are short identifiers; a longer one names no task. */
 const TASK_NAME_MAX = 100;
 /** `next_cursor` values are well under this. */
@@ -47,7 +109,39 @@ const QueryDate = (name: string) =>
     MaxDate(DATE_MAX, { message: `${name} must be in year 9999 or earlier` }),
   );
 
-export class CreateQueryDto {
+/** Longest `?wait=` (seconds); TasksService.MAX_WAIT_SECONDS holds the same. */
+const WAIT_MAX = 60;
+const WAIT_MESSAGE = `wait must be a whole number of seconds from 0 to ${WAIT_MAX}`;
+
+/** `?wait=<seconds>` of the create routes. */
+export class WaitQueryDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    maximum: WAIT_MAX,
+    example: 10,
+    description:
+      'Wait up to this many seconds for the task to end and answer with the finished task; if it has not ' +
+      'ended by then, the usual answer comes with `Location` (where to read the task) and `Retry-After`. ' +
+      '0 or absent: answer at once. A dry run ignores it.',
+  })
+  @IsOptional()
+  // Digits only: "", "1.5", "abc" or a repeated parameter stay strings and fail @IsInt.
+  @Transform(({ value }) =>
+    typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value,
+  )
+  @ValidateBy({
+    name: 'isWaitSeconds',
+    validator: {
+      validate: (v: unknown) =>
+        Number.isInteger(v) && (v as number) >= 0 && (v as number) <= WAIT_MAX,
+      defaultMessage: () => WAIT_MESSAGE,
+    },
+  })
+  wait?: number;
+}
+
+export class CreateQueryDto extends WaitQueryDto {
   @ApiPropertyOptional({
     description:
       'Only estimate (calls, cost range); nothing is stored or run. Same as `"dry_run": true` in the body.',

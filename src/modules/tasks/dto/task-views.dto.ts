@@ -137,10 +137,26 @@ export class TaskStatusDto extends TaskCommonDto {
   @ApiProperty({ example: '/api/v1/tasks/0b9f6c1e-7d1a-4c53-9a57-5b6b9a3f6d21/status' })
   status_url: string;
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description:
       "The job's own summary, for task types that have one (account_enhancement: the seed's summary with per-account results)",
   })
   summary?: unknown;
+}
+
+/**
+ * The seed create route's answer with `?wait=` when the task ended in time: the status view (seed
+ * status words) with the task's result.
+ */
+export class SeedTaskFinishedDto extends TaskStatusDto {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'The result (when succeeded) or partial result (failed); null when there is none',
+  })
+  result: unknown;
 }
 
 /** The native view of a task. */
@@ -158,9 +174,12 @@ export class TaskDetailDto extends TaskCommonDto {
     description: 'The payload as created',
   })
   input: Record<string, unknown>;
-  @ApiPropertyOptional({
-    description: 'The result (when succeeded) or partial result',
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
+    description:
+      "The result (when succeeded) or partial result, an object whose keys depend on the task type (diagnostic: ok, attempt, slept_ms, stages, resumed_stages; account_enhancement: the seed's summary with the processed_data keys)",
   })
   result: unknown;
   @ApiProperty({
