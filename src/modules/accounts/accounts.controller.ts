@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import {
   ApiExtraModels,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
@@ -51,6 +52,13 @@ export class AccountsController {
       'stored result was reused (no refresh) or with the estimate for dry_run. With `?wait=<seconds>` (at most ' +
       '60): 200 with the finished task (as GET /api/v1/tasks/{job_id}) when it ends in time, else the usual 202.',
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Same key + same body → the same task (200 with it); the same key with another body → 422. ' +
+      '1–255 characters, unique per tenant.',
+  })
   @ApiResponse({
     status: 202,
     type: TaskCreatedDto,
@@ -70,9 +78,11 @@ export class AccountsController {
     },
   })
   @ApiProblem(400, 'Invalid input; `errors` names each field')
+  @ApiProblem(422, 'Idempotency-Key reused with a different body')
   async enrich(
     @Body() body: EnrichAccountDto,
     @Query() q: WaitQueryDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @TraceId() traceId: string,
     @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
@@ -81,6 +91,7 @@ export class AccountsController {
     const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
     const out = await this.tasks.submit(ACCOUNT_TASK, clean, {
       dryRun: dry_run === true,
+      idempotencyKey,
       waitSeconds: q.wait,
       traceId,
       caller,
