@@ -4,6 +4,7 @@ export const CAPABILITIES = [
   'web.search',
   'company.profile',
   'company.linkedin',
+  'person.linkedin',
   'tech.stack',
   'people.search',
   'person.enrich',
