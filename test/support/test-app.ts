@@ -1,6 +1,7 @@
 import { DynamicModule } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { AppConfig, loadConfig } from '../../src/common/config/app.config';
 import { ensureDatabase } from '../../src/common/startup/dependencies';
 import { createApp } from '../../src/bootstrap';
@@ -52,6 +53,39 @@ export async function startTestApp(
     url: `http://127.0.0.1:${addr.port}`,
     close: () => app.close(),
   };
+}
+
+/** The app of a describe block (see useTestApp); `t` is there from its beforeAll on. */
+export interface AppOfSuite {
+  readonly t: TestApp;
+  /** supertest on the app's HTTP server. */
+  http(): request.Agent;
+}
+
+/**
+ * For a describe block: boots the app in beforeAll (with `env`, or what `env()` returns then, once
+ * the block's other beforeAll hooks registered before this call have run) and closes it in
+ * afterAll.
+ */
+export function useTestApp(
+  env: Record<string, string> | (() => Record<string, string>) = {},
+  extraModules: DynamicModule['imports'] = [],
+): AppOfSuite {
+  let booted: TestApp | undefined;
+  beforeAll(async () => {
+    booted = await startTestApp(typeof env === 'function' ? env() : env, extraModules);
+  });
+  afterAll(async () => {
+    await booted?.close();
+  });
+  const suite: AppOfSuite = {
+    get t() {
+      if (!booted) throw new Error('the test app is not started (use it in a test or a hook)');
+      return booted;
+    },
+    http: () => request(suite.t.app.getHttpServer()),
+  };
+  return suite;
 }
 
 /** Polls until `fn` returns a truthy value (or throws after `timeoutMs`). Not a sleep: it re-checks state. */
