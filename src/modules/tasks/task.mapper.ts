@@ -1,5 +1,5 @@
 import type { TaskEntity } from './task.entity';
-import type { SubmitOutcome } from './tasks.service';
+import type { SubmitOutcome } from './submission/task-submission';
 import type {
   DryRunDto,
   FailedTaskDto,

@@ -12,6 +12,10 @@ import { TaskEntity } from './task.entity';
 import { TasksController } from './tasks.controller';
 import { TasksRepository } from './tasks.repository';
 import { TasksService } from './tasks.service';
+import { TaskEstimates } from './submission/task-estimates';
+import { TaskPayloads } from './submission/task-payloads';
+import { TaskSubmission } from './submission/task-submission';
+import { TaskWait } from './submission/task-wait';
 
 /**
  * The task engine. Feature modules add task types by declaring a @TaskType provider; the engine
@@ -32,6 +36,10 @@ export class TasksModule {
         CancelBus,
         TaskEndBus,
         TasksRepository,
+        TaskPayloads,
+        TaskEstimates,
+        TaskWait,
+        TaskSubmission,
         TasksService,
         ...(opts.worker ? [TaskRunner, LeaseKeeper] : []),
       ],

@@ -6,8 +6,8 @@ import type { TaskEntity } from '../../../src/modules/tasks/task.entity';
 import type {
   SubmitOptions,
   SubmitOutcome,
-  TasksService,
-} from '../../../src/modules/tasks/tasks.service';
+} from '../../../src/modules/tasks/submission/task-submission';
+import type { TasksService } from '../../../src/modules/tasks/tasks.service';
 import { memoryTask } from './task-run';
 
 /** One call of `submit`, as the fake received it. */

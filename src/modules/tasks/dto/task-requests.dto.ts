@@ -28,7 +28,7 @@ import { decodeCursor } from '../task.mapper';
 
 /**
  * Fields every task payload may carry besides its type's own (the engine reads them; see
- * TasksService). Documented once and added to each task type's body schema on the create routes.
+ * TaskPayloads in submission/task-payloads.ts). Documented once and added to each task type's body schema on the create routes.
  */
 export class TaskControlFieldsDto {
   @ApiPropertyOptional({
@@ -109,7 +109,7 @@ const QueryDate = (name: string) =>
     MaxDate(DATE_MAX, { message: `${name} must be in year 9999 or earlier` }),
   );
 
-/** Longest `?wait=` (seconds); TasksService.MAX_WAIT_SECONDS holds the same. */
+/** Longest `?wait=` (seconds); MAX_WAIT_SECONDS (submission/task-wait.ts) holds the same. */
 const WAIT_MAX = 60;
 const WAIT_MESSAGE = `wait must be a whole number of seconds from 0 to ${WAIT_MAX}`;
 
