@@ -28,7 +28,8 @@ import { decodeCursor } from '../task.mapper';
 
 /**
  * Fields every task payload may carry besides its type's own (the engine reads them; see
- * TaskPayloads in submission/task-payloads.ts). Documented once and added to each task type's body schema on the create routes.
+ * TaskPayloads in submission/task-payloads.ts). Documented once and added to each task type's
+ * body schema on the create routes.
  */
 export class TaskControlFieldsDto {
   @ApiPropertyOptional({
