@@ -1,15 +1,9 @@
 import { parse } from 'csv-parse/sync';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  idempotencyKey,
-  mapColumns,
-  outputHeader,
-  planRun,
-  resultCell,
-  rowKey,
-  rowOutcome,
-} from '../../src/cli/accounts-enrich';
+import { mapColumns, outputHeader } from '../../src/cli/accounts-enrich/columns';
+import { resultCell, rowOutcome } from '../../src/cli/accounts-enrich/output';
+import { idempotencyKey, planRun, rowKey } from '../../src/cli/accounts-enrich/plan';
 import { formatProblem } from '../../src/cli/api-client';
 import { escapeFormula, parseCsv, toCsv, writeCsvAtomic } from '../../src/cli/csv';
 import { parseDuration, redacting } from '../../src/cli/io';

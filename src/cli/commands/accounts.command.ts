@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { basename } from 'node:path';
-import { dryRun, planRun, runEnrichment } from '../accounts-enrich';
+import { dryRun } from '../accounts-enrich/dry-run';
+import { planRun } from '../accounts-enrich/plan';
+import { runEnrichment } from '../accounts-enrich/run';
 import { CliError, durationOption, EXIT, intOption } from '../io';
 import { createProgress, orderedCounts, ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
