@@ -6,6 +6,25 @@
 
 type Json = Record<string, any>;
 
+/** The keys of the seed's AccountEnhancement processed_data (A5), in its order. */
+export const SEED_ACCOUNT_KEYS = [
+  'company_name',
+  'employee_count',
+  'industry',
+  'location',
+  'website',
+  'linkedin_url',
+  'technologies',
+  'funding_details',
+  'company_type',
+  'founded_year',
+  'customers',
+  'competitors',
+  'tech_profile',
+  'recent_events',
+  'analysis_summary',
+];
+
 /** A1 / A2: each task type's enrichment_type and callback `source`. */
 export interface SeedTypeContract {
   enrichment_type: string;
@@ -26,23 +45,7 @@ export const SEED_TYPES: Record<string, SeedTypeContract> = {
   account_enhancement: {
     enrichment_type: 'company_info',
     source: 'jina_ai',
-    completedKeys: [
-      'company_name',
-      'employee_count',
-      'industry',
-      'location',
-      'website',
-      'linkedin_url',
-      'technologies',
-      'funding_details',
-      'company_type',
-      'founded_year',
-      'customers',
-      'competitors',
-      'tech_profile',
-      'recent_events',
-      'analysis_summary',
-    ],
+    completedKeys: SEED_ACCOUNT_KEYS,
     errorKeys: ['error_type', 'message', 'retryable'],
   },
   // A2.2

@@ -12,9 +12,9 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** Every operation of the document's `paths` (the path item's other keys left out). */
 export function operationsOf<Op = Record<string, any>>(doc: {
-  paths: Record<string, Partial<Record<string, unknown>>>;
+  paths?: object;
 }): Array<OpenApiOperation<Op>> {
-  return Object.entries(doc.paths).flatMap(([path, item]) =>
+  return Object.entries((doc.paths ?? {}) as Record<string, object>).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => METHODS.includes(method))
       .map(([method, op]) => ({

@@ -7,26 +7,8 @@ import {
   mergeProfile,
   toProcessedData,
 } from '../../../src/modules/accounts/extraction';
+import { SEED_ACCOUNT_KEYS } from '../../seed-contract/seed-contract';
 import { loadSite } from './company-sites';
-
-/** The keys of the seed's AccountEnhancement processed_data (SEED-CONTRACTS A5), in its order. */
-const SEED_KEYS = [
-  'company_name',
-  'employee_count',
-  'industry',
-  'location',
-  'website',
-  'linkedin_url',
-  'technologies',
-  'funding_details',
-  'company_type',
-  'founded_year',
-  'customers',
-  'competitors',
-  'tech_profile',
-  'recent_events',
-  'analysis_summary',
-];
 
 const llm = <T>(value: T, extra: Partial<Sourced<T>> = {}): Sourced<T> => ({
   value,
@@ -45,7 +27,7 @@ describe('toProcessedData', () => {
     const data = toProcessedData(
       mergeProfile(extractCompanyFacts(loadSite('northwind-jsonld'), {})),
     );
-    expect(Object.keys(data)).toEqual(SEED_KEYS);
+    expect(Object.keys(data)).toEqual(SEED_ACCOUNT_KEYS);
     expect(data).toEqual({
       company_name: 'Northwind Analytics',
       employee_count: 85,
