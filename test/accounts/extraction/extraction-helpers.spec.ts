@@ -6,7 +6,7 @@ import {
 import {
   customerName,
   nameFromSlug,
-} from '../../../src/modules/accounts/extraction/customers.extractor';
+} from '../../../src/modules/accounts/extraction/customer-names';
 import { nameFromTitle } from '../../../src/modules/accounts/extraction/meta-tags.extractor';
 import { cookiesOf } from '../../../src/modules/accounts/extraction/technologies.extractor';
 

@@ -2,7 +2,7 @@ import { extractCompanyFacts } from '../../../src/modules/accounts/extraction';
 import {
   nameFromCardTitle,
   nameFromFile,
-} from '../../../src/modules/accounts/extraction/customers.extractor';
+} from '../../../src/modules/accounts/extraction/customer-names';
 import { htmlPage } from './page-helpers';
 
 /** Customers found on a page (after the site's home page, when the page is not the home page). */

@@ -1,5 +1,5 @@
 import type { Cheerio, CheerioAPI } from 'cheerio';
-import { inLogoWall } from './customers.extractor';
+import { inLogoWall } from './logo-walls';
 import { isSameSite } from './domain';
 import type { FactSink } from './fact-sink';
 import { absoluteUrl, cleanText, originOf, type PageDoc } from './html-page';
