@@ -9,9 +9,13 @@ import { ProviderRegistry } from './core/provider-registry';
 import { RateLimiter } from './core/rate-limiter';
 import { LlmService } from './llm/llm.service';
 import { PROVIDER_MODULES } from './provider-modules';
+import { SiteReaderService } from './web/site-reader.service';
 import { ProvidersController } from './providers.controller';
 
-/** The provider framework (registry, call path, ledger, LLM helpers) plus every provider module. */
+/**
+ * The provider framework (registry, call path, ledger, LLM helpers, the site reader) plus every
+ * provider module.
+ */
 @Global()
 @Module({})
 export class ProvidersModule {
@@ -32,11 +36,13 @@ export class ProvidersModule {
         ProviderMetrics,
         RateLimiter,
         LlmService,
+        SiteReaderService,
       ],
       exports: [
         ProviderRegistry,
         ProviderClient,
         LlmService,
+        SiteReaderService,
         ProviderLedgerRepository,
         RateLimiter,
       ],

@@ -2,31 +2,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { builtWithAnswer } from '../support/builtwith-answer';
 import { fixture, Reply, StubRequest, VendorStub } from '../support/vendor-stub';
 import { CompanySite, startCompanySite } from './company-site-server';
-
-const RECORDED_AT = Date.parse('2025-01-01T00:00:00Z');
-
-/** BuiltWith's recorded answer as of now (its dates keep their age). */
-function builtWithAnswer() {
-  const delta = Date.now() - RECORDED_AT;
-  const shift = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(shift)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v).map(([k, x]) => [
-              k,
-              /^(FirstDetected|LastDetected|FirstIndexed|LastIndexed|D)$/.test(k) &&
-              typeof x === 'number' &&
-              x > 0
-                ? x + delta
-                : shift(x),
-            ]),
-          )
-        : v;
-  return shift(fixture('builtwith', 'domain-acme'));
-}
 
 /** What the LLM stub answers, by the schema name the request asks for. */
 const LLM_ANSWERS: Record<string, { content: unknown; citations?: string[] }> = {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { knownFactsText, summaryPrompt } from '../../src/modules/accounts/account-llm';
 import type { AccountEnhancementProcessedData } from '../../src/modules/accounts/extraction';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { builtWithAnswer } from '../support/builtwith-answer';
 import { fixture, VendorStub } from '../support/vendor-stub';
 import { CompanySite, startCompanySite } from './company-site-server';
 
@@ -21,29 +22,6 @@ import { CompanySite, startCompanySite } from './company-site-server';
  *    second) won on a first run, but on a re-run the two cached answers came back within the
  *    same millisecond, tied, and Apollo won by input order.
  */
-
-const RECORDED_AT = Date.parse('2025-01-01T00:00:00Z');
-
-/** BuiltWith's recorded answer as of now (its dates keep their age). */
-function builtWithAnswer() {
-  const delta = Date.now() - RECORDED_AT;
-  const shift = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(shift)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v).map(([k, x]) => [
-              k,
-              /^(FirstDetected|LastDetected|FirstIndexed|LastIndexed|D)$/.test(k) &&
-              typeof x === 'number' &&
-              x > 0
-                ? x + delta
-                : shift(x),
-            ]),
-          )
-        : v;
-  return shift(fixture('builtwith', 'domain-acme'));
-}
 
 const LLM_ANSWERS: Record<string, unknown> = {
   company_profile: {

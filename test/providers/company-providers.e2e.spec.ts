@@ -3,33 +3,11 @@ import { DataSource } from 'typeorm';
 import { ProviderClient } from '../../src/providers/core/provider-client';
 import { ProviderError } from '../../src/providers/core/provider-error';
 import { authHeaders, startTestApp, TestApp } from '../support/test-app';
+import { builtWithAnswer } from '../support/builtwith-answer';
 import { fixture, VendorStub } from '../support/vendor-stub';
 
 const APOLLO_KEY = 'apollo-e2e-key-0c1d2e3f';
 const BUILTWITH_KEY = 'builtwith-e2e-key-9a8b7c6d-secret';
-const RECORDED_AT = Date.parse('2025-01-01T00:00:00Z');
-
-/** domain-acme.json replayed as of now (its dates keep their age). */
-function builtWithAnswer() {
-  const delta = Date.now() - RECORDED_AT;
-  const shift = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(shift)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.entries(v).map(([k, x]) => [
-              k,
-              /^(FirstDetected|LastDetected|FirstIndexed|LastIndexed|D)$/.test(k) &&
-              typeof x === 'number' &&
-              x > 0
-                ? x + delta
-                : shift(x),
-            ]),
-          )
-        : v;
-  return shift(fixture('builtwith', 'domain-acme'));
-}
-
 describe('company data providers through the real call path (booted app, local vendor stubs)', () => {
   let apollo: VendorStub;
   let builtwith: VendorStub;

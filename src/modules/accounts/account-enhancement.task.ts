@@ -6,13 +6,13 @@ import {
   TaskHandler,
   TaskType,
 } from '../tasks/engine/task-type.decorator';
-import {
-  AccountEnhancer,
+import { AccountEnhancer } from './enhancement/account-enhancer.service';
+import { seedAccountPercent } from './enhancement/account-run';
+import type {
   AccountFailed,
   AccountOutcome,
   AccountSucceeded,
-  seedAccountPercent,
-} from './account-enhancer.service';
+} from './enhancement/enhancement.types';
 import { tryAccountKey, websiteProblem } from './account-key';
 import {
   AccountEnhancementInput,

@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { BuiltinWebModule } from '../../providers/builtin-web/builtin-web.module';
 import { AccountEnhancementTask } from './account-enhancement.task';
-import { AccountEnhancer } from './account-enhancer.service';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
+import { AccountEnhancer } from './enhancement/account-enhancer.service';
+import { EnhancementEstimate } from './enhancement/estimate';
+import { LlmStages } from './enhancement/llm.stages';
+import { SiteStage } from './enhancement/site.stage';
+import { VendorsStage } from './enhancement/vendors.stage';
 
 /**
  * Accounts: the `account_enhancement` task (keyless site reading, optional vendors and LLM,
@@ -15,9 +18,17 @@ export class AccountsModule {
   static forRoot(opts: { api: boolean }): DynamicModule {
     return {
       module: AccountsModule,
-      imports: [BuiltinWebModule],
       controllers: opts.api ? [AccountsController] : [],
-      providers: [AccountsRepository, AccountsService, AccountEnhancer, AccountEnhancementTask],
+      providers: [
+        AccountsRepository,
+        AccountsService,
+        AccountEnhancer,
+        SiteStage,
+        VendorsStage,
+        LlmStages,
+        EnhancementEstimate,
+        AccountEnhancementTask,
+      ],
     };
   }
 }

@@ -3,7 +3,7 @@ import { getDomain } from 'tldts';
 import { AppConfig } from '../../common/config/app.config';
 import { CallScope, ProviderClient } from '../core/provider-client';
 import { ProviderError, ProviderErrorCode } from '../core/provider-error';
-import type { WebLink, WebPage, WebReadInput } from '../web/web-read.types';
+import type { WebLink, WebPage, WebReadInput } from './web-read.types';
 
 export const SITE_READER_PROVIDER = 'builtin_web';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SiteReaderService } from '../../../src/providers/builtin-web/site-reader.service';
+import { SiteReaderService } from '../../../src/providers/web/site-reader.service';
 import { ProviderClient } from '../../../src/providers/core/provider-client';
 import { ProviderError } from '../../../src/providers/core/provider-error';
 import type { WebPage } from '../../../src/providers/web/web-read.types';

@@ -5,9 +5,9 @@ import {
   homeUrlCandidates,
   pickSitePages,
   SiteReaderService,
-} from '../../../src/providers/builtin-web/site-reader.service';
+} from '../../../src/providers/web/site-reader.service';
 import type { WebPage } from '../../../src/providers/web/web-read.types';
-import { fakeDns, makeReader, startSite, TestSite } from './web-test-servers';
+import { fakeDns, makeReader, startSite, TestSite } from '../builtin-web/web-test-servers';
 
 /**
  * The site reader, as a service test: a real BuiltinWebProvider behind a minimal stand-in of
