@@ -8,7 +8,7 @@ export default async function globalTeardown(): Promise<void> {
     const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`);
-    // Suites that need a database of their own name it `<db>_<suite>` (see sweeps.e2e.spec.ts);
+    // Suites that need a database of their own name it `<db>_<suite>` (see test/e2e/sweeps-harness.ts);
     // they drop it themselves, this catches one left by a crashed run.
     const own = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`,

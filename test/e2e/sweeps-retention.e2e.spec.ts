@@ -1,0 +1,71 @@
+import { DataSource } from 'typeorm';
+import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
+import { DAY, useSweepsApp } from './sweeps-harness';
+
+/** The retention sweep (finished tasks past TASK_RETENTION_DAYS), and the metrics of every sweep. */
+describe('sweeps (real Postgres + Redis)', () => {
+  const suite = useSweepsApp('retention');
+  const { seed, row, sweepMetric } = suite;
+  let ds: DataSource;
+  let sweeps: SweepsService;
+  beforeAll(() => {
+    ({ ds, sweeps } = suite);
+  });
+
+  describe('retention', () => {
+    it('deletes finished tasks older than TASK_RETENTION_DAYS and keeps the rest', async () => {
+      const old = await Promise.all(
+        (['succeeded', 'failed', 'cancelled'] as const).map((status) =>
+          seed({ status, createdAgo: 32 * DAY, updatedAgo: 31 * DAY, finishedAgo: 31 * DAY }),
+        ),
+      );
+      const recent = await seed({
+        status: 'succeeded',
+        createdAgo: 30 * DAY,
+        updatedAgo: 29 * DAY,
+        finishedAgo: 29 * DAY,
+      });
+      // Unfinished tasks are never deleted, however old.
+      const oldQueued = await seed({
+        status: 'queued',
+        createdAgo: 90 * DAY,
+        nextAttemptIn: DAY,
+      });
+      const oldRunning = await seed({
+        status: 'running',
+        attempts: 1,
+        createdAgo: 90 * DAY,
+        updatedAgo: 0,
+      });
+
+      expect(await sweeps.run('retention')).toBe(3);
+
+      for (const id of old) expect(await row(id)).toBeUndefined();
+      for (const id of [recent, oldQueued, oldRunning]) expect(await row(id)).toBeDefined();
+      expect(await sweeps.run('retention')).toBe(0);
+      await ds.query(`DELETE FROM tasks WHERE id = ANY($1)`, [[oldQueued, oldRunning]]);
+    });
+  });
+
+  describe('metrics', () => {
+    it('counts each run by sweep and outcome, and what it acted on', async () => {
+      const before = await sweepMetric('assay_sweep_runs_total', 'retention', 'outcome="ok"');
+      const affectedBefore = await sweepMetric('assay_sweep_affected_total', 'retention');
+      await seed({ status: 'succeeded', updatedAgo: 40 * DAY, finishedAgo: 40 * DAY });
+      const started = Date.now() / 1000;
+      expect(await sweeps.run('retention')).toBe(1);
+      expect(await sweepMetric('assay_sweep_runs_total', 'retention', 'outcome="ok"')).toBe(
+        before + 1,
+      );
+      expect(await sweepMetric('assay_sweep_affected_total', 'retention')).toBe(affectedBefore + 1);
+      const last = await sweepMetric('assay_sweep_last_run_timestamp_seconds', 'retention');
+      expect(last).toBeGreaterThanOrEqual(Math.floor(started));
+
+      for (const sweep of ['requeue', 'stuck'] as const) {
+        const n = await sweepMetric('assay_sweep_runs_total', sweep, 'outcome="ok"');
+        await sweeps.run(sweep);
+        expect(await sweepMetric('assay_sweep_runs_total', sweep, 'outcome="ok"')).toBe(n + 1);
+      }
+    });
+  });
+});
