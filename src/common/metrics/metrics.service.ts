@@ -15,99 +15,86 @@ export interface CountableQueue {
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly httpDuration = new Histogram({
-    name: 'assay_http_request_duration_seconds',
-    help: 'HTTP request duration by method, route and status code.',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly httpDuration = this.histogram(
+    'assay_http_request_duration_seconds',
+    'HTTP request duration by method, route and status code.',
+    ['method', 'route', 'status'],
+    [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  );
 
-  readonly tasksCreated = new Counter({
-    name: 'assay_tasks_created_total',
-    help: 'Tasks created, by task type.',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
+  readonly tasksCreated = this.counter(
+    'assay_tasks_created_total',
+    'Tasks created, by task type.',
+    ['type'],
+  );
 
-  readonly tasksFinished = new Counter({
-    name: 'assay_tasks_finished_total',
-    help: 'Tasks that reached a final status, by task type and status.',
-    labelNames: ['type', 'status'] as const,
-    registers: [this.registry],
-  });
+  readonly tasksFinished = this.counter(
+    'assay_tasks_finished_total',
+    'Tasks that reached a final status, by task type and status.',
+    ['type', 'status'],
+  );
 
-  readonly taskAttemptsRetried = new Counter({
-    name: 'assay_task_retries_total',
-    help: 'Task attempts that failed with a retryable error and were scheduled again.',
-    labelNames: ['type', 'code'] as const,
-    registers: [this.registry],
-  });
+  readonly taskAttemptsRetried = this.counter(
+    'assay_task_retries_total',
+    'Task attempts that failed with a retryable error and were scheduled again.',
+    ['type', 'code'],
+  );
 
-  readonly taskCost = new Counter({
-    name: 'assay_task_cost_usd_total',
-    help: 'What finished tasks spent on paid providers (USD), by task type.',
-    labelNames: ['type'] as const,
-    registers: [this.registry],
-  });
+  readonly taskCost = this.counter(
+    'assay_task_cost_usd_total',
+    'What finished tasks spent on paid providers (USD), by task type.',
+    ['type'],
+  );
 
-  readonly callbacksOutbox = new Gauge({
-    name: 'assay_callbacks_outbox',
-    help: 'Callback deliveries still to be sent (pending: not tried yet; failed: waiting for a retry), read at scrape time.',
-    labelNames: ['status'] as const,
-    registers: [this.registry],
-  });
+  readonly callbacksOutbox = this.gauge(
+    'assay_callbacks_outbox',
+    'Callback deliveries still to be sent (pending: not tried yet; failed: waiting for a retry), read at scrape time.',
+    ['status'],
+  );
 
-  readonly taskDuration = new Histogram({
-    name: 'assay_task_duration_seconds',
-    help: 'Duration of task attempts that ended the task, by task type and status.',
-    labelNames: ['type', 'status'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
-    registers: [this.registry],
-  });
+  readonly taskDuration = this.histogram(
+    'assay_task_duration_seconds',
+    'Duration of task attempts that ended the task, by task type and status.',
+    ['type', 'status'],
+    [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+  );
 
-  readonly queueJobs = new Gauge({
-    name: 'assay_queue_jobs',
-    help: 'Jobs in each queue by state (waiting, active, delayed, failed, prioritized).',
-    labelNames: ['queue', 'state'] as const,
-    registers: [this.registry],
-  });
+  readonly queueJobs = this.gauge(
+    'assay_queue_jobs',
+    'Jobs in each queue by state (waiting, active, delayed, failed, prioritized).',
+    ['queue', 'state'],
+  );
 
-  readonly sweepRuns = new Counter({
-    name: 'assay_sweep_runs_total',
-    help: 'Scheduled sweep runs, by sweep and outcome (ok, error).',
-    labelNames: ['sweep', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly sweepRuns = this.counter(
+    'assay_sweep_runs_total',
+    'Scheduled sweep runs, by sweep and outcome (ok, error).',
+    ['sweep', 'outcome'],
+  );
 
-  readonly sweepAffected = new Counter({
-    name: 'assay_sweep_affected_total',
-    help: 'Rows each sweep acted on (tasks re-queued, failed as stuck, deleted).',
-    labelNames: ['sweep'] as const,
-    registers: [this.registry],
-  });
+  readonly sweepAffected = this.counter(
+    'assay_sweep_affected_total',
+    'Rows each sweep acted on (tasks re-queued, failed as stuck, deleted).',
+    ['sweep'],
+  );
 
-  readonly sweepLastRun = new Gauge({
-    name: 'assay_sweep_last_run_timestamp_seconds',
-    help: 'Unix time of the last successful run of each sweep.',
-    labelNames: ['sweep'] as const,
-    registers: [this.registry],
-  });
+  readonly sweepLastRun = this.gauge(
+    'assay_sweep_last_run_timestamp_seconds',
+    'Unix time of the last successful run of each sweep.',
+    ['sweep'],
+  );
 
-  readonly callbacks = new Counter({
-    name: 'assay_callbacks_total',
-    help: 'Callback delivery attempts by outcome: delivered, failed (another attempt is scheduled), dead (no attempt left, or blocked), disabled (410 Gone).',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly callbacks = this.counter(
+    'assay_callbacks_total',
+    'Callback delivery attempts by outcome: delivered, failed (another attempt is scheduled), dead (no attempt left, or blocked), disabled (410 Gone).',
+    ['outcome'],
+  );
 
-  readonly callbackDuration = new Histogram({
-    name: 'assay_callback_delivery_duration_seconds',
-    help: 'Duration of callback delivery attempts (connect to answer), by outcome.',
-    labelNames: ['outcome'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
-    registers: [this.registry],
-  });
+  readonly callbackDuration = this.histogram(
+    'assay_callback_delivery_duration_seconds',
+    'Duration of callback delivery attempts (connect to answer), by outcome.',
+    ['outcome'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+  );
 
   private readonly collectors: Array<() => Promise<void>> = [];
 
@@ -123,6 +110,26 @@ export class MetricsService {
     ]) {
       this.registry.removeSingleMetric(name);
     }
+  }
+
+  /** A counter in this registry. */
+  counter<const L extends string>(name: string, help: string, labelNames: readonly L[]) {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A gauge in this registry. */
+  gauge<const L extends string>(name: string, help: string, labelNames: readonly L[]) {
+    return new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A histogram in this registry, with its buckets (upper bounds, in seconds). */
+  histogram<const L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    buckets: number[],
+  ) {
+    return new Histogram<L>({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
   /** Registers a function run before each scrape (e.g. to read queue depths). */
