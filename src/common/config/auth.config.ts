@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
-import { ArrayMinSize, IsIn, IsInt, IsString, Max, Min } from 'class-validator';
-import { toInt, toList } from './config-transforms';
+import { ArrayMinSize, IsIn, IsString } from 'class-validator';
+import { IntSetting, ListSetting } from './config-decorators';
+import { toList } from './config-transforms';
 import { ServerConfig } from './server.config';
 
 /** AppConfig, section 2: who may call the API (API keys, OIDC). See docs/authentication.md. */
@@ -10,8 +11,7 @@ export class AuthConfig extends ServerConfig {
    * `key:tenant` binds the key to a tenant (it sees only that tenant's tasks, accounts, callbacks
    * and costs); a key without `:tenant` is an operator's (sees everything).
    */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   ASSAY_API_KEYS: string[] = [];
 
   /**
@@ -33,44 +33,33 @@ export class AuthConfig extends ServerConfig {
   OIDC_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
 
   /** Accepted `iss` values (comma-separated). */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   OIDC_ISSUERS: string[] = ['https://accounts.google.com', 'accounts.google.com'];
 
   /** Accepted `aud` values (comma-separated), e.g. this service's public base URL. Required with oidc. */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   OIDC_AUDIENCES: string[] = [];
 
   /**
    * Callers allowed by the token's `email` claim (comma-separated; `email:tenant` binds one to a
    * tenant). With neither this nor OIDC_ALLOWED_SUBJECTS set, oidc refuses to start.
    */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   OIDC_ALLOWED_EMAILS: string[] = [];
 
   /** Callers allowed by the token's `sub` claim (comma-separated; `sub:tenant` binds one to a tenant). */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   OIDC_ALLOWED_SUBJECTS: string[] = [];
 
   /** Clock skew allowed on exp / nbf / iat, in seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(600)
+  @IntSetting(0, 600)
   OIDC_CLOCK_TOLERANCE_SECONDS = 30;
 
   /** How long fetched signing keys are kept before they are fetched again. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   OIDC_JWKS_CACHE_MS = 600000;
 
   /** A token with an unknown key id fetches the JWKS again, at most once per this interval. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   OIDC_JWKS_COOLDOWN_MS = 30000;
 }

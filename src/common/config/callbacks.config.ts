@@ -1,16 +1,7 @@
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsString,
-  Max,
-  Min,
-} from 'class-validator';
-import { toBool, toInt, toList, toNumberList } from './config-transforms';
+import { ArrayMaxSize, ArrayMinSize, IsIn, IsNumber, IsString } from 'class-validator';
+import { BoolSetting, IntSetting, ListSetting } from './config-decorators';
+import { toNumberList } from './config-transforms';
 import { ProvidersConfig } from './providers.config';
 
 /** AppConfig, section 6: callbacks (docs/callbacks.md). */
@@ -30,8 +21,7 @@ export class CallbacksConfig extends ProvidersConfig {
    * Callback hosts allowed although not public: host names (`hooks.internal`,
    * `*.svc.cluster.local`), IP addresses and CIDR blocks (`127.0.0.1`, `10.0.0.0/8`).
    */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   CALLBACK_ALLOWED_HOSTS: string[] = [];
 
   /**
@@ -52,23 +42,15 @@ export class CallbacksConfig extends ProvidersConfig {
   CALLBACK_RETRY_SCHEDULE: number[] = [0, 5, 300, 1800, 7200, 18000, 36000, 36000];
 
   /** A POST without a complete answer within this time is a failed attempt. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   CALLBACK_TIMEOUT_MS = 15000;
 
   /** Items per page when a result's lists are split into several callbacks (seed: 20). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10000)
+  @IntSetting(1, 10000)
   CALLBACK_PAGE_SIZE = 20;
 
   /** Callback deliveries one worker process sends at once. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IntSetting(1, 500)
   CALLBACK_CONCURRENCY = 10;
 
   /**
@@ -76,13 +58,11 @@ export class CallbacksConfig extends ProvidersConfig {
    * default, at the seed's stages and percentages; a task's `callback_progress: false` turns them
    * off for that task, this for every task.
    */
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   CALLBACK_PROGRESS = true;
 
   /** Send `raw_data` (what each source returned) in completed callbacks; a task's `callback_raw_data: false` overrides. */
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   CALLBACK_RAW_DATA = true;
 
   /**
@@ -107,15 +87,10 @@ export class CallbacksConfig extends ProvidersConfig {
   CALLBACK_ID_TOKEN_KEY_FILE = '';
 
   /** A cached ID token is replaced this many seconds before it expires. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(3000)
+  @IntSetting(0, 3000)
   CALLBACK_ID_TOKEN_REFRESH_SECONDS = 300;
 
   /** Callbacks sweep: pending deliveries that are due and have no job (e.g. after a crash) are queued. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   SWEEP_CALLBACKS_INTERVAL_MS = 2000;
 }

@@ -1,6 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, Matches, Min } from 'class-validator';
-import { toBool, toInt } from './config-transforms';
+import { IsIn, Matches } from 'class-validator';
+import { BoolSetting, IntSetting } from './config-decorators';
 import { AuthConfig } from './auth.config';
 
 /** AppConfig, section 3: logging, HTTP body limit, docs/metrics/dashboard switches, shutdown. */
@@ -18,25 +17,19 @@ export class OpsConfig extends AuthConfig {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 1mb, 512kb or 1000b' })
   HTTP_BODY_LIMIT = '1mb';
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   DOCS_ENABLED = true;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   METRICS_ENABLED = true;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   QUEUE_DASHBOARD_ENABLED = true;
 
   /** Require the API key on /health, /health/ready and /metrics too. */
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   OPS_REQUIRE_API_KEY = false;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   SHUTDOWN_GRACE_MS = 25000;
 }

@@ -1,6 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { toInt, toList } from './config-transforms';
+import { Matches } from 'class-validator';
+import { IntSetting, ListSetting } from './config-decorators';
 import { CallbacksConfig } from './callbacks.config';
 
 /** AppConfig, section 7: outbound requests (DNS) and the web reader (built-in provider builtin_web). */
@@ -13,8 +12,7 @@ export class OutboundConfig extends CallbacksConfig {
    * `[fd00::53]:53`). Empty = the system resolver (/etc/hosts, then the system's DNS). Every
    * address a name resolves to is checked against the private-network rules either way.
    */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   OUTBOUND_DNS_SERVERS: string[] = [];
 
   // ---- Web reader (built-in provider builtin_web) ----------------------------------------
@@ -24,14 +22,11 @@ export class OutboundConfig extends CallbacksConfig {
    * are refused otherwise): host names (`intranet.example`, `*.corp.example`), IP addresses and
    * CIDR blocks (`127.0.0.1`, `10.0.0.0/8`). For self-hosted sites and local test servers.
    */
-  @Transform(toList)
-  @IsString({ each: true })
+  @ListSetting()
   WEB_FETCH_ALLOWED_HOSTS: string[] = [];
 
   /** Per redirect hop: DNS lookup, TCP connect and TLS handshake. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   WEB_FETCH_CONNECT_TIMEOUT_MS = 5000;
 
   /**
@@ -39,26 +34,18 @@ export class OutboundConfig extends CallbacksConfig {
    * (BUILTIN_WEB_TIMEOUT_MS, default PROVIDER_TIMEOUT_MS) so that the reader's own, clearer,
    * timeout fires first.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   WEB_FETCH_TIMEOUT_MS = 15000;
 
   /**
    * Body bytes read per page, counted as received and again decompressed (a gzip bomb stops here):
    * a longer page is cut at the cap and marked `truncated`.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(100 * 1024 * 1024)
+  @IntSetting(1024, 100 * 1024 * 1024)
   WEB_FETCH_MAX_BYTES = 2 * 1024 * 1024;
 
   /** Redirects followed per page; one more fails the read. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(20)
+  @IntSetting(0, 20)
   WEB_FETCH_MAX_REDIRECTS = 5;
 
   /** User-Agent of every page read: name Assay and a URL or address where site owners reach you. */
@@ -66,9 +53,6 @@ export class OutboundConfig extends CallbacksConfig {
   WEB_FETCH_USER_AGENT = 'AssayBot/0.1 (+https://github.com/assay-enrichment/assay)';
 
   /** Pages read per website by the site reader: the home page plus about/customers/team/contact. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @IntSetting(1, 50)
   WEB_SITE_MAX_PAGES = 5;
 }

@@ -1,50 +1,33 @@
-import { Transform } from 'class-transformer';
-import { IsInt, Max, Min } from 'class-validator';
-import { toInt } from './config-transforms';
+import { IntSetting } from './config-decorators';
 import { TasksConfig } from './tasks.config';
 
 /** AppConfig, section 5: provider calls (timeouts, bulkheads, retries, breakers, rate limits). */
 export class ProvidersConfig extends TasksConfig {
   /** Default timeout of one provider call attempt (a provider's own `<ID>_TIMEOUT_MS` wins). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   PROVIDER_TIMEOUT_MS = 30000;
 
   /** Default bulkhead: concurrent calls to one provider from one process. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   PROVIDER_MAX_CONCURRENCY = 10;
 
   /** Attempts per provider call on transient errors (timeouts, 5xx), the first included. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(10)
+  @IntSetting(1, 10)
   PROVIDER_RETRY_ATTEMPTS = 3;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   PROVIDER_RETRY_BASE_MS = 250;
 
   /** Consecutive transient failures that open a provider's circuit breaker. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   PROVIDER_BREAKER_THRESHOLD = 5;
 
   /** How long an open breaker waits before letting one probe call through (half-open). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   PROVIDER_BREAKER_HALF_OPEN_MS = 30000;
 
   /** Longest a call waits for the shared rate limiter (or a vendor's Retry-After) before failing RATE_LIMITED. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   RATE_LIMIT_MAX_WAIT_MS = 60000;
 
   /**
@@ -53,10 +36,7 @@ export class ProvidersConfig extends TasksConfig {
    * jitter never pack one call too many into a vendor's window. Raise it for strict vendors on
    * busy hosts or long network paths.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(60000)
+  @IntSetting(0, 60000)
   RATE_LIMIT_MARGIN_MS = 15;
 
   /**
@@ -67,8 +47,6 @@ export class ProvidersConfig extends TasksConfig {
 
   // A sweep setting, declared here as before the split: validation messages follow declaration order.
   /** A queued task older than this with no job in Redis is enqueued again by the requeue sweep. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   SWEEP_ORPHAN_AFTER_MS = 120000;
 }

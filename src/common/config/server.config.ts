@@ -1,6 +1,5 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { toBool, toInt } from './config-transforms';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { BoolSetting, IntSetting } from './config-decorators';
 
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type AssayRole = (typeof ROLES)[number];
@@ -14,10 +13,7 @@ export class ServerConfig {
   @IsIn(ROLES as unknown as string[])
   ASSAY_ROLE: AssayRole = 'all';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -27,18 +23,13 @@ export class ServerConfig {
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/assay';
 
   /** Create the database at boot when it does not exist (needs CREATEDB). */
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   DATABASE_CREATE = true;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   DATABASE_MIGRATIONS_RUN = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IntSetting(1, 200)
   DATABASE_POOL_SIZE = 10;
 
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -49,8 +40,6 @@ export class ServerConfig {
   REDIS_PREFIX = 'assay';
 
   /** How long start-up waits for Postgres and Redis before it gives up with a fix-it message. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   STARTUP_CONNECT_TIMEOUT_MS = 5000;
 }

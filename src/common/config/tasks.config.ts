@@ -1,6 +1,4 @@
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, Min } from 'class-validator';
-import { toBool, toInt } from './config-transforms';
+import { BoolSetting, IntSetting } from './config-decorators';
 import { OpsConfig } from './ops.config';
 
 /** AppConfig, section 4: queues, task leases, workers, retries, sweeps, retention and result reuse. */
@@ -11,14 +9,10 @@ export class TasksConfig extends OpsConfig {
    * again within seconds; a live worker whose event loop is merely busy keeps its task through
    * the task lease (TASK_LEASE_MS), renewed from a thread of its own.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(500)
+  @IntSetting(500)
   QUEUE_LOCK_DURATION_MS = 3000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(200)
+  @IntSetting(200)
   QUEUE_STALLED_INTERVAL_MS = 1000;
 
   /**
@@ -26,9 +20,7 @@ export class TasksConfig extends OpsConfig {
    * High: the task lease, not BullMQ, decides whether a task may run again, so a re-delivered job
    * of a task still held waits for the lease instead of failing.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   QUEUE_MAX_STALLED_COUNT = 100;
 
   /**
@@ -36,60 +28,40 @@ export class TasksConfig extends OpsConfig {
    * from a worker thread (independent of the main event loop); another worker takes the task over
    * only once the lease has lapsed (its worker died), so a busy worker's task never runs twice.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   TASK_LEASE_MS = 3000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   TASK_LEASE_RENEW_MS = 1000;
 
   /** When PostgreSQL cannot be reached, a job is tried again after this long (not counted). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @IntSetting(100)
   DB_UNAVAILABLE_RETRY_MS = 1000;
 
   /** Concurrency override for every task queue (0 = each task type's own). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   WORKER_CONCURRENCY = 0;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   TASK_BACKOFF_BASE_MS = 2000;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   DIAGNOSTIC_TASK_ENABLED = true;
 
-  @Transform(toBool)
-  @IsBoolean()
+  @BoolSetting()
   SWEEPS_ENABLED = true;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   SWEEP_REQUEUE_INTERVAL_MS = 60000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   SWEEP_STUCK_INTERVAL_MS = 60000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   SWEEP_RETENTION_INTERVAL_MS = 3600000;
 
   /** Finished tasks older than this are deleted by the retention sweep (0 = keep forever). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   TASK_RETENTION_DAYS = 30;
 
   /**
@@ -97,8 +69,6 @@ export class TasksConfig extends OpsConfig {
    * successful result of its tenant at most this old instead of running again (`refresh: true`
    * always runs). 0 = never reuse. The seed reused forever.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @IntSetting(0)
   RESULT_REUSE_MAX_AGE_HOURS = 720;
 }
