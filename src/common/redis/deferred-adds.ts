@@ -25,6 +25,17 @@ export class DeferredAdds<T> {
     return this.pending.size;
   }
 
+  /** Adds the items now; when Redis cannot take them, keeps them for later. Never throws. */
+  async addOrDefer(items: T[]): Promise<boolean> {
+    try {
+      await this.add(items);
+      return true;
+    } catch {
+      this.defer(items);
+      return false;
+    }
+  }
+
   defer(items: T[]): void {
     for (const item of items) this.pending.set(this.keyOf(item), item);
     this.schedule();

@@ -43,14 +43,8 @@ export class CallbackQueue implements OnApplicationShutdown {
   );
 
   /** Queues deliveries; when Redis cannot take them now, as soon as it can (never throws). */
-  async addOrDefer(ids: string[]): Promise<boolean> {
-    try {
-      await this.add(ids);
-      return true;
-    } catch {
-      this.deferred.defer(ids);
-      return false;
-    }
+  addOrDefer(ids: string[]): Promise<boolean> {
+    return this.deferred.addOrDefer(ids);
   }
 
   async add(ids: string[]): Promise<void> {

@@ -10,7 +10,6 @@ import { CancelBus } from './engine/cancel-bus';
 import { TaskLifecycle } from './engine/task-lifecycle';
 import { TaskQueues } from './engine/task-queues';
 import { TaskRegistry } from './engine/task-registry';
-import { TaskEstimate } from './engine/task-type.decorator';
 import { TaskPayloads } from './submission/task-payloads';
 import { SubmitOptions, SubmitOutcome, TaskSubmission } from './submission/task-submission';
 import { TaskEntity } from './task.entity';
@@ -39,14 +38,9 @@ export class TasksService {
     return this.submission.submit(name, payload, opts);
   }
 
-  createBatch(
-    name: string,
-    payloads: Record<string, unknown>[],
-    opts: { callbackUrl?: string; budgetUsd?: number; dryRun?: boolean },
-    traceId: string,
-    caller: Principal,
-  ): Promise<{ batchId: string; ids: string[]; estimate?: TaskEstimate }> {
-    return this.submission.createBatch(name, payloads, opts, traceId, caller);
+  /** See TaskSubmission.createBatch: payloads of one type, stored in one transaction. */
+  createBatch(...args: Parameters<TaskSubmission['createBatch']>) {
+    return this.submission.createBatch(...args);
   }
 
   /**
@@ -64,7 +58,7 @@ export class TasksService {
   /** The task type's summary of a stored result (seed status route), if it has one. */
   summary(task: TaskEntity): unknown {
     if (task.result == null) return undefined;
-    return this.registry.get(task.type)?.summarize?.(task.result);
+    return this.registry.get(task.type)?.summarize?.(task.result, task);
   }
 
   list(filter: TaskListFilter, caller: Principal): Promise<TaskEntity[]> {

@@ -37,14 +37,8 @@ export class TaskQueues implements OnApplicationShutdown {
    * Enqueues stored tasks; when Redis cannot take them now, they are kept and enqueued as soon as
    * it can (never throws).
    */
-  async enqueueOrDefer(tasks: Pick<TaskEntity, 'id' | 'type' | 'priority'>[]): Promise<boolean> {
-    try {
-      await this.enqueueMany(tasks);
-      return true;
-    } catch {
-      this.deferred.defer(tasks);
-      return false;
-    }
+  enqueueOrDefer(tasks: Pick<TaskEntity, 'id' | 'type' | 'priority'>[]): Promise<boolean> {
+    return this.deferred.addOrDefer(tasks);
   }
 
   queueFor(taskType: string): Queue<TaskJobData> {
