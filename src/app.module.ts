@@ -18,6 +18,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { redisOptions } from './common/redis/redis.options';
 import { dataSourceOptions } from './database/data-source';
 import { AccountsModule } from './modules/accounts/accounts.module';
+import { LeadsModule } from './modules/leads/leads.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
 import { HealthModule } from './modules/health/health.module';
@@ -51,6 +52,7 @@ export class AppModule {
     const features: DynamicModule['imports'] = [];
     if (config.DIAGNOSTIC_TASK_ENABLED) features.push(DiagnosticModule);
     features.push(AccountsModule.forRoot({ api }));
+    features.push(LeadsModule.forRoot({ api }));
     return {
       module: AppModule,
       imports: [

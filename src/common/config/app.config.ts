@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { parseDnsServers } from '../net/dns-resolver';
 import { AllowList } from '../net/ssrf-guard';
 import { authProblems, callbackProblems, maskUrl } from './config-checks';
-import { OutboundConfig } from './outbound.config';
+import { LeadsConfig } from './leads.config';
 
 export { isLoopbackHost, maskUrl, splitTenant, TENANT_RE } from './config-checks';
 export { ROLES, type AssayRole } from './server.config';
@@ -15,9 +15,10 @@ export { ROLES, type AssayRole } from './server.config';
  *
  * The variables are declared by section, each section class extending the one before:
  * ServerConfig (server.config.ts) ← AuthConfig ← OpsConfig ← TasksConfig ← ProvidersConfig ←
- * CallbacksConfig ← OutboundConfig ← AppConfig. The cross-field checks are in config-checks.ts.
+ * CallbacksConfig ← OutboundConfig ← LeadsConfig ← AppConfig. The cross-field checks are in
+ * config-checks.ts.
  */
-export class AppConfig extends OutboundConfig {}
+export class AppConfig extends LeadsConfig {}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

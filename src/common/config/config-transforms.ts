@@ -4,6 +4,9 @@ import { parseBool } from '../http/query-bool';
 export const toBool = ({ value }: { value: unknown }) => parseBool(value);
 export const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+/** A decimal number (`60`, `72.5`); anything else stays a string and fails @IsNumber. */
+export const toNumber = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
 export const toList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? value

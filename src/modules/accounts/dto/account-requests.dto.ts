@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { TypedTaskOptionsDto } from '../../tasks/dto/typed-task-options.dto';
 import {
-  IsBoolean,
   IsInt,
-  IsNumber,
   IsOptional,
   IsString,
   Max,
@@ -17,7 +16,7 @@ import {
 } from './account-enhancement.input';
 
 /** `POST /api/v1/accounts/enrich`: one account, typed. */
-export class EnrichAccountDto {
+export class EnrichAccountDto extends TypedTaskOptionsDto {
   @ApiProperty({ description: "The company's website or domain", example: 'acme.com' })
   @IsAccountWebsite()
   website!: string;
@@ -41,46 +40,6 @@ export class EnrichAccountDto {
   @IsString()
   @MaxLength(255)
   account_id?: string;
-
-  @ApiPropertyOptional({
-    description: 'Where to send the seed-envelope callbacks',
-    maxLength: URL_MAX_LENGTH,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(URL_MAX_LENGTH)
-  callback_url?: string;
-
-  @ApiPropertyOptional({ description: 'Also send a callback at each new stage' })
-  @IsOptional()
-  @IsBoolean()
-  callback_progress?: boolean;
-
-  @ApiPropertyOptional({
-    description: 'Run again even when a stored result exists',
-    default: false,
-  })
-  @IsOptional()
-  @IsBoolean()
-  refresh?: boolean;
-
-  @ApiPropertyOptional({
-    description: 'Most this task may spend on paid providers (USD)',
-    example: 0.5,
-  })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1_000_000)
-  budget_usd?: number;
-
-  @ApiPropertyOptional({
-    description: 'Only estimate calls and cost; store nothing',
-    default: false,
-  })
-  @IsOptional()
-  @IsBoolean()
-  dry_run?: boolean;
 }
 
 export class ListAccountsQueryDto {

@@ -11,6 +11,11 @@ export interface ProgressOptions {
   partial?: boolean;
   /** The entity stream this progress belongs to (task types with callbackStreams). */
   stream?: number;
+  /**
+   * false: record the stage and percentage (status API) without a progress callback — for stages
+   * the seed did not report, so existing receivers see exactly the seed's progress callbacks.
+   */
+  callback?: boolean;
 }
 
 /** How one entity of a per-entity task ended (see TaskTypeOptions.callbackStreams). */
@@ -87,7 +92,7 @@ export class TaskContext<I = Record<string, unknown>> {
     const cancelRequested = await this.repo.saveProgress(this.task.id, stage, progress);
     if (cancelRequested) this.requestAbort('cancelled');
     this.throwIfAborted();
-    await this.hooks?.progressed(stage, progress, opts);
+    if (opts.callback !== false) await this.hooks?.progressed(stage, progress, opts);
   }
 
   /**

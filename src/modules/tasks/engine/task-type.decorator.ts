@@ -1,4 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
+import type { TaskEntity } from '../task.entity';
 import type { StreamOutcome, TaskContext } from './task-context';
 
 export interface TaskTypeOptions<I extends object = object> {
@@ -63,7 +64,7 @@ export interface TaskTypeOptions<I extends object = object> {
    */
   streamOutcomes?: (result: unknown, input: I) => Array<StreamOutcome | null>;
   /** The job's summary on the seed status route, from its stored result (the seed's run_task summary). */
-  summarize?: (result: unknown) => unknown;
+  summarize?: (result: unknown, task: Readonly<TaskEntity>) => unknown;
 }
 
 /** One entity of a task that reports per entity (see TaskTypeOptions.callbackStreams). */
@@ -97,7 +98,7 @@ export interface ResolvedTaskType<I extends object = object> extends Required<
     | 'summarize'
   >
 > {
-  summarize?: (result: unknown) => unknown;
+  summarize?: (result: unknown, task: Readonly<TaskEntity>) => unknown;
   timeoutFor?: (input: I) => number;
   streamOutcomes?: (result: unknown, input: I) => Array<StreamOutcome | null>;
   seedInput?: new () => I;

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LeadsController } from './api/leads.controller';
+import { LeadsService } from './api/leads.service';
+import { LeadEvaluator } from './evaluation/lead-evaluator.service';
+import { EnrichmentStage } from './generation/enrichment.stage';
+import { LeadEstimate } from './generation/lead-estimate';
+import { LeadGenerationTask } from './generation/lead-generation.task';
+import { OrganizationStage } from './generation/organization.stage';
+import { PeopleStage } from './generation/people.stage';
+import { LeadsRepository } from './storage/leads.repository';
+
+/**
+ * Leads: the `lead_identification_apollo` task (people at an account from the people.search
+ * providers or an LLM web search, evaluated for a product, the best enriched), the leads store
+ * with evaluation history, and its API.
+ */
+@Module({})
+export class LeadsModule {
+  static forRoot(opts: { api: boolean }): DynamicModule {
+    return {
+      module: LeadsModule,
+      controllers: opts.api ? [LeadsController] : [],
+      providers: [
+        LeadsRepository,
+        LeadsService,
+        LeadEvaluator,
+        OrganizationStage,
+        PeopleStage,
+        EnrichmentStage,
+        LeadEstimate,
+        LeadGenerationTask,
+      ],
+    };
+  }
+}
