@@ -2,10 +2,12 @@ import { ApolloModule } from './apollo/apollo.module';
 import { BrightDataModule } from './brightdata/brightdata.module';
 import { BuiltinWebModule } from './builtin-web/builtin-web.module';
 import { BuiltWithModule } from './builtwith/builtwith.module';
+import { EnrichLayerModule } from './enrichlayer/enrichlayer.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { JinaModule } from './jina/jina.module';
 import { OpenAiModule } from './openai/openai.module';
 import { PerplexityModule } from './perplexity/perplexity.module';
+import { ProxyCurlModule } from './proxycurl/proxycurl.module';
 import { Provider } from './core/provider.decorator';
 import type { ProviderMetadata } from './core/enrichment-provider';
 import { providerSettingsProblems } from './core/provider-settings';
@@ -24,6 +26,9 @@ export const PROVIDER_MODULES = [
   JinaModule,
   BuiltWithModule,
   BrightDataModule,
+  EnrichLayerModule,
+  // Dead since July 2025: off unless PROXYCURL_ENABLED=true.
+  ProxyCurlModule,
   ApolloModule,
 ];
 

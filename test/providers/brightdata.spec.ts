@@ -165,9 +165,11 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
     const limited = await failure(call(company(COMPANY_URL)));
     expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 30_000 });
     expect(limited.message).toContain('too many running jobs');
-    // No Retry-After: a long default wait, because 25 429s in 5 minutes block the IP.
+    // No Retry-After: the platform's block pause applies (BRIGHTDATA_BLOCK_PAUSE_SECONDS, seed
+    // 004), so the adapter names no wait of its own (brightdata-person.spec.ts: with it off, 15 s).
     const noHeader = await failure(call(company(COMPANY_URL)));
-    expect(noHeader).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 15_000 });
+    expect(noHeader).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+    expect(noHeader.retryAfterMs).toBeUndefined();
     expect(await failure(call(company(COMPANY_URL)))).toMatchObject({ code: 'TEMPORARY' });
     const garbage = await failure(call(company(COMPANY_URL)));
     expect(garbage).toMatchObject({ code: 'TEMPORARY' });
@@ -258,6 +260,8 @@ describe('Bright Data LinkedIn company adapter (trigger → progress → downloa
 
   it('declares its cost per record, cache TTL, a long timeout and a self-test request', () => {
     expect(BRIGHTDATA_METADATA).toMatchObject({
+      capabilities: ['company.linkedin', 'person.linkedin'],
+      pauseWhenBlocked: true,
       cost: { perResultUsd: 0.0015, maxResultsPerCall: 1 },
       cacheTtlSeconds: 30 * 24 * 3600,
       timeoutMs: 600_000,

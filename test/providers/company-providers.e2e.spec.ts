@@ -55,7 +55,7 @@ describe('company data providers through the real call path (booted app, local v
     expect(view('builtwith')).toMatchObject({ configured: true, capabilities: ['tech.stack'] });
     expect(view('brightdata')).toMatchObject({
       configured: false,
-      capabilities: ['company.linkedin'],
+      capabilities: ['company.linkedin', 'person.linkedin'],
     });
     expect(view('jina')).toMatchObject({ configured: false, capabilities: ['web.read'] });
     expect(view('jina_search')).toMatchObject({

@@ -7,7 +7,8 @@ import { errorDetail } from '../http/vendor-fetch';
 /*
  * Pure mapping of Bright Data's datasets v3 LinkedIn company records (dataset
  * gd_l1vikfnt1wgvvqz95w, VENDORS.md §6) to our CompanyProfile, and of its answers along the
- * trigger → progress → snapshot state machine. Field names follow the seed's use of the record
+ * trigger → progress → snapshot state machine (shared with the people profiles,
+ * brightdata-person.mapper.ts). Field names follow the seed's use of the record
  * (employees_in_linkedin, specialties, founded, formatted_locations, updates).
  */
 
@@ -91,10 +92,7 @@ const DEAD_PAGE = /dead_page|not[_ ]found|does not exist|page unavailable|404/i;
  * public page at that URL. Anything else is TEMPORARY (Bright Data does not bill failed inputs; a
  * retry triggers a fresh collection).
  */
-export function failedSnapshot(
-  body: ProgressResponse,
-  snapshotId: string,
-): ProviderResult<CompanyProfile> {
+export function failedSnapshot(body: ProgressResponse, snapshotId: string): ProviderResult<never> {
   const why = [body?.error, body?.message, ...Object.keys(body?.error_codes ?? {})]
     .filter((x): x is string => typeof x === 'string' && !!x)
     .join('; ');
@@ -105,9 +103,9 @@ export function failedSnapshot(
   );
 }
 
-const str = (v: unknown): string | undefined =>
+export const str = (v: unknown): string | undefined =>
   typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined;
-const num = (v: unknown): number | undefined => {
+export const num = (v: unknown): number | undefined => {
   const n = typeof v === 'string' ? Number(v.replace(/[,\s]/g, '')) : v;
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 };
@@ -117,7 +115,7 @@ const list = (v: unknown): string[] | undefined => {
   return out.length ? out : undefined;
 };
 
-function compact<T extends object>(o: T): T {
+export function compact<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
@@ -219,22 +217,36 @@ export function mapCompanyRecord(r: LinkedInCompanyRecord, inputUrl: string): Co
   });
 }
 
+/** What every record of a snapshot may carry: its page, and the error of a failed input. */
+export interface SnapshotRecord {
+  id?: string | null;
+  name?: string | null;
+  url?: string | null;
+  error?: string | null;
+  error_code?: string | null;
+}
+
 /**
- * The downloaded snapshot (`format=json`: an array of records) → result. Error records
- * (`include_errors=true`) carry `error`/`error_code`: a dead page is `found: false`; a record that
- * failed for another reason is TEMPORARY. Only successful records are billed.
+ * The downloaded snapshot (`format=json`: an array of records) → result, with `map` for the
+ * collected record. Error records (`include_errors=true`) carry `error`/`error_code`: a dead page is
+ * `found: false`; a record that failed for another reason is TEMPORARY. Only successful records
+ * are billed.
  */
-export function mapSnapshot(body: unknown, inputUrl: string): ProviderResult<CompanyProfile> {
-  const records: LinkedInCompanyRecord[] = Array.isArray(body)
+export function snapshotResult<R extends SnapshotRecord, T>(
+  body: unknown,
+  inputUrl: string,
+  map: (record: R, inputUrl: string) => T,
+): ProviderResult<T> {
+  const records: R[] = Array.isArray(body)
     ? body
     : body && typeof body === 'object'
-      ? [body as LinkedInCompanyRecord]
+      ? [body as R]
       : [];
   const ok = records.find((r) => r && !r.error && !r.error_code && (r.name || r.url || r.id));
   if (ok) {
     return {
       found: true,
-      data: mapCompanyRecord(ok, inputUrl),
+      data: map(ok, inputUrl),
       usage: { results: 1 },
       sources: [str(ok.url) ?? inputUrl],
     };
@@ -247,6 +259,11 @@ export function mapSnapshot(body: unknown, inputUrl: string): ProviderResult<Com
     );
   }
   return { found: false, data: null, usage: { results: 0 } };
+}
+
+/** A company snapshot → result. */
+export function mapSnapshot(body: unknown, inputUrl: string): ProviderResult<CompanyProfile> {
+  return snapshotResult<LinkedInCompanyRecord, CompanyProfile>(body, inputUrl, mapCompanyRecord);
 }
 
 /** A non-2xx answer (JSON for 400 validation errors, plain text otherwise) → ProviderError. */
@@ -267,7 +284,7 @@ export function mapBrightDataError(
   if (status === 404) {
     return new ProviderError(
       'NOT_FOUND',
-      `${message} (${step === 'trigger' ? 'check BRIGHTDATA_DATASET_ID and BRIGHTDATA_BASE_URL' : 'the snapshot no longer exists'})`,
+      `${message} (${step === 'trigger' ? 'check BRIGHTDATA_DATASET_ID, BRIGHTDATA_PEOPLE_DATASET_ID and BRIGHTDATA_BASE_URL' : 'the snapshot no longer exists'})`,
       { status },
     );
   }

@@ -11,7 +11,10 @@ import {
 import { Provider } from '../core/provider.decorator';
 import { parseRetryAfter, ProviderError } from '../core/provider-error';
 import type { ProviderSettings } from '../core/provider-settings';
-import { parseVendorJson, vendorFetch, VendorResponse } from '../http/vendor-fetch';
+import { challengePage, parseVendorJson, vendorFetch, VendorResponse } from '../http/vendor-fetch';
+import { lookupLinkedinProfileUrl } from '../person/person-input';
+import type { PersonLookupInput, PersonProfile } from '../person/person.types';
+import { mapPersonSnapshot } from './brightdata-person.mapper';
 import {
   failedSnapshot,
   mapBrightDataError,
@@ -21,20 +24,25 @@ import {
   TriggerResponse,
 } from './brightdata.mapper';
 
-/** LinkedIn "Company information" dataset (VENDORS.md §6). */
+/** LinkedIn "Company information" dataset (VENDORS.md §6); BRIGHTDATA_DATASET_ID overrides it. */
 export const LINKEDIN_COMPANY_DATASET_ID = 'gd_l1vikfnt1wgvvqz95w';
+/** LinkedIn "People profiles" dataset (VENDORS.md §6); BRIGHTDATA_PEOPLE_DATASET_ID overrides it. */
+export const LINKEDIN_PEOPLE_DATASET_ID = 'gd_l1viktl72bvl7bjuj0';
 /** Pay-as-you-go price of the LinkedIn scrapers: $1.50 per 1,000 records. */
 export const BRIGHTDATA_USD_PER_RECORD = 0.0015;
 const DEFAULT_POLL_MS = 5_000;
 const DEFAULT_MAX_POLLS = 120;
-/** Without Retry-After, a trigger 429 waits this long (25 429s in 5 min block the IP). */
+/**
+ * A trigger 429 without Retry-After blocks the provider for BRIGHTDATA_BLOCK_PAUSE_SECONDS (seed
+ * 004); with that set to 0 it waits this long (25 429s in 5 min block the IP).
+ */
 const DEFAULT_429_WAIT_MS = 15_000;
 
 export const BRIGHTDATA_METADATA: ProviderMetadata = {
   id: 'brightdata',
-  capabilities: ['company.linkedin'],
+  capabilities: ['company.linkedin', 'person.linkedin'],
   description:
-    'Bright Data datasets v3, LinkedIn company information (trigger → progress → snapshot download)',
+    'Bright Data datasets v3, LinkedIn company information and people profiles (trigger → progress → snapshot download)',
   baseUrl: 'https://api.brightdata.com',
   // No published request rate; ≤ 5,000 running snapshots per dataset, and 25 HTTP 429s from one IP
   // within 5 minutes block it, so triggers are spaced conservatively.
@@ -45,6 +53,8 @@ export const BRIGHTDATA_METADATA: ProviderMetadata = {
   cost: { perResultUsd: BRIGHTDATA_USD_PER_RECORD, maxResultsPerCall: 1 },
   // One call covers the whole collection: trigger, polling and download.
   timeoutMs: 600_000,
+  // LinkedIn data: a CAPTCHA page or a 429 without Retry-After pauses it (seed 004).
+  pauseWhenBlocked: true,
 };
 
 export interface PollOptions {
@@ -69,13 +79,22 @@ export function pollOptions(settings: ProviderSettings): PollOptions {
   };
 }
 
+/** What one capability collects: the page, its dataset, and the mapping of the snapshot. */
+interface Collection<T> {
+  url: string;
+  datasetId: string;
+  map: (snapshot: unknown) => ProviderResult<T>;
+}
+
 /**
- * Bright Data `company.linkedin`: triggers a collection of one LinkedIn company page, polls its
- * progress at once and then every BRIGHTDATA_POLL_MS (at most BRIGHTDATA_MAX_POLLS requests, and
- * within the call's timeout), then downloads the snapshot. Waiting here is the vendor's protocol, not a retry: a
- * snapshot already triggered is paid work, so a 202 (not ready) or 429 while polling is waited out
- * instead of failing the call and triggering a second collection. When the call is aborted
- * (timeout, task cancel, shutdown) or the poll bound is reached, the snapshot is cancelled.
+ * Bright Data `company.linkedin` and `person.linkedin`: triggers a collection of one LinkedIn
+ * company page or profile (each in its own dataset), polls its progress at once and then every
+ * BRIGHTDATA_POLL_MS (at most BRIGHTDATA_MAX_POLLS requests, and within the call's timeout), then
+ * downloads the snapshot. Waiting here is the vendor's protocol, not a retry: a snapshot already
+ * triggered is paid work, so a 202 (not ready) or 429 while polling is waited out instead of
+ * failing the call and triggering a second collection. When the call is aborted (timeout, task
+ * cancel, shutdown) or the poll bound is reached, the snapshot is cancelled. An anti-bot page
+ * instead of JSON, at any step, is BLOCKED.
  */
 @Provider(BRIGHTDATA_METADATA)
 export class BrightDataProvider extends EnrichmentProvider {
@@ -86,25 +105,39 @@ export class BrightDataProvider extends EnrichmentProvider {
   override async call(
     request: ProviderRequest,
     ctx: ProviderCallContext,
-  ): Promise<ProviderResult<CompanyProfile>> {
-    if (request.capability !== 'company.linkedin') {
-      throw new ProviderError('BAD_INPUT', `brightdata does not serve ${request.capability}`, {
-        retryable: false,
-      });
-    }
-    const url = lookupLinkedinCompanyUrl(request.input as CompanyLookupInput, 'brightdata');
+  ): Promise<ProviderResult<CompanyProfile | PersonProfile>> {
+    const c = this.collection(request, ctx.settings);
     const poll = pollOptions(ctx.settings);
-    const snapshotId = await this.trigger(url, ctx);
+    const snapshotId = await this.trigger(c.url, c.datasetId, ctx);
     try {
-      return await this.collect(snapshotId, url, poll, ctx);
+      return await this.collect(snapshotId, poll, ctx, c.map);
     } catch (err) {
       if (ctx.signal.aborted) this.cancel(snapshotId, ctx.settings);
       throw err;
     }
   }
 
-  private async trigger(url: string, ctx: ProviderCallContext): Promise<string> {
-    const datasetId = ctx.settings.extra.DATASET_ID?.trim() || LINKEDIN_COMPANY_DATASET_ID;
+  private collection(
+    request: ProviderRequest,
+    settings: ProviderSettings,
+  ): Collection<CompanyProfile | PersonProfile> {
+    const dataset = (name: string, fallback: string) => settings.extra[name]?.trim() || fallback;
+    if (request.capability === 'company.linkedin') {
+      const url = lookupLinkedinCompanyUrl(request.input as CompanyLookupInput, 'brightdata');
+      const datasetId = dataset('DATASET_ID', LINKEDIN_COMPANY_DATASET_ID);
+      return { url, datasetId, map: (body) => mapSnapshot(body, url) };
+    }
+    if (request.capability === 'person.linkedin') {
+      const url = lookupLinkedinProfileUrl(request.input as PersonLookupInput, 'brightdata');
+      const datasetId = dataset('PEOPLE_DATASET_ID', LINKEDIN_PEOPLE_DATASET_ID);
+      return { url, datasetId, map: (body) => mapPersonSnapshot(body, url) };
+    }
+    throw new ProviderError('BAD_INPUT', `brightdata does not serve ${request.capability}`, {
+      retryable: false,
+    });
+  }
+
+  private async trigger(url: string, datasetId: string, ctx: ProviderCallContext): Promise<string> {
     const res = await vendorFetch(
       'Bright Data',
       `${ctx.settings.baseUrl}/datasets/v3/trigger?dataset_id=${encodeURIComponent(datasetId)}` +
@@ -116,7 +149,9 @@ export class BrightDataProvider extends EnrichmentProvider {
         signal: ctx.signal,
       },
     );
-    if (res.status === 429) throw this.rateLimited(res, 'trigger');
+    const wall = challengePage('Bright Data', res);
+    if (wall) throw wall;
+    if (res.status === 429) throw this.rateLimited(res, ctx.settings);
     if (res.status < 200 || res.status >= 300) {
       throw mapBrightDataError(res.status, res.headers, res.text, 'trigger');
     }
@@ -128,12 +163,12 @@ export class BrightDataProvider extends EnrichmentProvider {
   }
 
   /** progress (until ready) → download (until it is not 202), within the poll bound. */
-  private async collect(
+  private async collect<T>(
     id: string,
-    url: string,
     poll: PollOptions,
     ctx: ProviderCallContext,
-  ): Promise<ProviderResult<CompanyProfile>> {
+    map: (snapshot: unknown) => ProviderResult<T>,
+  ): Promise<ProviderResult<T>> {
     const base = `${ctx.settings.baseUrl}/datasets/v3`;
     const snapshot = encodeURIComponent(id);
     let ready = false;
@@ -171,7 +206,7 @@ export class BrightDataProvider extends EnrichmentProvider {
       if (res.status < 200 || res.status >= 300) {
         throw mapBrightDataError(res.status, res.headers, res.text, 'download');
       }
-      return mapSnapshot(parseVendorJson<unknown>('Bright Data', res.text), url);
+      return map(parseVendorJson<unknown>('Bright Data', res.text));
     }
     this.cancel(id, ctx.settings);
     throw new ProviderError(
@@ -181,12 +216,16 @@ export class BrightDataProvider extends EnrichmentProvider {
     );
   }
 
-  private get(url: string, ctx: ProviderCallContext): Promise<VendorResponse> {
-    return vendorFetch('Bright Data', url, {
+  /** A progress or download request; an anti-bot page instead of JSON is BLOCKED. */
+  private async get(url: string, ctx: ProviderCallContext): Promise<VendorResponse> {
+    const res = await vendorFetch('Bright Data', url, {
       method: 'GET',
       headers: { ...this.auth(ctx.settings), accept: 'application/json' },
       signal: ctx.signal,
     });
+    const wall = challengePage('Bright Data', res);
+    if (wall) throw wall;
+    return res;
   }
 
   private async pause(ms: number, signal: AbortSignal): Promise<void> {
@@ -199,11 +238,13 @@ export class BrightDataProvider extends EnrichmentProvider {
     }
   }
 
-  private rateLimited(res: VendorResponse, step: 'trigger'): ProviderError {
-    const e = mapBrightDataError(res.status, res.headers, res.text, step);
+  /** A trigger 429: its Retry-After, or none (the platform's block pause), or 15 s without one. */
+  private rateLimited(res: VendorResponse, settings: ProviderSettings): ProviderError {
+    const e = mapBrightDataError(res.status, res.headers, res.text, 'trigger');
     return new ProviderError('RATE_LIMITED', e.message, {
       status: res.status,
-      retryAfterMs: e.retryAfterMs ?? DEFAULT_429_WAIT_MS,
+      retryAfterMs:
+        e.retryAfterMs ?? (settings.blockPauseSeconds > 0 ? undefined : DEFAULT_429_WAIT_MS),
     });
   }
 

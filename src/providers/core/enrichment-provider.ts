@@ -79,6 +79,15 @@ export interface ProviderMetadata {
    * the caller instead of pausing the provider.
    */
   failureScope?: 'provider' | 'target';
+  /**
+   * Seed 004's rule, for vendors that scrape behind anti-bot walls (the LinkedIn-data providers):
+   * an answer the adapter marks `BLOCKED` (a CAPTCHA / challenge page where JSON was expected), or
+   * a 429 without Retry-After, pauses every process's calls to the provider for
+   * `<ID>_BLOCK_PAUSE_SECONDS` (default one hour) through the shared rate limiter. During the pause
+   * calls fail `RATE_LIMITED` at once, without reaching the vendor, so a waterfall moves on to the
+   * next provider. A 429 with Retry-After is waited out as for every provider.
+   */
+  pauseWhenBlocked?: boolean;
   timeoutMs?: number;
   maxConcurrency?: number;
   description?: string;

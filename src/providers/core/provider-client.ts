@@ -6,6 +6,7 @@ import { stableStringify } from '../../common/stable-json';
 import type { Capability } from './capabilities';
 import { costOf, worstCaseCost } from './cost';
 import type { ProviderRequest, ProviderResult } from './enrichment-provider';
+import { blockTrip, trippedError, whileBlockedError } from './provider-block';
 import { ProviderError } from './provider-error';
 import { ProviderCacheRepository } from './provider-cache.repository';
 import { ProviderLedgerRepository } from './provider-ledger.repository';
@@ -206,6 +207,8 @@ export class ProviderClient {
    * retry(transient) → breaker → rate limiter → timeout → adapter; the timeout covers the adapter
    * only, so a long wait for a slot never counts as a vendor timeout. A 429 pauses the shared limiter
    * for its Retry-After and is tried again without using a retry attempt, up to the max wait.
+   * A provider that declares `pauseWhenBlocked` is blocked (paused, and skipped) for
+   * `<ID>_BLOCK_PAUSE_SECONDS` by a CAPTCHA page or a 429 without Retry-After (provider-block.ts).
    */
   private async execute(
     p: RegisteredProvider,
@@ -214,6 +217,8 @@ export class ProviderClient {
     onAttempt: () => void,
   ): Promise<ProviderResult> {
     const deadline = Date.now() + this.config.RATE_LIMIT_MAX_WAIT_MS;
+    const block = p.meta.pauseWhenBlocked ? await this.limiter.blocked(p.meta.id) : null;
+    if (block) throw whileBlockedError(p.meta.id, block);
     for (;;) {
       try {
         return await p.policy.execute(async () => {
@@ -223,6 +228,14 @@ export class ProviderClient {
           return this.attempt(p, request, outer);
         }, outer);
       } catch (err) {
+        const trip = outer?.aborted ? undefined : blockTrip(p.meta, p.settings, err);
+        if (trip) {
+          await this.limiter.block(p.meta.id, trip.ms, trip.reason);
+          this.logger.warn(
+            `${p.meta.id} is blocked by ${trip.reason}: paused for ${trip.ms / 1000} s, waterfalls skip it`,
+          );
+          throw trippedError(err as ProviderError, p.meta.id, trip);
+        }
         if (
           err instanceof ProviderError &&
           err.code === 'RATE_LIMITED' &&

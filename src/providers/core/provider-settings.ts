@@ -18,6 +18,11 @@ export interface ProviderSettings {
   rateLimits: RateLimits;
   cacheTtlSeconds: number | Record<string, number>;
   cost: CostModel;
+  /**
+   * How long a block pauses the provider (`<ID>_BLOCK_PAUSE_SECONDS`, default one hour; 0 = never):
+   * a CAPTCHA page or a 429 without Retry-After, for providers that declare `pauseWhenBlocked`.
+   */
+  blockPauseSeconds: number;
   /** Every `<ID>_*` variable, for provider-specific options (e.g. `GEMINI_EMBED_MODEL`). */
   extra: Readonly<Record<string, string>>;
 }
@@ -39,7 +44,15 @@ const NUMERIC: Record<string, { min: number; integer: boolean; what: string }> =
   RATE_PER_MINUTE: { min: 0, integer: false, what: 'a number ≥ 0 of calls' },
   RATE_PER_DAY: { min: 0, integer: false, what: 'a number ≥ 0 of calls' },
   CACHE_TTL_SECONDS: { min: 0, integer: true, what: 'a whole number of seconds ≥ 0' },
+  BLOCK_PAUSE_SECONDS: {
+    min: 0,
+    integer: true,
+    what: 'a whole number of seconds ≥ 0 (0 = never pause), e.g. 3600',
+  },
 };
+
+/** A block (CAPTCHA page, 429 without Retry-After) pauses a provider this long by default (seed 004). */
+export const DEFAULT_BLOCK_PAUSE_SECONDS = 3600;
 
 /** The `<ID>_` prefix of a provider's environment variables. */
 export const settingsPrefix = (id: string) => `${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
@@ -102,8 +115,9 @@ export class ProviderSettingsError extends Error {}
 
 /**
  * Reads `<ID>_API_KEY`, `<ID>_BASE_URL`, `<ID>_MODEL`, `<ID>_ENABLED`, `<ID>_TIMEOUT_MS`,
- * `<ID>_MAX_CONCURRENCY`, `<ID>_RATE_PER_SECOND|MINUTE|DAY`, `<ID>_CACHE_TTL_SECONDS` and
- * `<ID>_PRICES` (JSON CostModel, merged over the defaults) from the environment snapshot.
+ * `<ID>_MAX_CONCURRENCY`, `<ID>_RATE_PER_SECOND|MINUTE|DAY`, `<ID>_CACHE_TTL_SECONDS`,
+ * `<ID>_BLOCK_PAUSE_SECONDS` and `<ID>_PRICES` (JSON CostModel, merged over the defaults) from
+ * the environment snapshot.
  * `configured` is decided by the adapter's `isConfigured` when it has one, else by `requiresApiKey`.
  */
 export function resolveProviderSettings(
@@ -153,6 +167,7 @@ export function resolveProviderSettings(
     },
     cacheTtlSeconds: ttl ?? meta.cacheTtlSeconds,
     cost,
+    blockPauseSeconds: num(extra.BLOCK_PAUSE_SECONDS) ?? DEFAULT_BLOCK_PAUSE_SECONDS,
     extra,
   };
   if (adapter?.isConfigured) settings.configured = enabled && adapter.isConfigured(settings);

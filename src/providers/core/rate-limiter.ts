@@ -58,6 +58,8 @@ export interface LimiterState {
   next_slot_in_ms: number;
   used_today: number;
   per_day: number | null;
+  /** Why the provider is blocked (a block is a pause callers skip instead of waiting), or null. */
+  blocked_reason: string | null;
 }
 
 @Injectable()
@@ -93,12 +95,19 @@ export class RateLimiter {
    */
   async acquire(providerId: string, limits: RateLimits, signal?: AbortSignal): Promise<number> {
     const interval = RateLimiter.intervalMs(limits, this.config.RATE_LIMIT_MARGIN_MS);
+    const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
     if (!interval && !limits.perDay) {
       const paused = await this.pausedForMs(providerId);
+      if (paused > maxWait) {
+        throw new ProviderError(
+          'RATE_LIMITED',
+          `${providerId} is paused for ${paused} ms, more than the ${maxWait} ms max wait`,
+          { retryAfterMs: paused, providerId },
+        );
+      }
       if (paused > 0) await delay(paused, signal);
       return paused;
     }
-    const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
     const sentAt = performance.now();
     // Marked before the round trip, so of concurrent first calls only one counts as cold.
     const last = this.lastSlot.get(providerId);
@@ -149,6 +158,26 @@ export class RateLimiter {
       await this.redis.set(pauseKey, String(until), 'PX', Math.max(1, Math.round(ms)) + 1000);
   }
 
+  /**
+   * Blocks the provider (seed 004's rule: a CAPTCHA page, or a 429 without Retry-After): the pause
+   * of a 429, for every process, plus why, so that callers skip the provider instead of waiting.
+   */
+  async block(providerId: string, ms: number, reason: string): Promise<void> {
+    await this.pause(providerId, ms);
+    await this.redis.set(this.blockKey(providerId), reason, 'PX', Math.max(1, Math.round(ms)));
+  }
+
+  /** The provider's running block (why, and for how much longer), or null. */
+  async blocked(providerId: string): Promise<{ reason: string; ms: number } | null> {
+    const key = this.blockKey(providerId);
+    const [reason, ms] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
+    return reason !== null && ms > 0 ? { reason, ms } : null;
+  }
+
+  private blockKey(providerId: string): string {
+    return `${this.config.REDIS_PREFIX}:ratelimit:${providerId}:blocked`;
+  }
+
   private async pausedForMs(providerId: string): Promise<number> {
     const [, pauseKey] = this.keys(providerId);
     const until = Number((await this.redis.get(pauseKey)) ?? 0);
@@ -157,7 +186,12 @@ export class RateLimiter {
 
   async state(providerId: string, limits: RateLimits): Promise<LimiterState> {
     const [tatKey, pauseKey, dayKey] = this.keys(providerId);
-    const [tat, pause, used] = await this.redis.mget(tatKey, pauseKey, dayKey);
+    const [tat, pause, used, blocked] = await this.redis.mget(
+      tatKey,
+      pauseKey,
+      dayKey,
+      this.blockKey(providerId),
+    );
     const now = Date.now();
     return {
       interval_ms: Math.round(RateLimiter.intervalMs(limits, this.config.RATE_LIMIT_MARGIN_MS)),
@@ -165,6 +199,7 @@ export class RateLimiter {
       next_slot_in_ms: Math.max(0, Number(tat ?? 0) - now),
       used_today: Number(used ?? 0),
       per_day: limits.perDay ?? null,
+      blocked_reason: blocked ?? null,
     };
   }
 }

@@ -66,6 +66,29 @@ export function parseVendorJson<T>(
   }
 }
 
+/** What anti-bot walls put in their pages: CAPTCHA widgets, Cloudflare / DataDome challenges. */
+const CHALLENGE_MARKERS =
+  /captcha|challenge|just a moment|checking your browser|verify (?:that )?you are (?:a )?human|are you a robot|unusual traffic|datadome|perimeterx|incapsula/i;
+
+/**
+ * An anti-bot page where JSON was expected: an HTML body (by its content type or its first tag)
+ * that carries a CAPTCHA or challenge marker, whatever the status (walls answer 200, 403, 429 or
+ * 503). Such an answer is `BLOCKED`: the vendor, or the site behind it, refuses us. Check it before
+ * mapping the status. A provider that declares `pauseWhenBlocked` is then paused.
+ */
+export function challengePage(vendor: string, res: VendorResponse): ProviderError | undefined {
+  const type = res.headers.get('content-type') ?? '';
+  const html =
+    /\b(?:text\/html|application\/xhtml)/i.test(type) ||
+    /^\s*<(?:!doctype html|html)\b/i.test(res.text);
+  if (!html || !CHALLENGE_MARKERS.test(res.text.slice(0, 200_000))) return undefined;
+  return new ProviderError(
+    'BLOCKED',
+    `${vendor} answered an anti-bot / CAPTCHA page (HTTP ${res.status}) where JSON was expected`,
+    { status: res.status },
+  );
+}
+
 /** An error body's message: `error` / `message` of a JSON envelope, else the raw text (trimmed). */
 export function errorDetail(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
   let detail: string | undefined;

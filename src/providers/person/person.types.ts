@@ -118,6 +118,8 @@ export interface PersonProfile {
   certifications?: string[];
   languages?: string[];
   skills?: string[];
+  /** Recommendations other people wrote on the profile, as text. */
+  recommendations?: string[];
   connections?: number;
   follower_count?: number;
   /** When the vendor last refreshed the record (ISO). */

@@ -43,6 +43,8 @@ describe('provider order and settings', () => {
       'jina_search',
       'builtwith',
       'brightdata',
+      'enrichlayer',
+      'proxycurl',
       'apollo',
     ]);
   });

@@ -75,6 +75,28 @@ describe('RateLimiter (Redis GCRA shared by every process)', () => {
     expect(await b.acquire('q', { perSecond: 100 })).toBeGreaterThan(600);
   });
 
+  it('a block is a pause with a reason: callers see it, and a pause past the max wait fails at once even without limits', async () => {
+    const prefix = newPrefix();
+    const [a, b] = [limiter(prefix, { RATE_LIMIT_MAX_WAIT_MS: '1000' }), limiter(prefix)];
+    expect(await b.blocked('p')).toBeNull();
+    await a.block('p', 5000, 'an anti-bot / CAPTCHA page (BLOCKED, HTTP 200)');
+    const block = await b.blocked('p');
+    expect(block).toMatchObject({ reason: 'an anti-bot / CAPTCHA page (BLOCKED, HTTP 200)' });
+    expect(block!.ms).toBeGreaterThan(3000);
+    expect(block!.ms).toBeLessThanOrEqual(5000);
+    expect(await b.state('p', {})).toMatchObject({
+      blocked_reason: 'an anti-bot / CAPTCHA page (BLOCKED, HTTP 200)',
+      paused_for_ms: expect.any(Number),
+    });
+    // A provider without limits is told at once, instead of sleeping through the pause.
+    const t0 = performance.now();
+    const e = (await rejection(a.acquire('p', {}))) as ProviderError;
+    expect(e).toMatchObject({ code: 'RATE_LIMITED', retryable: true });
+    expect(e.retryAfterMs).toBeGreaterThan(3000);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(await b.blocked('other')).toBeNull();
+  });
+
   it('per-day limit: QUOTA_EXHAUSTED once the day is used up, counted across processes', async () => {
     const prefix = newPrefix();
     const [a, b] = [limiter(prefix), limiter(prefix)];
