@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { CompanySite, startCompanySite } from '../accounts/company-site-server';
-import { AssayProcess, assertBuilt, killAll, startAssay } from '../support/spawn';
+import { AssayProcess, assertBuilt, killAll, startAssay, withOutput } from '../support/spawn';
 import { authHeaders, startTestApp, TestApp, testEnv } from '../support/test-app';
 import { TasksRepository } from '../../src/modules/tasks/tasks.repository';
 
@@ -183,17 +183,8 @@ describe('?wait= with API and worker in different processes (dist/src/main.js)',
   const create = (query: string, body: object) =>
     request(api.url).post(`/api/v1/tasks/create/diagnostic${query}`).set(authHeaders).send(body);
 
-  const withOutput = async (fn: () => Promise<void>) => {
-    try {
-      await fn();
-    } catch (err) {
-      (err as Error).message += `\n${api.describe()}\n${worker.describe()}`;
-      throw err;
-    }
-  };
-
   it('the end announced by the worker process wakes the waiting request at once', async () => {
-    await withOutput(async () => {
+    await withOutput([api, worker], async () => {
       // Warm-up: the first wait of a process subscribes to the channel.
       await create('?wait=10', {}).expect(200);
       const { value: res, ms } = await timed(() =>
@@ -210,7 +201,7 @@ describe('?wait= with API and worker in different processes (dist/src/main.js)',
   });
 
   it('a slow task with ?wait=1 answers the usual way after about 1 s', async () => {
-    await withOutput(async () => {
+    await withOutput([api, worker], async () => {
       const { value: res, ms } = await timed(() =>
         create('?wait=1', { sleep_ms: 5000 }).expect(200),
       );

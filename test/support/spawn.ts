@@ -152,6 +152,22 @@ export class AssayProcess {
   }
 }
 
+/** Runs `expectations`; if they fail, the output of `procs` is added to the error's message. */
+export async function withOutput(
+  procs: Array<AssayProcess | undefined>,
+  expectations: () => unknown,
+): Promise<void> {
+  try {
+    await expectations();
+  } catch (err) {
+    (err as Error).message += `\n${procs
+      .filter(Boolean)
+      .map((p) => p!.describe())
+      .join('\n')}`;
+    throw err;
+  }
+}
+
 const live = new Set<AssayProcess>();
 
 /** SIGKILLs every Assay process a test started that is still running, but `except` (for afterEach/afterAll). */
