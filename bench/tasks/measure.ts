@@ -1,0 +1,171 @@
+/**
+ * What the task bench measures besides time: task counts in the bench database (and the wait for
+ * them), where the CPU went during a phase (a note after each phase), an app process's V8 heap.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { fmt, sleep } from '../support/common';
+import type { AppProcess } from './app-process';
+import { notes } from './report';
+import { API_KEY, database, DB_NAME, STALL_MS } from './settings';
+
+export const now = () => performance.now();
+
+// ---- task counts ------------------------------------------------------------------------------
+
+interface Counts {
+  total: number;
+  succeeded: number;
+  failed: number;
+  other: number;
+}
+
+/** Counts the tasks of the given batches (or, with null, the tasks created outside any batch). */
+export async function countTasks(batchIds: string[] | null): Promise<Counts> {
+  const where = batchIds ? 'batch_id = ANY($1::uuid[])' : 'batch_id IS NULL';
+  const { rows } = await database.db.query(
+    `SELECT count(*)::int AS total,
+            count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
+            count(*) FILTER (WHERE status IN ('failed','cancelled'))::int AS failed
+       FROM tasks WHERE ${where}`,
+    batchIds ? [batchIds] : [],
+  );
+  const r = rows[0] as { total: number; succeeded: number; failed: number };
+  return { ...r, other: r.total - r.succeeded - r.failed };
+}
+
+/** Polls the count query until `expected` tasks succeeded; fails on a failed task or a stall. */
+export async function waitSucceeded(
+  batchIds: string[] | null | (() => string[]),
+  expected: number,
+  everyMs: number,
+  worker: AppProcess,
+  check?: () => void,
+): Promise<number> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    check?.();
+    const ids = typeof batchIds === 'function' ? batchIds() : batchIds;
+    const c = await countTasks(ids);
+    if (c.failed) throw new Error(`${c.failed} task(s) failed or were cancelled`);
+    if (c.succeeded >= expected) return now();
+    if (c.succeeded !== last) {
+      last = c.succeeded;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > STALL_MS) {
+      throw new Error(
+        `no progress for ${STALL_MS / 1000} s (${c.succeeded}/${expected} succeeded, ${c.other} not final)` +
+          `\nworker log tail:\n${worker.tail.join('\n')}`,
+      );
+    }
+    if (worker.exitCode !== undefined) {
+      throw new Error(`worker exited (${worker.exitCode}):\n${worker.tail.join('\n')}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+// ---- CPU accounting ---------------------------------------------------------------------------
+
+/** utime + stime of a process, in seconds (Linux USER_HZ is 100). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Busy and total CPU seconds of the whole machine, from /proc/stat. */
+function machineSeconds(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
+}
+
+/** Pids of the Postgres backends serving the bench database (the app's pools and the poller). */
+async function pgBackends(): Promise<number[]> {
+  const { rows } = await database.db.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [
+    DB_NAME,
+  ]);
+  return rows.map((r: { pid: number }) => r.pid);
+}
+
+/**
+ * Where the CPU went during a phase: the app's processes, the Postgres backends of the bench
+ * database, the bench process itself, and the rest of the machine (Redis, Postgres background
+ * processes, and anything else running — the noise).
+ */
+export async function cpuMeter(
+  procs: AppProcess[],
+): Promise<(label: string, units: number, unit: string) => Promise<void>> {
+  const pids = new Map<string, number>(procs.map((p) => [`${p.role} (pid ${p.pid})`, p.pid]));
+  const backends = await pgBackends();
+  const xacts = async () =>
+    Number(
+      (
+        await database.db.query(
+          'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+          [DB_NAME],
+        )
+      ).rows[0].n,
+    );
+  const x0 = await xacts();
+  const before = new Map([...pids].map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const pgBefore = new Map(backends.map((pid) => [pid, cpuSeconds(pid)]));
+  const m0 = machineSeconds();
+  const b0 = process.cpuUsage();
+  return async (label, units, unit) => {
+    const m1 = machineSeconds();
+    const b = process.cpuUsage(b0);
+    const parts: Array<[string, number]> = [...pids].map(([k, pid]) => [
+      k,
+      cpuSeconds(pid) - before.get(k)!,
+    ]);
+    let pg = 0;
+    let poller = 0;
+    const pollerPid = (database.db as unknown as { processID: number }).processID;
+    // Backends opened during the phase are counted from zero.
+    for (const pid of new Set([...backends, ...(await pgBackends())])) {
+      const v = cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+      if (!Number.isFinite(v)) continue;
+      if (pid === pollerPid) poller += v;
+      else pg += v;
+    }
+    parts.push(
+      ['postgres backends of the app', pg],
+      ["postgres backend of the bench's polling", poller],
+      ['bench', (b.user + b.system) / 1e6],
+    );
+    const ours = parts.reduce((a, [, v]) => a + (Number.isFinite(v) ? v : 0), 0);
+    const busy = m1.busy - m0.busy;
+    parts.push(['rest of machine', busy - ours]);
+    const per = (v: number) => (units ? ` = ${fmt((v * 1000) / units, 3)} ms/${unit}` : '');
+    // Postgres counts statements outside a transaction block as one transaction each (its
+    // per-backend statistics reach pg_stat_database within about a second).
+    await sleep(1100);
+    const tx = (await xacts()) - x0;
+    notes.push(
+      `CPU during ${label} (${fmt(busy, 1)} s busy of ${fmt(m1.total - m0.total, 1)} s on ${os.cpus().length} CPUs): ` +
+        parts.map(([k, v]) => `${k} ${fmt(v, 2)} s${per(v)}`).join('; ') +
+        `; Postgres transactions ${fmt(tx)}${units ? ` = ${fmt(tx / units, 2)}/${unit}` : ''}`,
+    );
+  };
+}
+
+/** V8 heap used / total of an app process in MiB, from its /metrics (prom-client defaults). */
+export async function heapOf(p: AppProcess): Promise<string> {
+  try {
+    const text = await (
+      await fetch(`${p.url}/metrics`, { headers: { 'x-api-key': API_KEY } })
+    ).text();
+    const v = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)![1]) / 2 ** 20;
+    return `${fmt(v('nodejs_heap_size_used_bytes'), 1)} / ${fmt(v('nodejs_heap_size_total_bytes'), 1)} MiB`;
+  } catch {
+    return 'n/a';
+  }
+}
