@@ -87,7 +87,7 @@ describe('lead generation without a people vendor (LLM only)', () => {
       'the completed callback',
     );
     const mine = receiver.on(CALLBACK_PATH).filter((r) => r.body.job_id === jobId);
-    const progress = mine.filter((r) => r.body.status === 'processing').map((r) => r.body);
+    const progress = mine.filter((r) => r.body.status === 'processing').map((r) => r.body as any);
     expect(progress.map((p) => [p.completion_percentage, p.processed_data])).toEqual([
       [10, { stage: 'initialization' }],
       [30, { stage: 'fetching_employees', employees_found: 3 }],
@@ -98,7 +98,7 @@ describe('lead generation without a people vendor (LLM only)', () => {
       source: 'apollo',
     });
 
-    const data = completed.body.processed_data;
+    const data = completed.body.processed_data as any;
     expect(completed.body).toMatchObject({
       account_id: accountId,
       enrichment_type: 'generate_leads',
