@@ -1,11 +1,43 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { authHeaders, useTestApp, waitFor } from '../support/test-app';
 import { CompanySite, startCompanySite } from './company-site-server';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
+
+/**
+ * For a describe block: a fixture company site, a callback receiver and the app (reading sites and
+ * calling back on 127.0.0.1, signing with SECRET; `env` adds settings, given the receiver).
+ */
+function useSiteAndReceiver(
+  env: (receiver: WebhookReceiver) => Record<string, string> = () => ({}),
+) {
+  const receiver = new WebhookReceiver();
+  let companySite: CompanySite | undefined;
+  beforeAll(async () => {
+    companySite = await startCompanySite('brightforge-plain');
+    await receiver.start();
+  });
+  const app = useTestApp(() => ({
+    WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
+    CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
+    CALLBACK_SIGNING_SECRET: SECRET,
+    ...env(receiver),
+  }));
+  afterAll(async () => {
+    await companySite?.close();
+    await receiver.close();
+  });
+  return {
+    app,
+    receiver,
+    get site(): CompanySite {
+      if (!companySite) throw new Error('the site starts in beforeAll');
+      return companySite;
+    },
+  };
+}
 
 /**
  * The callbacks an existing client of the seed gets for an account enhancement: signed progress
@@ -13,32 +45,17 @@ const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
  * `processed_data: {linkedin_url}` as the seed sent it, and the completed one with processed_data.
  */
 describe('account enhancement callbacks (booted app, local site and receiver)', () => {
-  let t: TestApp;
-  let site: CompanySite;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    site = await startCompanySite('brightforge-plain');
-    receiver = await new WebhookReceiver().start();
-    t = await startTestApp({
-      WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
-      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
-      CALLBACK_SIGNING_SECRET: SECRET,
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await site?.close();
-    await receiver?.close();
-  });
+  const suite = useSiteAndReceiver();
+  const { app, receiver } = suite;
 
   it('sends the early LinkedIn partial callback and a signed completed callback in the seed envelope', async () => {
     const accountId = `acct-cb-${randomUUID().slice(0, 8)}`;
-    const res = await request(t.app.getHttpServer())
+    const res = await app
+      .http()
       .post('/api/v1/tasks/create/account_enhancement')
       .set(authHeaders)
       .send({
-        accounts: [{ account_id: accountId, website: `${site.origin}/` }],
+        accounts: [{ account_id: accountId, website: `${suite.site.origin}/` }],
         callback_url: receiver.url('/api/v2/internal/enrichment-callback/'),
         callback_progress: true,
       })
@@ -88,39 +105,25 @@ describe('account enhancement callbacks (booted app, local site and receiver)', 
 });
 
 describe('CALLBACK_PROGRESS=false (booted app)', () => {
-  let t: TestApp;
-  let site: CompanySite;
-  let receiver: WebhookReceiver;
-
-  beforeAll(async () => {
-    site = await startCompanySite('brightforge-plain');
-    receiver = await new WebhookReceiver().start();
-    t = await startTestApp({
-      WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
-      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
-      CALLBACK_SIGNING_SECRET: SECRET,
-      CALLBACK_PROGRESS: 'false',
-      CALLBACK_RAW_DATA: 'false',
-      CALLBACK_URL: receiver.url('/django'),
-    });
-  });
-  afterAll(async () => {
-    await t?.close();
-    await site?.close();
-    await receiver?.close();
-  });
+  const suite = useSiteAndReceiver((receiver) => ({
+    CALLBACK_PROGRESS: 'false',
+    CALLBACK_RAW_DATA: 'false',
+    CALLBACK_URL: receiver.url('/django'),
+  }));
+  const { app, receiver } = suite;
 
   it('sends only the terminal callbacks, without raw_data, unless a task asks for progress', async () => {
     const create = (body: object) =>
-      request(t.app.getHttpServer())
+      app
+        .http()
         .post('/api/v1/tasks/create/account_enhancement')
         .set(authHeaders)
         .send(body)
         .expect(200);
-    const quiet = await create({ account_id: `q-${randomUUID()}`, website: site.origin });
+    const quiet = await create({ account_id: `q-${randomUUID()}`, website: suite.site.origin });
     const loud = await create({
       account_id: `l-${randomUUID()}`,
-      website: site.origin,
+      website: suite.site.origin,
       callback_progress: true,
       callback_raw_data: true,
     });
