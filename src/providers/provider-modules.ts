@@ -10,7 +10,11 @@ import { PerplexityModule } from './perplexity/perplexity.module';
 import { ProxyCurlModule } from './proxycurl/proxycurl.module';
 import { Provider } from './core/provider.decorator';
 import type { ProviderMetadata } from './core/enrichment-provider';
-import { providerSettingsProblems } from './core/provider-settings';
+import {
+  operationPrefix,
+  providerSettingsProblems,
+  settingsPrefix,
+} from './core/provider-settings';
 
 /**
  * Every provider module, one line each. Adding a provider = one folder under src/providers/<name>/
@@ -37,11 +41,13 @@ const moduleClass = (m: unknown): unknown =>
   m && typeof m === 'object' && 'module' in m ? (m as { module: unknown }).module : m;
 
 /**
- * The ids of the providers the given modules declare, in the modules' order, read from their
- * metadata without booting Nest: start-up checks their `<ID>_*` settings before anything else.
+ * The metadata of the providers the given modules declare, in the modules' order, read without
+ * booting Nest: start-up checks their `<ID>_*` settings before anything else.
  */
-export function declaredProviderIds(modules: readonly unknown[] = PROVIDER_MODULES): string[] {
-  const ids: string[] = [];
+export function declaredProviders(
+  modules: readonly unknown[] = PROVIDER_MODULES,
+): ProviderMetadata[] {
+  const out: ProviderMetadata[] = [];
   for (const m of modules.map(moduleClass)) {
     const providers = (Reflect.getMetadata('providers', m as object) ?? []) as unknown[];
     for (const p of providers) {
@@ -49,10 +55,15 @@ export function declaredProviderIds(modules: readonly unknown[] = PROVIDER_MODUL
       const meta = cls
         ? (Reflect.getMetadata(Provider.KEY, cls as object) as ProviderMetadata | undefined)
         : undefined;
-      if (meta?.id && !ids.includes(meta.id)) ids.push(meta.id);
+      if (meta?.id && !out.some((o) => o.id === meta.id)) out.push(meta);
     }
   }
-  return ids;
+  return out;
+}
+
+/** The ids of the providers the given modules declare, in the modules' order. */
+export function declaredProviderIds(modules: readonly unknown[] = PROVIDER_MODULES): string[] {
+  return declaredProviders(modules).map((m) => m.id);
 }
 
 /** Every invalid `<ID>_*` value of every declared provider (one line each). */
@@ -60,5 +71,42 @@ export function providerEnvProblems(
   env: Readonly<Record<string, string | undefined>>,
   modules: readonly unknown[] = PROVIDER_MODULES,
 ): string[] {
-  return declaredProviderIds(modules).flatMap((id) => providerSettingsProblems(id, env));
+  const metas = declaredProviders(modules);
+  return [
+    ...metas.flatMap((m) =>
+      providerSettingsProblems(m.id, env, Object.keys(m.operationRateLimits ?? {})),
+    ),
+    ...unknownOperationLimits(env, metas),
+  ];
+}
+
+/**
+ * `<ID>_<OPERATION>_RATE_PER_*` variables that name no operation of the provider with limits of its
+ * own: they would silently do nothing (e.g. `APOLLO_BULK_MATCH_RATE_PER_MINUTE` for Apollo's
+ * `person.enrich`). A name that belongs to another provider (`JINA_SEARCH_RATE_PER_MINUTE` is
+ * jina_search's, not an operation of jina) is that provider's.
+ */
+function unknownOperationLimits(
+  env: Readonly<Record<string, string | undefined>>,
+  metas: ProviderMetadata[],
+): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    const m = /^(.+_)RATE_PER_(SECOND|MINUTE|DAY)$/.exec(name);
+    if (!m || env[name] === undefined) continue;
+    // The provider whose prefix is the longest that the name starts with.
+    const owner = metas
+      .filter((meta) => m[1].startsWith(settingsPrefix(meta.id)))
+      .sort((a, b) => b.id.length - a.id.length)[0];
+    if (!owner) continue;
+    const part = m[1].slice(settingsPrefix(owner.id).length);
+    if (!part) continue;
+    const ops = Object.keys(owner.operationRateLimits ?? {});
+    if (ops.some((op) => operationPrefix(op) === part)) continue;
+    const known = ops.map((op) => `${settingsPrefix(owner.id)}${operationPrefix(op)}RATE_PER_*`);
+    problems.push(
+      `${name} names no operation of ${owner.id} with limits of its own (${known.length ? `use ${known.join(', ')}` : `${owner.id} has none; use ${settingsPrefix(owner.id)}RATE_PER_*`})`,
+    );
+  }
+  return problems;
 }

@@ -21,7 +21,8 @@ import { ProviderClient } from './core/provider-client';
 import { ProviderError } from './core/provider-error';
 import { ProviderLedgerRepository, SpendRow } from './core/provider-ledger.repository';
 import { BREAKER_STATE_NAMES, ProviderRegistry } from './core/provider-registry';
-import { RateLimiter } from './core/rate-limiter';
+import type { RateLimits } from './core/enrichment-provider';
+import { LimiterState, RateLimiter } from './core/rate-limiter';
 
 class SpendDto {
   @ApiProperty({ example: 12 }) calls: number;
@@ -53,6 +54,16 @@ class ProviderViewDto {
     description: 'Shared limiter state (Redis): pause, next slot, calls today',
   })
   limiter: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Operations the vendor counts apart, each with its own limits and limiter state (`rate_limits`, `limiter`)',
+    example: {
+      'person.enrich': { rate_limits: { perMinute: 5 }, limiter: { interval_ms: 12003 } },
+    },
+  })
+  operation_limits?: Record<string, { rate_limits: RateLimits; limiter: LimiterState }>;
   @ApiProperty({ type: SpendDto, description: 'Since 00:00 UTC today' }) spend_today: SpendDto;
   @ApiProperty({ type: SpendDto, description: 'Last 30 days' }) spend_30d: SpendDto;
   @ApiProperty({
@@ -111,6 +122,14 @@ export class ProvidersController {
     ]);
     const views: ProviderViewDto[] = [];
     for (const p of this.registry.all()) {
+      const ops = Object.entries(p.settings.operationRateLimits);
+      const operationLimits: ProviderViewDto['operation_limits'] = {};
+      for (const [op, limits] of ops) {
+        operationLimits[op] = {
+          rate_limits: { ...limits },
+          limiter: await this.limiter.state(p.meta.id, limits, op),
+        };
+      }
       views.push({
         id: p.meta.id,
         capabilities: p.meta.capabilities,
@@ -121,6 +140,7 @@ export class ProvidersController {
         breaker: BREAKER_STATE_NAMES[p.breaker.state],
         rate_limits: { ...p.settings.rateLimits },
         limiter: { ...(await this.limiter.state(p.meta.id, p.settings.rateLimits)) },
+        ...(ops.length ? { operation_limits: operationLimits } : {}),
         spend_today: spendOf(spendToday, p.meta.id),
         spend_30d: spendOf(spend30, p.meta.id),
         cost_model: { ...p.settings.cost },

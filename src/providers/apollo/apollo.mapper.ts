@@ -1,12 +1,17 @@
-import type { CompanyAddress, CompanyProfile, FundingRound } from '../company/company.types';
+import type {
+  CompanyAddress,
+  CompanyProfile,
+  CompanySearchPage,
+  FundingRound,
+} from '../company/company.types';
 import { currencyCode, hostOf, parseMoney } from '../company/company-input';
 import type { ProviderResult } from '../core/enrichment-provider';
-import { parseRetryAfter, ProviderError } from '../core/provider-error';
-import { errorDetail } from '../http/vendor-fetch';
+import { compact, num, str, strings } from './apollo-values';
 
 /*
- * Pure mapping of Apollo `GET /api/v1/organizations/enrich?domain=…` (VENDORS.md §1) to our
- * CompanyProfile. Apollo's payload types stay in this file.
+ * Pure mapping of Apollo's organizations (VENDORS.md §1) to our CompanyProfile:
+ * `GET /api/v1/organizations/enrich?domain=…` (one organization) and
+ * `POST /api/v1/mixed_companies/search` (candidates). Apollo's payload types stay in this folder.
  */
 
 interface ApolloFundingEvent {
@@ -56,20 +61,23 @@ export interface ApolloEnrichResponse {
   organization?: ApolloOrganization | null;
 }
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' && v.trim() ? v.trim() : undefined;
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-const strings = (v: unknown): string[] | undefined => {
-  if (!Array.isArray(v)) return undefined;
-  const out = [...new Set(v.map(str).filter((s): s is string => !!s))];
-  return out.length ? out : undefined;
-};
-
-/** Drops undefined members so cached answers and test expectations stay compact. */
-function compact<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+/** An organization saved in the key owner's Apollo CRM (`accounts[]` of a company search). */
+interface ApolloAccount extends ApolloOrganization {
+  /** The Apollo organization this account is (the id people search filters on). */
+  organization_id?: string | null;
+  domain?: string | null;
 }
+
+export interface ApolloCompanySearchResponse {
+  pagination?: { page?: number; per_page?: number; total_entries?: number; total_pages?: number };
+  /** Saved in the key owner's CRM; `id` is the account's, `organization_id` Apollo's. */
+  accounts?: ApolloAccount[] | null;
+  /** Net-new from Apollo's database. */
+  organizations?: ApolloOrganization[] | null;
+}
+
+/** Credits one `mixed_companies/search` call consumes (legacy docs: one export credit). */
+export const APOLLO_CREDITS_PER_COMPANY_SEARCH = 1;
 
 function headquarters(o: ApolloOrganization): CompanyAddress | undefined {
   const hq = compact<CompanyAddress>({
@@ -98,12 +106,8 @@ function fundingRound(e: ApolloFundingEvent): FundingRound {
   });
 }
 
-/** `{organization: {...}}` → found; `organization: null`, `{}` or an empty organization → not found. */
-export function mapOrganization(body: ApolloEnrichResponse): ProviderResult<CompanyProfile> {
-  const o = body && typeof body === 'object' ? body.organization : undefined;
-  if (!o || typeof o !== 'object' || (!str(o.id) && !str(o.name))) {
-    return { found: false, data: null, usage: { results: 0 } };
-  }
+/** An Apollo organization as a CompanyProfile (`vendor_id` = Apollo's organization id). */
+function organizationProfile(o: ApolloOrganization): CompanyProfile {
   const website = str(o.website_url);
   const ticker = str(o.publicly_traded_symbol);
   const rounds = Array.isArray(o.funding_events) ? o.funding_events.map(fundingRound) : [];
@@ -133,49 +137,64 @@ export function mapOrganization(body: ApolloEnrichResponse): ProviderResult<Comp
     annual_revenue_usd: num(o.annual_revenue),
     vendor_id: str(o.id),
   });
-  return { found: true, data: profile, usage: { results: 1 } };
+  return profile;
 }
 
-const int = (v: string | null): number | undefined => {
-  if (v === null || v.trim() === '') return undefined;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : undefined;
-};
+/** `{organization: {...}}` → found; `organization: null`, `{}` or an empty organization → not found. */
+export function mapOrganization(body: ApolloEnrichResponse): ProviderResult<CompanyProfile> {
+  const o = body && typeof body === 'object' ? body.organization : undefined;
+  if (!o || typeof o !== 'object' || (!str(o.id) && !str(o.name))) {
+    return { found: false, data: null, usage: { results: 0 } };
+  }
+  return { found: true, data: organizationProfile(o), usage: { results: 1 } };
+}
 
 /**
- * A non-2xx answer → ProviderError. Apollo's 429 carries no Retry-After: the fixed-window
- * `x-{minute,hourly,daily}-requests-left` headers say which window is used up, and so how long to
- * wait. A used-up daily window is QUOTA_EXHAUSTED (nothing to wait for today).
+ * `mixed_companies/search` → candidate organizations, the CRM's `accounts` first (as Apollo lists
+ * them), then `organizations`; one entry per Apollo organization id. An account's `vendor_id` is
+ * its `organization_id` (what people search filters on), never the CRM account id. The call costs
+ * its credits whatever it finds.
  */
-export function mapApolloError(status: number, headers: Headers, text: string): ProviderError {
-  const detail = errorDetail(text);
-  const message = `Apollo ${status}: ${detail}`;
-  if (status === 429) {
-    const left = (w: string) => int(headers.get(`x-${w}-requests-left`));
-    const retryAfter = parseRetryAfter(headers.get('retry-after'));
-    if (left('daily') === 0) {
-      return new ProviderError(
-        'QUOTA_EXHAUSTED',
-        `${message} (daily API limit of your Apollo plan used up; raise APOLLO_RATE_PER_DAY only with the plan)`,
-        { status },
-      );
-    }
-    const wait =
-      retryAfter ?? (left('hourly') === 0 ? 3_600_000 : left('minute') === 0 ? 60_000 : undefined);
-    return new ProviderError('RATE_LIMITED', message, { status, retryAfterMs: wait });
-  }
-  if (status === 401 || status === 403) {
-    return new ProviderError(
-      'AUTH',
-      `${message} (check APOLLO_API_KEY; 403 means the key or plan may not use organizations/enrich)`,
-      { status },
-    );
-  }
-  if (status === 404) {
-    return new ProviderError('NOT_FOUND', `${message} (check APOLLO_BASE_URL)`, { status });
-  }
-  if (status === 422 || status === 400) {
-    return new ProviderError('BAD_INPUT', message, { status, retryable: false });
-  }
-  return ProviderError.fromHttp(status, message);
+export function mapCompanySearch(
+  body: ApolloCompanySearchResponse,
+  page: number,
+  perPage: number,
+): ProviderResult<CompanySearchPage> {
+  const b = body && typeof body === 'object' ? body : {};
+  const accounts = (Array.isArray(b.accounts) ? b.accounts : []).filter(
+    (a): a is ApolloAccount => !!a && typeof a === 'object',
+  );
+  const candidates = [
+    ...accounts.map((a) =>
+      organizationProfile({
+        ...a,
+        id: str(a.organization_id) ?? null,
+        primary_domain: str(a.primary_domain) ?? str(a.domain) ?? null,
+      }),
+    ),
+    ...(Array.isArray(b.organizations) ? b.organizations : [])
+      .filter((o): o is ApolloOrganization => !!o && typeof o === 'object')
+      .map(organizationProfile),
+  ].filter((c) => c.vendor_id || c.name || c.domain);
+  const seen = new Set<string>();
+  const companies = candidates.filter((c) => {
+    const key = c.vendor_id ?? `${c.domain ?? ''}|${c.name ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const total = num(b.pagination?.total_entries);
+  const data = compact<CompanySearchPage>({
+    companies,
+    total_entries: total,
+    page: num(b.pagination?.page) ?? page,
+    total_pages:
+      num(b.pagination?.total_pages) ??
+      (total !== undefined ? Math.ceil(total / perPage) : undefined),
+  });
+  return {
+    found: companies.length > 0,
+    data,
+    usage: { results: APOLLO_CREDITS_PER_COMPANY_SEARCH },
+  };
 }

@@ -12,6 +12,30 @@ export interface CompanyLookupInput {
   name?: string;
 }
 
+/**
+ * `company.profile` operation `search` (Apollo `mixed_companies/search`): candidate organizations
+ * by name and/or domain, to resolve a vendor's organization id. Give `name`, `domains` or both.
+ */
+export interface CompanySearchInput {
+  /** The organization's name (the vendor matches it loosely). */
+  name?: string;
+  /** Registrable domains, e.g. `acme.com` (any of them). */
+  domains?: string[];
+  /** 1-based. */
+  page?: number;
+  /** At most 100. */
+  per_page?: number;
+}
+
+/** A page of candidate organizations; each has the vendor's `vendor_id` when it has one. */
+export interface CompanySearchPage {
+  companies: CompanyProfile[];
+  /** Total matches the vendor reports for the query (all pages). */
+  total_entries?: number;
+  page?: number;
+  total_pages?: number;
+}
+
 export interface CompanyAddress {
   street?: string;
   city?: string;

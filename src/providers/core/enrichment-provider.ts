@@ -63,6 +63,14 @@ export interface ProviderMetadata {
   cost: CostModel;
   /** The vendor's documented limits (overridable by `<ID>_RATE_PER_SECOND|MINUTE|DAY`). */
   rateLimits: RateLimits;
+  /**
+   * Operations the vendor counts apart from the rest, by operation name
+   * (`request.operation ?? request.capability`), e.g. Apollo's bulk endpoint at a tenth of the
+   * per-minute limit. Such an operation takes its slots, day count and 429 pauses from a shared
+   * limiter of its own instead of the provider's. Overridable by
+   * `<ID>_<OPERATION>_RATE_PER_SECOND|MINUTE|DAY` (e.g. `APOLLO_PERSON_ENRICH_RATE_PER_MINUTE`).
+   */
+  operationRateLimits?: Record<string, RateLimits>;
   /** Response cache TTL in seconds, per operation or for all (0 = never cache). */
   cacheTtlSeconds: number | Record<string, number>;
   /** Default base URL of the vendor API. */

@@ -12,7 +12,7 @@ import { ProviderCacheRepository } from './provider-cache.repository';
 import { ProviderLedgerRepository } from './provider-ledger.repository';
 import { ProviderMetrics } from './provider-metrics';
 import { ProviderRegistry, RegisteredProvider } from './provider-registry';
-import { ttlFor } from './provider-settings';
+import { rateLimitsFor, ttlFor } from './provider-settings';
 import { RateLimiter } from './rate-limiter';
 
 /** Who is calling: ties the call to a task and stage (ledger, budget) and to its abort signal. */
@@ -206,7 +206,8 @@ export class ProviderClient {
   /**
    * retry(transient) → breaker → rate limiter → timeout → adapter; the timeout covers the adapter
    * only, so a long wait for a slot never counts as a vendor timeout. A 429 pauses the shared limiter
-   * for its Retry-After and is tried again without using a retry attempt, up to the max wait.
+   * for its Retry-After and is tried again without using a retry attempt, up to the max wait. An
+   * operation counted apart (operationRateLimits) takes its slots from, and pauses, its own limiter.
    * A provider that declares `pauseWhenBlocked` is blocked (paused, and skipped) for
    * `<ID>_BLOCK_PAUSE_SECONDS` by a CAPTCHA page or a 429 without Retry-After (provider-block.ts).
    */
@@ -217,12 +218,16 @@ export class ProviderClient {
     onAttempt: () => void,
   ): Promise<ProviderResult> {
     const deadline = Date.now() + this.config.RATE_LIMIT_MAX_WAIT_MS;
+    const { operation, limits } = rateLimitsFor(
+      p.settings,
+      request.operation ?? request.capability,
+    );
     const block = p.meta.pauseWhenBlocked ? await this.limiter.blocked(p.meta.id) : null;
     if (block) throw whileBlockedError(p.meta.id, block);
     for (;;) {
       try {
         return await p.policy.execute(async () => {
-          const waited = await this.limiter.acquire(p.meta.id, p.settings.rateLimits, outer);
+          const waited = await this.limiter.acquire(p.meta.id, limits, outer, operation);
           this.metrics.limiterWait.observe({ provider: p.meta.id }, waited / 1000);
           onAttempt();
           return this.attempt(p, request, outer);
@@ -244,7 +249,7 @@ export class ProviderClient {
         ) {
           const wait = err.retryAfterMs ?? 1000;
           if (Date.now() + wait <= deadline) {
-            await this.limiter.pause(p.meta.id, wait);
+            await this.limiter.pause(p.meta.id, wait, operation);
             continue;
           }
         }

@@ -116,7 +116,13 @@ export class ProviderRegistry implements OnModuleInit {
     }
     // Every invalid <ID>_* value of every provider, in one error (start-up checks them earlier,
     // with the rest of the configuration; this guards apps booted without that check).
-    const problems = found.flatMap((f) => providerSettingsProblems(f.meta.id, this.config.rawEnv));
+    const problems = found.flatMap((f) =>
+      providerSettingsProblems(
+        f.meta.id,
+        this.config.rawEnv,
+        Object.keys(f.meta.operationRateLimits ?? {}),
+      ),
+    );
     if (problems.length) {
       throw new ProviderSettingsError(
         `Invalid provider settings (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,

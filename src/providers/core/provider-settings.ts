@@ -16,6 +16,8 @@ export interface ProviderSettings {
   timeoutMs: number;
   maxConcurrency: number;
   rateLimits: RateLimits;
+  /** Limits of the operations counted apart (see ProviderMetadata.operationRateLimits). */
+  operationRateLimits: Readonly<Record<string, RateLimits>>;
   cacheTtlSeconds: number | Record<string, number>;
   cost: CostModel;
   /**
@@ -57,6 +59,24 @@ export const DEFAULT_BLOCK_PAUSE_SECONDS = 3600;
 /** The `<ID>_` prefix of a provider's environment variables. */
 export const settingsPrefix = (id: string) => `${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
 
+/** An operation's part of its limit variables: `person.enrich` → `PERSON_ENRICH_`. */
+export const operationPrefix = (operation: string) =>
+  `${operation.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+
+const WINDOWS = {
+  perSecond: 'RATE_PER_SECOND',
+  perMinute: 'RATE_PER_MINUTE',
+  perDay: 'RATE_PER_DAY',
+};
+
+/** Declared limits with the `<prefix>RATE_PER_*` variables of `extra` laid over them. */
+function limitsFrom(declared: RateLimits, extra: Record<string, string>, prefix = ''): RateLimits {
+  const out: RateLimits = {};
+  for (const [w, suffix] of Object.entries(WINDOWS) as Array<[keyof RateLimits, string]>)
+    out[w] = num(extra[prefix + suffix]) ?? declared[w];
+  return out;
+}
+
 /**
  * Every invalid `<ID>_*` value of a provider, as one line each naming the variable, what it must
  * be and what it got (never a key). Empty when all are valid. A wrong value is refused rather
@@ -66,6 +86,8 @@ export const settingsPrefix = (id: string) => `${id.toUpperCase().replace(/[^A-Z
 export function providerSettingsProblems(
   id: string,
   env: Readonly<Record<string, string | undefined>>,
+  /** Operations with limits of their own (their `<ID>_<OPERATION>_RATE_PER_*` are checked too). */
+  operations: readonly string[] = [],
 ): string[] {
   const prefix = settingsPrefix(id);
   const problems: string[] = [];
@@ -73,7 +95,10 @@ export function providerSettingsProblems(
     const v = env[prefix + suffix];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
-  for (const [suffix, rule] of Object.entries(NUMERIC)) {
+  const rules = Object.entries(NUMERIC);
+  for (const op of operations)
+    for (const w of Object.values(WINDOWS)) rules.push([operationPrefix(op) + w, NUMERIC[w]]);
+  for (const [suffix, rule] of rules) {
     const v = value(suffix);
     if (v === undefined) continue;
     const n = Number(v);
@@ -115,7 +140,8 @@ export class ProviderSettingsError extends Error {}
 
 /**
  * Reads `<ID>_API_KEY`, `<ID>_BASE_URL`, `<ID>_MODEL`, `<ID>_ENABLED`, `<ID>_TIMEOUT_MS`,
- * `<ID>_MAX_CONCURRENCY`, `<ID>_RATE_PER_SECOND|MINUTE|DAY`, `<ID>_CACHE_TTL_SECONDS`,
+ * `<ID>_MAX_CONCURRENCY`, `<ID>_RATE_PER_SECOND|MINUTE|DAY` (and `<ID>_<OPERATION>_RATE_PER_*` for
+ * operations with limits of their own), `<ID>_CACHE_TTL_SECONDS`,
  * `<ID>_BLOCK_PAUSE_SECONDS` and `<ID>_PRICES` (JSON CostModel, merged over the defaults) from
  * the environment snapshot.
  * `configured` is decided by the adapter's `isConfigured` when it has one, else by `requiresApiKey`.
@@ -126,7 +152,11 @@ export function resolveProviderSettings(
   defaults: { timeoutMs: number; maxConcurrency: number },
   adapter?: Pick<EnrichmentProvider, 'isConfigured'>,
 ): ProviderSettings {
-  const problems = providerSettingsProblems(meta.id, env);
+  const problems = providerSettingsProblems(
+    meta.id,
+    env,
+    Object.keys(meta.operationRateLimits ?? {}),
+  );
   if (problems.length) throw new ProviderSettingsError(problems.join('; '));
   const prefix = settingsPrefix(meta.id);
   const extra: Record<string, string> = {};
@@ -160,11 +190,13 @@ export function resolveProviderSettings(
     configured: enabled && (meta.requiresApiKey === false || !!apiKey),
     timeoutMs: num(extra.TIMEOUT_MS) ?? meta.timeoutMs ?? defaults.timeoutMs,
     maxConcurrency: num(extra.MAX_CONCURRENCY) ?? meta.maxConcurrency ?? defaults.maxConcurrency,
-    rateLimits: {
-      perSecond: num(extra.RATE_PER_SECOND) ?? meta.rateLimits.perSecond,
-      perMinute: num(extra.RATE_PER_MINUTE) ?? meta.rateLimits.perMinute,
-      perDay: num(extra.RATE_PER_DAY) ?? meta.rateLimits.perDay,
-    },
+    rateLimits: limitsFrom(meta.rateLimits, extra),
+    operationRateLimits: Object.fromEntries(
+      Object.entries(meta.operationRateLimits ?? {}).map(([op, limits]) => [
+        op,
+        limitsFrom(limits, extra, operationPrefix(op)),
+      ]),
+    ),
     cacheTtlSeconds: ttl ?? meta.cacheTtlSeconds,
     cost,
     blockPauseSeconds: num(extra.BLOCK_PAUSE_SECONDS) ?? DEFAULT_BLOCK_PAUSE_SECONDS,
@@ -172,6 +204,18 @@ export function resolveProviderSettings(
   };
   if (adapter?.isConfigured) settings.configured = enabled && adapter.isConfigured(settings);
   return settings;
+}
+
+/**
+ * Which shared limiter a call of `operation` takes its slots from: the operation's own when it is
+ * counted apart, else the provider's.
+ */
+export function rateLimitsFor(
+  settings: ProviderSettings,
+  operation: string,
+): { operation?: string; limits: RateLimits } {
+  const own = settings.operationRateLimits[operation];
+  return own ? { operation, limits: own } : { limits: settings.rateLimits };
 }
 
 export function ttlFor(settings: ProviderSettings, operation: string): number {

@@ -20,6 +20,9 @@ import { ProviderError } from './provider-error';
  * late: it pays the HTTP client's set-up and a new connection (TCP, TLS) after leaving the
  * limiter. Such a cold call pushes every later slot back by COLD_HEADROOM_MS, so its late
  * arrival cannot pack the vendor's window that it opens.
+ *
+ * An operation the vendor counts apart (ProviderMetadata.operationRateLimits, e.g. Apollo's bulk
+ * endpoint) has a limiter of its own under the provider's: its own slots, day count and pause.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -64,7 +67,7 @@ export interface LimiterState {
 
 @Injectable()
 export class RateLimiter {
-  /** When this process last took a slot, per provider (to tell cold calls). */
+  /** When this process last took a slot, per limiter (to tell cold calls). */
   private readonly lastSlot = new Map<string, number>();
 
   constructor(
@@ -76,8 +79,9 @@ export class RateLimiter {
     }
   }
 
-  private keys(providerId: string): [string, string, string] {
-    const p = `${this.config.REDIS_PREFIX}:ratelimit:${providerId}`;
+  /** The provider's limiter, or that of one of its operations counted apart. */
+  private keys(providerId: string, operation?: string): [string, string, string] {
+    const p = `${this.config.REDIS_PREFIX}:ratelimit:${providerId}${operation ? `:op:${operation}` : ''}`;
     const day = new Date().toISOString().slice(0, 10);
     return [`${p}:tat`, `${p}:pause`, `${p}:day:${day}`];
   }
@@ -92,16 +96,24 @@ export class RateLimiter {
   /**
    * Waits for this provider's next slot (up to RATE_LIMIT_MAX_WAIT_MS); returns the ms waited.
    * Throws RATE_LIMITED when the wait would be longer, QUOTA_EXHAUSTED when the day is used up.
+   * With `operation`, the slot is that operation's own (an operation counted apart).
    */
-  async acquire(providerId: string, limits: RateLimits, signal?: AbortSignal): Promise<number> {
+  async acquire(
+    providerId: string,
+    limits: RateLimits,
+    signal?: AbortSignal,
+    operation?: string,
+  ): Promise<number> {
     const interval = RateLimiter.intervalMs(limits, this.config.RATE_LIMIT_MARGIN_MS);
+    const name = operation ? `${providerId} ${operation}` : providerId;
+    const keys = this.keys(providerId, operation);
     const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
     if (!interval && !limits.perDay) {
-      const paused = await this.pausedForMs(providerId);
+      const paused = await this.pausedForMs(keys[1]);
       if (paused > maxWait) {
         throw new ProviderError(
           'RATE_LIMITED',
-          `${providerId} is paused for ${paused} ms, more than the ${maxWait} ms max wait`,
+          `${name} is paused for ${paused} ms, more than the ${maxWait} ms max wait`,
           { retryAfterMs: paused, providerId },
         );
       }
@@ -110,13 +122,13 @@ export class RateLimiter {
     }
     const sentAt = performance.now();
     // Marked before the round trip, so of concurrent first calls only one counts as cold.
-    const last = this.lastSlot.get(providerId);
+    const last = this.lastSlot.get(keys[0]);
     const cold = last === undefined || sentAt - last > COLD_AFTER_MS;
-    this.lastSlot.set(providerId, sentAt);
+    this.lastSlot.set(keys[0], sentAt);
     const [code, wait] = (await (
       this.redis as unknown as Record<string, (...a: unknown[]) => Promise<[number, number]>>
     ).assayReserve(
-      ...this.keys(providerId),
+      ...keys,
       interval,
       maxWait,
       limits.perDay ?? 0,
@@ -125,7 +137,7 @@ export class RateLimiter {
     if (code === -1) {
       throw new ProviderError(
         'RATE_LIMITED',
-        `rate limit of ${providerId}: next slot in ${wait} ms exceeds the ${maxWait} ms max wait`,
+        `rate limit of ${name}: next slot in ${wait} ms exceeds the ${maxWait} ms max wait`,
         {
           retryAfterMs: wait,
           providerId,
@@ -135,7 +147,7 @@ export class RateLimiter {
     if (code === -2) {
       throw new ProviderError(
         'QUOTA_EXHAUSTED',
-        `daily limit of ${limits.perDay} calls to ${providerId} is used up`,
+        `daily limit of ${limits.perDay} calls to ${name} is used up`,
         { providerId },
       );
     }
@@ -147,9 +159,12 @@ export class RateLimiter {
     return wait;
   }
 
-  /** Pauses every process's calls to this provider (a vendor 429 with Retry-After). */
-  async pause(providerId: string, ms: number): Promise<void> {
-    const [, pauseKey] = this.keys(providerId);
+  /**
+   * Pauses every process's calls to this provider (a vendor 429 with Retry-After), or to one of
+   * its operations counted apart.
+   */
+  async pause(providerId: string, ms: number, operation?: string): Promise<void> {
+    const [, pauseKey] = this.keys(providerId, operation);
     const t = await this.redis.time();
     const now = Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000);
     const until = now + Math.max(0, Math.round(ms));
@@ -178,14 +193,13 @@ export class RateLimiter {
     return `${this.config.REDIS_PREFIX}:ratelimit:${providerId}:blocked`;
   }
 
-  private async pausedForMs(providerId: string): Promise<number> {
-    const [, pauseKey] = this.keys(providerId);
+  private async pausedForMs(pauseKey: string): Promise<number> {
     const until = Number((await this.redis.get(pauseKey)) ?? 0);
     return Math.max(0, until - Date.now());
   }
 
-  async state(providerId: string, limits: RateLimits): Promise<LimiterState> {
-    const [tatKey, pauseKey, dayKey] = this.keys(providerId);
+  async state(providerId: string, limits: RateLimits, operation?: string): Promise<LimiterState> {
+    const [tatKey, pauseKey, dayKey] = this.keys(providerId, operation);
     const [tat, pause, used, blocked] = await this.redis.mget(
       tatKey,
       pauseKey,

@@ -79,6 +79,16 @@ export interface PersonOrganization {
   founded_year?: number;
 }
 
+/** Apollo's `has_*` flags of a search-tier record. */
+export interface PersonAvailability {
+  email?: boolean;
+  /** `maybe`: the vendor may find one when asked (Apollo: "Maybe: please request direct dial…"). */
+  direct_phone?: 'yes' | 'maybe' | 'no';
+  city?: boolean;
+  state?: boolean;
+  country?: boolean;
+}
+
 export interface PersonProfile {
   /** The vendor's own id of the person. */
   vendor_id?: string;
@@ -90,6 +100,10 @@ export interface PersonProfile {
    * LinkedIn URL until enriched).
    */
   obfuscated?: boolean;
+  /** The last name as an obfuscated record shows it (e.g. "Zh***g"); never a real last name. */
+  last_name_obfuscated?: string;
+  /** What an obfuscated record says the vendor holds, to be revealed by `person.enrich`. */
+  available?: PersonAvailability;
   /** The current title. */
   title?: string;
   headline?: string;
@@ -136,6 +150,8 @@ export interface PeopleSearchInput {
   organization_name?: string;
   titles?: string[];
   seniorities?: string[];
+  /** Also match titles similar to `titles` (Apollo's `include_similar_titles`; vendor default). */
+  include_similar_titles?: boolean;
   /** 1-based. */
   page?: number;
   /** At most 100. */
