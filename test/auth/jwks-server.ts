@@ -23,6 +23,20 @@ export async function makeKey(kid: string, alg = 'RS256'): Promise<SigningKey> {
   return { kid, alg, privateKey, publicKey, publicJwk };
 }
 
+/** The claims of a Google ID token of CALLER_EMAIL, issued now, valid for an hour. */
+function callerClaims(): JWTPayload {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: CALLER_SUB,
+    email: CALLER_EMAIL,
+    email_verified: true,
+    iat: now,
+    exp: now + 3600,
+  };
+}
+
 /**
  * A token like a Google ID token of CALLER_EMAIL, signed by `key`. Claims override the defaults;
  * a claim set to undefined is left out.
@@ -32,17 +46,7 @@ export async function mintToken(
   claims: Record<string, unknown> = {},
   header: { kid?: string } = {},
 ): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = {
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub: CALLER_SUB,
-    email: CALLER_EMAIL,
-    email_verified: true,
-    iat: now,
-    exp: now + 3600,
-    ...claims,
-  };
+  const payload: JWTPayload = { ...callerClaims(), ...claims };
   for (const k of Object.keys(payload)) if (payload[k] === undefined) delete payload[k];
   return new SignJWT(payload)
     .setProtectedHeader({ alg: key.alg, kid: header.kid ?? key.kid, typ: 'JWT' })
@@ -63,17 +67,8 @@ export function unsignedToken(kid: string, claims: Record<string, unknown> = {})
  * verifier that let the token pick its algorithm would accept.
  */
 export async function hmacWithPublicKey(key: SigningKey): Promise<string> {
-  const now = Math.floor(Date.now() / 1000);
   const secret = new TextEncoder().encode(await exportSPKI(key.publicKey));
-  return new SignJWT({
-    iss: ISSUER,
-    aud: AUDIENCE,
-    sub: CALLER_SUB,
-    email: CALLER_EMAIL,
-    email_verified: true,
-    iat: now,
-    exp: now + 3600,
-  })
+  return new SignJWT(callerClaims())
     .setProtectedHeader({ alg: 'HS256', kid: key.kid, typ: 'JWT' })
     .sign(secret);
 }
