@@ -1,25 +1,13 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
 import { Caller, Principal } from '../../common/auth/principal';
-import {
-  ApiAuthenticated,
-  ApiProblem,
-  PENDING_HEADERS,
-} from '../../common/http/api-docs.decorators';
+import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
 import { TraceId } from '../../common/logging/trace';
 import { WaitQueryDto } from '../tasks/dto/task-requests.dto';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../tasks/dto/task-views.dto';
-import { toNativeSubmitted } from '../tasks/task.mapper';
+import { ApiNativeCreate, submitNative } from '../tasks/native-create';
 import { TasksService } from '../tasks/tasks.service';
 import { AccountsService } from './accounts.service';
 import {
@@ -32,7 +20,6 @@ import { AccountDto, AccountHistoryDto, AccountListDto } from './dto/account-vie
 export const ACCOUNT_TASK = 'account_enhancement';
 
 @ApiTags('accounts')
-@ApiExtraModels(TaskCreatedDto, TaskDetailDto, DryRunDto)
 @ApiAuthenticated()
 @UseGuards(AuthGuard)
 @Controller('api/v1/accounts')
@@ -52,34 +39,8 @@ export class AccountsController {
       'stored result was reused (no refresh) or with the estimate for dry_run. With `?wait=<seconds>` (at most ' +
       '60): 200 with the finished task (as GET /api/v1/tasks/{job_id}) when it ends in time, else the usual 202.',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description:
-      'Same key + same body → the same task (200 with it); the same key with another body → 422. ' +
-      '1–255 characters, unique per tenant.',
-  })
-  @ApiResponse({
-    status: 202,
-    type: TaskCreatedDto,
-    description: 'Task stored and queued (not ended yet)',
-    headers: PENDING_HEADERS,
-  })
-  @ApiResponse({
-    status: 200,
-    description:
-      'A stored result reused; with `?wait=`, the finished task when it ended in time; or the dry-run estimate',
-    schema: {
-      anyOf: [
-        { $ref: '#/components/schemas/TaskCreatedDto' },
-        { $ref: '#/components/schemas/TaskDetailDto' },
-        { $ref: '#/components/schemas/DryRunDto' },
-      ],
-    },
-  })
-  @ApiProblem(400, 'Invalid input; `errors` names each field')
-  @ApiProblem(422, 'Idempotency-Key reused with a different body')
-  async enrich(
+  @ApiNativeCreate()
+  enrich(
     @Body() body: EnrichAccountDto,
     @Query() q: WaitQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -87,18 +48,13 @@ export class AccountsController {
     @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
-    const { dry_run, ...payload } = body;
-    const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
-    const out = await this.tasks.submit(ACCOUNT_TASK, clean, {
-      dryRun: dry_run === true,
-      idempotencyKey,
-      waitSeconds: q.wait,
-      traceId,
-      caller,
-    });
-    const answer = toNativeSubmitted(ACCOUNT_TASK, out);
-    res.status(answer.status).set(answer.headers);
-    return answer.body;
+    return submitNative(
+      this.tasks,
+      ACCOUNT_TASK,
+      body,
+      { wait: q.wait, idempotencyKey, traceId, caller },
+      res,
+    );
   }
 
   @Get()

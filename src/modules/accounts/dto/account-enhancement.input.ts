@@ -5,19 +5,17 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsBoolean,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
-  Max,
   MaxLength,
-  Min,
   registerDecorator,
   ValidateIf,
   ValidateNested,
   ValidationArguments,
 } from 'class-validator';
 import { IsBoundedJson } from '../../../common/http/validation';
+import { TypedTaskOptionsDto } from '../../tasks/dto/typed-task-options.dto';
 import { websiteProblem } from '../account-key';
 
 /** Longest website or LinkedIn URL accepted (as callback URLs): longer is not a real site. */
@@ -154,7 +152,7 @@ export class SeedAccountToEnhance extends AccountItemFields {
 }
 
 /** Control fields every account_enhancement payload may carry. */
-class AccountEnhancementOptions {
+class AccountEnhancementOptions extends TypedTaskOptionsDto {
   @ApiPropertyOptional({
     description: "Caller's id of the account (single form)",
     example: 'acct_42',
@@ -174,39 +172,6 @@ class AccountEnhancementOptions {
   @IsOptional()
   @IsLinkedInCompanyUrl()
   linkedin_url?: string;
-
-  @ApiPropertyOptional({
-    description: 'Run again even when a stored result exists',
-    default: false,
-  })
-  @IsOptional()
-  @IsBoolean()
-  refresh?: boolean;
-
-  @ApiPropertyOptional({ description: 'Most this task may spend on paid providers (USD)' })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1_000_000)
-  budget_usd?: number;
-
-  @ApiPropertyOptional({
-    description: 'Where to send the seed-envelope callbacks',
-    maxLength: URL_MAX_LENGTH,
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(URL_MAX_LENGTH)
-  callback_url?: string;
-
-  @ApiPropertyOptional({
-    description:
-      "Progress callbacks at the seed's stages (default on: CALLBACK_PROGRESS); false turns them off",
-    default: true,
-  })
-  @IsOptional()
-  @IsBoolean()
-  callback_progress?: boolean;
 
   @ApiPropertyOptional({
     description:

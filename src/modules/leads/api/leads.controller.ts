@@ -1,25 +1,13 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../../common/auth/auth.guard';
 import { Caller, Principal } from '../../../common/auth/principal';
-import {
-  ApiAuthenticated,
-  ApiProblem,
-  PENDING_HEADERS,
-} from '../../../common/http/api-docs.decorators';
+import { ApiAuthenticated, ApiProblem } from '../../../common/http/api-docs.decorators';
 import { TraceId } from '../../../common/logging/trace';
 import { WaitQueryDto } from '../../tasks/dto/task-requests.dto';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../../tasks/dto/task-views.dto';
-import { toNativeSubmitted } from '../../tasks/task.mapper';
+import { ApiNativeCreate, submitNative } from '../../tasks/native-create';
 import { TasksService } from '../../tasks/tasks.service';
 import { GenerateLeadsDto, ListLeadsQueryDto } from '../dto/lead-requests.dto';
 import { LeadDetailDto, LeadListDto, LeadProvenanceDto } from '../dto/lead-views.dto';
@@ -27,7 +15,7 @@ import { LEAD_TASK } from '../generation/lead-generation.task';
 import { LeadsService } from './leads.service';
 
 @ApiTags('leads')
-@ApiExtraModels(TaskCreatedDto, TaskDetailDto, DryRunDto, LeadProvenanceDto)
+@ApiExtraModels(LeadProvenanceDto)
 @ApiAuthenticated()
 @UseGuards(AuthGuard)
 @Controller('api/v1/leads')
@@ -48,32 +36,8 @@ export class LeadsController {
       '`Retry-After`; 200 when a stored result was reused or with the estimate for dry_run. With ' +
       '`?wait=<seconds>` (at most 60): 200 with the finished task when it ends in time.',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Same key + same body → the same task; the same key with another body → 422',
-  })
-  @ApiResponse({
-    status: 202,
-    type: TaskCreatedDto,
-    description: 'Task stored and queued',
-    headers: PENDING_HEADERS,
-  })
-  @ApiResponse({
-    status: 200,
-    description:
-      'A stored result reused; with `?wait=`, the finished task; or the dry-run estimate',
-    schema: {
-      anyOf: [
-        { $ref: '#/components/schemas/TaskCreatedDto' },
-        { $ref: '#/components/schemas/TaskDetailDto' },
-        { $ref: '#/components/schemas/DryRunDto' },
-      ],
-    },
-  })
-  @ApiProblem(400, 'Invalid input; `errors` names each field')
-  @ApiProblem(422, 'Idempotency-Key reused with a different body')
-  async generate(
+  @ApiNativeCreate()
+  generate(
     @Body() body: GenerateLeadsDto,
     @Query() q: WaitQueryDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -81,18 +45,13 @@ export class LeadsController {
     @Caller() caller: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
-    const { dry_run, ...payload } = body;
-    const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
-    const out = await this.tasks.submit(LEAD_TASK, clean, {
-      dryRun: dry_run === true,
-      idempotencyKey,
-      waitSeconds: q.wait,
-      traceId,
-      caller,
-    });
-    const answer = toNativeSubmitted(LEAD_TASK, out);
-    res.status(answer.status).set(answer.headers);
-    return answer.body;
+    return submitNative(
+      this.tasks,
+      LEAD_TASK,
+      body,
+      { wait: q.wait, idempotencyKey, traceId, caller },
+      res,
+    );
   }
 
   @Get()

@@ -57,13 +57,12 @@ export class LeadEvaluator {
   }
 
   /** Pre-evaluation of search records (temperature 0). */
-  async preEvaluate(
+  preEvaluate(
     product: ProductContext,
     company: string,
     leads: CandidateLead[],
     scope: CallScope,
   ): Promise<EvaluationPass<PreEvaluation>> {
-    const byId = new Map<string, PreEvaluation>();
     const fallback = (lead: CandidateLead, why?: string): PreEvaluation => {
       const r = rulesEvaluation(lead.person, product.persona_role_titles);
       return {
@@ -76,47 +75,32 @@ export class LeadEvaluator {
         key_signals: r.matching_signals,
       };
     };
-    if (!this.hasLlm()) {
-      for (const l of leads) byId.set(l.id, fallback(l));
-      return { byId, aiErrors: 0, costUsd: 0, llm: false };
-    }
-    let aiErrors = 0;
-    let costUsd = 0;
-    await mapLimit(chunks(leads, EVALUATION_BATCH), EVALUATION_PARALLEL, async (batch) => {
-      try {
-        const answer = await this.llm.generateStructured<{ evaluations: PreEvaluation[] }>(
-          {
-            system: PRE_EVALUATION_SYSTEM,
-            prompt: preEvaluationPrompt(
-              product,
-              company,
-              batch.map((l) => leadCard(l.id, l.person)),
-            ),
-            schema: PRE_EVALUATION_SCHEMA,
-            schemaName: 'lead_pre_evaluation',
-            temperature: 0,
-          },
-          scope,
-        );
-        costUsd += answer.cost_usd;
-        const answered = new Map(answer.value.evaluations.map((e) => [e.lead_id, e]));
-        for (const l of batch) byId.set(l.id, answered.get(l.id) ?? fallback(l, 'left out'));
-      } catch (err) {
-        if (!isBatchError(err)) throw err;
-        aiErrors += 1;
-        for (const l of batch) byId.set(l.id, fallback(l, (err as Error).message));
-      }
+    return this.inBatches(leads, fallback, async (batch) => {
+      const answer = await this.llm.generateStructured<{ evaluations: PreEvaluation[] }>(
+        {
+          system: PRE_EVALUATION_SYSTEM,
+          prompt: preEvaluationPrompt(
+            product,
+            company,
+            batch.map((l) => leadCard(l.id, l.person)),
+          ),
+          schema: PRE_EVALUATION_SCHEMA,
+          schemaName: 'lead_pre_evaluation',
+          temperature: 0,
+        },
+        scope,
+      );
+      const answered = new Map(answer.value.evaluations.map((e) => [e.lead_id, e]));
+      return { costUsd: answer.cost_usd, provider: answer.provider, of: (l) => answered.get(l.id) };
     });
-    return { byId, aiErrors, costUsd, llm: true };
   }
 
   /** The final evaluation (the seed's V2 prompt, temperature 0.15). */
-  async finalEvaluate(
+  finalEvaluate(
     product: ProductContext,
     leads: Array<CandidateLead & { insights: Record<string, unknown>; timeSignals: string[] }>,
     scope: CallScope,
   ): Promise<EvaluationPass<StoredEvaluation>> {
-    const byId = new Map<string, StoredEvaluation>();
     const fallback = (lead: CandidateLead & { timeSignals: string[] }, why?: string) => {
       const r = rulesEvaluation(lead.person, product.persona_role_titles);
       const out: StoredEvaluation = {
@@ -131,6 +115,64 @@ export class LeadEvaluator {
       };
       return out;
     };
+    return this.inBatches(leads, fallback, async (batch) => {
+      const answer = await this.llm.generateStructured<{ evaluated_leads: FinalEvaluation[] }>(
+        {
+          system: FINAL_EVALUATION_SYSTEM,
+          prompt: finalEvaluationPrompt(
+            product,
+            batch.map((l) => ({
+              ...leadCard(l.id, l.person),
+              pre_evaluation_insights: l.insights,
+            })),
+          ),
+          schema: FINAL_EVALUATION_SCHEMA,
+          schemaName: 'lead_evaluation',
+          temperature: 0.15,
+        },
+        scope,
+      );
+      const share = answer.cost_usd / batch.length;
+      const answered = new Map(answer.value.evaluated_leads.map((e) => [e.id, e]));
+      return {
+        costUsd: answer.cost_usd,
+        provider: answer.provider,
+        of: (l): StoredEvaluation | undefined => {
+          const e = answered.get(l.id);
+          return e
+            ? {
+                fit_score: Math.round(e.fit_score * 100) / 100,
+                persona_match: e.persona_match,
+                rationale: e.rationale,
+                matching_signals: e.matching_signals,
+                recommended_approach: e.recommended_approach,
+                key_insights: e.key_insights ?? [],
+                internal_analysis: e.internal_analysis,
+                time_signals: l.timeSignals,
+                method: 'llm',
+                provider: answer.provider,
+                model: answer.model,
+                cost_usd: share,
+              }
+            : undefined;
+        },
+      };
+    });
+  }
+
+  /**
+   * Asks the LLM about the leads in batches (EVALUATION_BATCH per call, EVALUATION_PARALLEL calls at
+   * once); a batch it cannot answer, or a lead it leaves out, gets `fallback` with the reason; with
+   * no LLM configured every lead gets `fallback`.
+   */
+  private async inBatches<L extends CandidateLead, T>(
+    leads: L[],
+    fallback: (lead: L, why?: string) => T,
+    ask: (
+      batch: L[],
+    ) => Promise<{ costUsd: number; provider: string; of: (l: L) => T | undefined }>,
+  ): Promise<EvaluationPass<T>> {
+    const byId = new Map<string, T>();
     if (!this.hasLlm()) {
       for (const l of leads) byId.set(l.id, fallback(l));
       return { byId, aiErrors: 0, costUsd: 0, llm: false };
@@ -139,47 +181,10 @@ export class LeadEvaluator {
     let costUsd = 0;
     await mapLimit(chunks(leads, EVALUATION_BATCH), EVALUATION_PARALLEL, async (batch) => {
       try {
-        const answer = await this.llm.generateStructured<{ evaluated_leads: FinalEvaluation[] }>(
-          {
-            system: FINAL_EVALUATION_SYSTEM,
-            prompt: finalEvaluationPrompt(
-              product,
-              batch.map((l) => ({
-                ...leadCard(l.id, l.person),
-                pre_evaluation_insights: l.insights,
-              })),
-            ),
-            schema: FINAL_EVALUATION_SCHEMA,
-            schemaName: 'lead_evaluation',
-            temperature: 0.15,
-          },
-          scope,
-        );
-        costUsd += answer.cost_usd;
-        const share = answer.cost_usd / batch.length;
-        const answered = new Map(answer.value.evaluated_leads.map((e) => [e.id, e]));
-        for (const l of batch) {
-          const e = answered.get(l.id);
-          byId.set(
-            l.id,
-            e
-              ? {
-                  fit_score: Math.round(e.fit_score * 100) / 100,
-                  persona_match: e.persona_match,
-                  rationale: e.rationale,
-                  matching_signals: e.matching_signals,
-                  recommended_approach: e.recommended_approach,
-                  key_insights: e.key_insights ?? [],
-                  internal_analysis: e.internal_analysis,
-                  time_signals: l.timeSignals,
-                  method: 'llm',
-                  provider: answer.provider,
-                  model: answer.model,
-                  cost_usd: share,
-                }
-              : fallback(l, `${answer.provider} left this lead out`),
-          );
-        }
+        const answer = await ask(batch);
+        costUsd += answer.costUsd;
+        for (const l of batch)
+          byId.set(l.id, answer.of(l) ?? fallback(l, `${answer.provider} left this lead out`));
       } catch (err) {
         if (!isBatchError(err)) throw err;
         aiErrors += 1;

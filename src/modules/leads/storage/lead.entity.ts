@@ -1,19 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { ProvenanceMethod } from '../../../providers/core/provenance';
+import type { Sourced } from '../../../providers/core/provenance';
 import type { PersonProfile } from '../../../providers/person/person.types';
 
 /** Where one field of a lead came from (the value itself is in `person`). */
-export interface FieldProvenance {
-  /** Provider id, or the URL the value was read from. */
-  source: string;
-  method: ProvenanceMethod;
-  retrieved_at: string;
-  /** 0..1 */
-  confidence: number;
-  cost_usd: number;
-  task_id: string | null;
-  evidence?: string[];
-}
+export type FieldProvenance = Omit<Sourced<unknown>, 'value' | 'detail'>;
 
 /**
  * One person at an account, per tenant ('' = no tenant): the merged person and, per top-level
