@@ -4,7 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CompanySite, startCompanySite } from '../accounts/company-site-server';
 import { authHeaders, startTestApp, TestApp } from '../support/test-app';
-import { cliEnv, removeTempDirs, runCli, tempDir } from './cli-harness';
+import { cliEnv, removeTempDirs, resultColumns, runCli, tempDir } from './cli-harness';
 
 /**
  * `assay accounts enrich` in-process against the booted app, reading two local fixture company
@@ -29,13 +29,21 @@ describe('assay accounts enrich (CLI against a booted app)', () => {
       cwd: dir,
       ...opts,
     });
-  /** account_enhancement tasks that exist, counted through the API. */
+  /**
+   * account_enhancement tasks of this suite's rows (by their account ids: other suites of the run
+   * share the database), counted through the API.
+   */
   const taskCount = async () => {
-    const res = await fetch(`${t.url}/api/v1/tasks?task_name=account_enhancement&limit=500`, {
-      headers: authHeaders,
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { items: unknown[] }).items.length;
+    let count = 0;
+    for (const row of ['a', 'b', 'c']) {
+      const res = await fetch(
+        `${t.url}/api/v1/tasks?task_name=account_enhancement&account_id=acct-${row}-${tag}&limit=500`,
+        { headers: authHeaders },
+      );
+      expect(res.status).toBe(200);
+      count += ((await res.json()) as { items: unknown[] }).items.length;
+    }
+    return count;
   };
 
   beforeAll(async () => {
@@ -127,25 +135,7 @@ describe('assay accounts enrich (CLI against a booted app)', () => {
   it('the output CSV: input columns, result columns and statuses, in input order, formula-safe', async () => {
     const text = readFileSync(out(), 'utf8');
     const [header, ...cells] = parse(text) as string[][];
-    expect(header).toEqual([
-      'Account ID',
-      'Company',
-      'Website',
-      'Owner',
-      'company_name',
-      'industry',
-      'location',
-      'employee_count',
-      'founded_year',
-      'linkedin_url',
-      'technologies',
-      'customers',
-      'competitors',
-      'analysis_summary',
-      'assay_job_id',
-      'assay_status',
-      'assay_error',
-    ]);
+    expect(header).toEqual(['Account ID', 'Company', 'Website', 'Owner', ...resultColumns()]);
     expect(cells).toHaveLength(3);
     const rows = readOut();
     expect(rows.map((r) => r['Account ID'])).toEqual([

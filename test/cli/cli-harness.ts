@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CliStream } from '../../src/cli/io';
 import { run } from '../../src/cli/main';
 import { API_KEY } from '../support/env';
+import { useTestApp } from '../support/test-app';
 
 /** A stream that keeps what is written (a terminal when `isTTY`). */
 export class Capture implements CliStream {
@@ -24,9 +25,46 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The columns `accounts enrich` writes after the input's, in order; `linkedin` is the name of the
+ * linkedin_url column (renamed when the input has one of that name).
+ */
+export const resultColumns = (linkedin = 'linkedin_url') => [
+  'company_name',
+  'industry',
+  'location',
+  'employee_count',
+  'founded_year',
+  linkedin,
+  'technologies',
+  'customers',
+  'competitors',
+  'analysis_summary',
+  'assay_job_id',
+  'assay_status',
+  'assay_error',
+];
+
 /** The environment of a CLI run against `url` with the test key (fast polling). */
 export function cliEnv(url: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ASSAY_URL: url, ASSAY_API_KEY: API_KEY, ASSAY_POLL_INTERVAL_MS: '25', ...extra };
+}
+
+/**
+ * For a describe block: the app booted in beforeAll (with `appEnv`), and `env`, the CLI's
+ * environment against it (filled in then: pass the object itself around). The app is closed and
+ * the temporary folders removed in afterAll.
+ */
+export function useCliApp(appEnv: Record<string, string> = {}) {
+  const app = useTestApp(appEnv);
+  const env: Record<string, string> = {};
+  beforeAll(() => {
+    Object.assign(env, cliEnv(app.t.url));
+  });
+  afterAll(() => {
+    removeTempDirs();
+  });
+  return { app, env };
 }
 
 /** Runs `assay <argv>` in-process with captured stdout/stderr. */

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startTestApp, TestApp } from '../support/test-app';
-import { cliEnv, removeTempDirs, tempDir } from './cli-harness';
+import { tempDir, useCliApp } from './cli-harness';
 
 const ROOT = resolve(__dirname, '..', '..');
 const RUN_TS = join(ROOT, 'test', 'support', 'run-ts.cjs');
@@ -35,17 +34,7 @@ function node(args: string[], env: Record<string, string>, cwd = ROOT): Promise<
 
 /** `assay` as a separate process: exit codes, piped (non-TTY) output, the bin's own checks. */
 describe('assay as a child process', () => {
-  let t: TestApp;
-  let env: Record<string, string>;
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    env = cliEnv(t.url);
-  });
-  afterAll(async () => {
-    await t?.close();
-    removeTempDirs();
-  });
+  const { env } = useCliApp();
 
   it('tasks create --wait: the job id and status on stdout, exit 0', async () => {
     const res = await node(

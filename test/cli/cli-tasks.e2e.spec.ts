@@ -2,26 +2,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEY } from '../support/env';
 import { freePort } from '../support/spawn';
-import { startTestApp, TestApp } from '../support/test-app';
-import { cliEnv, removeTempDirs, runCli, tempDir } from './cli-harness';
+import { runCli, tempDir, useCliApp } from './cli-harness';
 
 /**
  * `assay tasks …` in-process against the booted app (real Postgres and Redis), with the
  * diagnostic task type: create, status, wait (exit codes 0 / 1 / 2), list, retry, cancel.
  */
 describe('assay tasks (CLI against a booted app)', () => {
-  let t: TestApp;
-  let env: Record<string, string>;
+  const { app, env } = useCliApp();
   const cli = (...argv: string[]) => runCli(argv, env);
-
-  beforeAll(async () => {
-    t = await startTestApp();
-    env = cliEnv(t.url);
-  });
-  afterAll(async () => {
-    await t?.close();
-    removeTempDirs();
-  });
 
   it('create prints the job id; wait exits 0 on succeeded; status and --json show the task', async () => {
     const created = await cli('tasks', 'create', 'diagnostic', '--data', '{"sleep_ms":0}');
@@ -147,7 +136,7 @@ describe('assay tasks (CLI against a booted app)', () => {
     expect(res.stdout + res.stderr).not.toContain(wrongKey);
     expect(res.stdout + res.stderr).not.toContain(API_KEY);
 
-    const none = await runCli(['tasks', 'list'], { ASSAY_URL: t.url });
+    const none = await runCli(['tasks', 'list'], { ASSAY_URL: app.t.url });
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/set ASSAY_API_KEY/);
   });

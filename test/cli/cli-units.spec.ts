@@ -9,7 +9,7 @@ import { escapeFormula, parseCsv, toCsv, writeCsvAtomic } from '../../src/cli/cs
 import { parseDuration, redacting } from '../../src/cli/io';
 import { createProgress } from '../../src/cli/progress';
 import type { TaskDetail } from '../../src/cli/task-wait';
-import { Capture, removeTempDirs, runCli, tempDir } from './cli-harness';
+import { Capture, removeTempDirs, resultColumns, runCli, tempDir } from './cli-harness';
 
 describe('assay CLI: CSV safety, column mapping, progress (units)', () => {
   afterAll(() => removeTempDirs());
@@ -92,19 +92,7 @@ describe('assay CLI: CSV safety, column mapping, progress (units)', () => {
       expect(outputHeader(['website', 'linkedin_url'])).toEqual([
         'website',
         'linkedin_url',
-        'company_name',
-        'industry',
-        'location',
-        'employee_count',
-        'founded_year',
-        'assay_linkedin_url',
-        'technologies',
-        'customers',
-        'competitors',
-        'analysis_summary',
-        'assay_job_id',
-        'assay_status',
-        'assay_error',
+        ...resultColumns('assay_linkedin_url'),
       ]);
       expect(() => outputHeader(['website', 'assay_status'])).toThrow(/output of/);
     });
