@@ -127,12 +127,10 @@ export function useSweepsApp(name: string) {
   return {
     app,
     http,
-    get ds() {
-      return ds();
-    },
-    get sweeps() {
-      return app.t.app.get(SweepsService);
-    },
+    /** The app's database (from beforeAll on). */
+    ds: { query: (sql: string, params?: unknown[]) => ds().query(sql, params) },
+    /** The app's SweepsService (from beforeAll on). */
+    sweeps: { run: (sweep: SweepName) => app.t.app.get(SweepsService).run(sweep) },
     seed,
     row,
     untilStatus,

@@ -1,17 +1,10 @@
-import { DataSource } from 'typeorm';
-import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
 import { authHeaders, waitFor } from '../support/test-app';
 import { LOCK_MS, MINUTE, SECOND, useSweepsApp } from './sweeps-harness';
 
 /** The sweeps that bring tasks back to work: requeue (failed, orphaned) and stuck (lost workers). */
 describe('sweeps (real Postgres + Redis)', () => {
-  const suite = useSweepsApp('recovery');
-  const { http, seed, row, untilStatus, retryable, permanent, job } = suite;
-  let ds: DataSource;
-  let sweeps: SweepsService;
-  beforeAll(() => {
-    ({ ds, sweeps } = suite);
-  });
+  const { ds, sweeps, http, seed, row, untilStatus, retryable, permanent, job } =
+    useSweepsApp('recovery');
 
   describe('requeue', () => {
     it('puts a failed task with a retryable error and attempts left back to work', async () => {

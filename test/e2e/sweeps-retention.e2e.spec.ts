@@ -1,16 +1,8 @@
-import { DataSource } from 'typeorm';
-import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
 import { DAY, useSweepsApp } from './sweeps-harness';
 
 /** The retention sweep (finished tasks past TASK_RETENTION_DAYS), and the metrics of every sweep. */
 describe('sweeps (real Postgres + Redis)', () => {
-  const suite = useSweepsApp('retention');
-  const { seed, row, sweepMetric } = suite;
-  let ds: DataSource;
-  let sweeps: SweepsService;
-  beforeAll(() => {
-    ({ ds, sweeps } = suite);
-  });
+  const { ds, sweeps, seed, row, sweepMetric } = useSweepsApp('retention');
 
   describe('retention', () => {
     it('deletes finished tasks older than TASK_RETENTION_DAYS and keeps the rest', async () => {

@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Queue } from 'bullmq';
 import { MAINTENANCE_QUEUE, SweepsScheduler } from '../../src/modules/sweeps/sweeps.scheduler';
+import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
 import { waitFor } from '../support/test-app';
 import { MINUTE, useSweepsApp } from './sweeps-harness';
 
@@ -16,9 +17,10 @@ describe('sweeps (real Postgres + Redis)', () => {
     const jobIds = async () => (await queue.getJobs([...ALL])).map((j) => j.id).sort();
 
     beforeAll(() => {
-      queue = suite.app.t.app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
+      const app = suite.app.t.app;
+      queue = app.get<Queue>(getQueueToken(MAINTENANCE_QUEUE));
       // Not provided when SWEEPS_ENABLED=false; built by hand so no timer runs.
-      scheduler = new SweepsScheduler(suite.app.t.app.get(SchedulerRegistry), suite.sweeps, queue);
+      scheduler = new SweepsScheduler(app.get(SchedulerRegistry), app.get(SweepsService), queue);
     });
     afterEach(() => {
       jest.restoreAllMocks();
