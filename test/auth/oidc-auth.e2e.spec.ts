@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
 import { API_KEY } from '../support/env';
-import { useTestApp } from '../support/test-app';
+import { AppOfSuite, useTestApp } from '../support/test-app';
 import {
   AUDIENCE,
   CALLER_EMAIL,
@@ -78,6 +78,12 @@ function expectRefusal(res: Response, status: number, detail: RegExp, token: str
   }
   expect(res.text).not.toContain(CALLER_EMAIL);
   expect(res.text).not.toContain(CALLER_SUB);
+}
+
+/** A wrong API key is refused with 401, in either header. */
+async function expectWrongKeyRefused(http: AppOfSuite['http']): Promise<void> {
+  await http().get('/api/v1/tasks').set('x-api-key', 'wrong-key-0123456789').expect(401);
+  await http().get('/api/v1/tasks').set('authorization', 'Bearer wrong-key-0123456789').expect(401);
 }
 
 describe('ASSAY_AUTH=oidc', () => {
@@ -196,11 +202,7 @@ describe('ASSAY_AUTH=api_key,oidc', () => {
   });
 
   it('refuses a wrong key, a foreign token and no credentials with 401', async () => {
-    await http().get('/api/v1/tasks').set('x-api-key', 'wrong-key-0123456789').expect(401);
-    await http()
-      .get('/api/v1/tasks')
-      .set('authorization', 'Bearer wrong-key-0123456789')
-      .expect(401);
+    await expectWrongKeyRefused(http);
     const foreign = await mintToken(await makeKey('someone-elses-kid'));
     expectRefusal(
       await http().get('/api/v1/tasks').set('authorization', `Bearer ${foreign}`),
@@ -233,10 +235,6 @@ describe('ASSAY_AUTH=none (loopback, development)', () => {
   });
 
   it('still refuses credentials that are sent and wrong', async () => {
-    await http().get('/api/v1/tasks').set('x-api-key', 'wrong-key-0123456789').expect(401);
-    await http()
-      .get('/api/v1/tasks')
-      .set('authorization', 'Bearer wrong-key-0123456789')
-      .expect(401);
+    await expectWrongKeyRefused(http);
   });
 });
