@@ -1,8 +1,7 @@
 import { Queue } from 'bullmq';
-import request from 'supertest';
 import { REDIS_URL } from '../support/env';
 import { OwnService, startOwnPostgres, startOwnRedis } from '../support/own-services';
-import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { authHeaders, useTestApp, waitFor } from '../support/test-app';
 
 type Json = Record<string, any>;
 
@@ -11,22 +10,41 @@ type Json = Record<string, any>;
  * with the sweeps off: what recovers must recover by itself, within seconds of the dependency
  * coming back, without a 500 on the way.
  */
+/**
+ * For a describe block: a service of the test's own (`startService`) and the app on it (`env`
+ * names it), started in beforeAll; the app is closed before the service in afterAll.
+ */
+function useAppOnOwn(
+  startService: () => Promise<OwnService>,
+  env: (service: OwnService) => Record<string, string>,
+) {
+  let own: OwnService | undefined;
+  beforeAll(async () => {
+    own = await startService();
+  });
+  const app = useTestApp(() => env(own!));
+  afterAll(async () => {
+    await own?.close();
+  });
+  return {
+    app,
+    get service(): OwnService {
+      if (!own) throw new Error('the service starts in beforeAll');
+      return own;
+    },
+  };
+}
+
 describe('outages (own Redis and PostgreSQL, sweeps off)', () => {
   describe('Redis down while tasks are created', () => {
-    let redis: OwnService;
-    let t: TestApp;
-    const http = () => request(t.app.getHttpServer());
-
-    beforeAll(async () => {
-      redis = await startOwnRedis();
-      t = await startTestApp({ REDIS_URL: redis.url, SWEEPS_ENABLED: 'false' });
-    });
-    afterAll(async () => {
-      await t?.close();
-      await redis?.close();
-    });
+    const suite = useAppOnOwn(startOwnRedis, (redis) => ({
+      REDIS_URL: redis.url,
+      SWEEPS_ENABLED: 'false',
+    }));
+    const { http } = suite.app;
 
     it('stores what is created during the outage and queues it as soon as Redis is back', async () => {
+      const redis = suite.service;
       const before = await http()
         .post('/api/v1/tasks/create/diagnostic')
         .set(authHeaders)
@@ -69,24 +87,15 @@ describe('outages (own Redis and PostgreSQL, sweeps off)', () => {
   });
 
   describe('PostgreSQL down while a task runs and clients call', () => {
-    let pg: OwnService;
-    let t: TestApp;
-    const http = () => request(t.app.getHttpServer());
-
-    beforeAll(async () => {
-      pg = await startOwnPostgres();
-      t = await startTestApp({
-        DATABASE_URL: pg.url.replace(/\/postgres$/, '/assay'),
-        SWEEPS_ENABLED: 'false',
-        STARTUP_CONNECT_TIMEOUT_MS: '2000',
-      });
-    });
-    afterAll(async () => {
-      await t?.close();
-      await pg?.close();
-    });
+    const suite = useAppOnOwn(startOwnPostgres, (pg) => ({
+      DATABASE_URL: pg.url.replace(/\/postgres$/, '/assay'),
+      SWEEPS_ENABLED: 'false',
+      STARTUP_CONNECT_TIMEOUT_MS: '2000',
+    }));
+    const { http } = suite.app;
 
     it('answers 503 with Retry-After naming PostgreSQL, and resumes the in-flight task once it is back', async () => {
+      const pg = suite.service;
       const created = await http()
         .post('/api/v1/tasks/create/diagnostic')
         .set(authHeaders)
@@ -115,7 +124,7 @@ describe('outages (own Redis and PostgreSQL, sweeps off)', () => {
       // The task ends during the outage: its job waits in Redis (delayed), instead of failing.
       const queue = new Queue('diagnostic', {
         connection: { host: '127.0.0.1', port: Number(new URL(REDIS_URL).port || 6379) },
-        prefix: t.config.REDIS_PREFIX,
+        prefix: suite.app.t.config.REDIS_PREFIX,
       });
       try {
         await waitFor(
