@@ -39,6 +39,8 @@ export interface WaterfallStep {
   cost_usd: number;
   cached: boolean;
   error?: string;
+  /** The failed provider may answer again after this long (rate limit, open breaker). */
+  retry_after_ms?: number;
 }
 
 export interface WaterfallOutcome<T = unknown> {
@@ -293,10 +295,11 @@ export class ProviderClient {
       return err;
     }
     if (isBrokenCircuitError(err)) {
+      // Calls fail fast until the breaker half-opens: a retry sooner would meet it open again.
       return new ProviderError(
         'TEMPORARY',
         `${providerId} is failing: its circuit breaker is open`,
-        { providerId, cause: err },
+        { providerId, cause: err, retryAfterMs: this.config.PROVIDER_BREAKER_HALF_OPEN_MS },
       );
     }
     if (isTaskCancelledError(err)) {
@@ -400,6 +403,7 @@ export class ProviderClient {
           cost_usd: 0,
           cached: false,
           error: e.message,
+          ...(e.retryAfterMs !== undefined ? { retry_after_ms: e.retryAfterMs } : {}),
         });
       }
     }

@@ -124,6 +124,10 @@ export class LlmService {
     );
     if (!w.winner) {
       const why = w.steps.map((s) => `${s.provider}: ${s.error ?? s.outcome}`).join('; ');
+      // The soonest any of them may answer again (a rate limit, an open breaker).
+      const waits = w.steps.flatMap((s) =>
+        s.retry_after_ms !== undefined ? [s.retry_after_ms] : [],
+      );
       throw new ProviderError(
         'TEMPORARY',
         why
@@ -131,6 +135,7 @@ export class LlmService {
           : 'no LLM provider is configured (set GEMINI_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL, or PERPLEXITY_API_KEY)',
         {
           retryable: !!why,
+          ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
         },
       );
     }

@@ -73,7 +73,8 @@ describe('provider circuit breaker', () => {
     expect(await breakerMetric(flaky)).toBe(1);
     for (let i = 0; i < 5; i++) {
       const e = await attempt(flaky);
-      expect(e).toMatchObject({ code: 'TEMPORARY', retryable: true });
+      // A task retrying sooner would meet the breaker still open: it says when to come back.
+      expect(e).toMatchObject({ code: 'TEMPORARY', retryable: true, retryAfterMs: HALF_OPEN_MS });
       expect(e!.message).toMatch(/circuit breaker is open/);
     }
     expect(stub.to(`/${flaky}/`)).toHaveLength(THRESHOLD);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CallScope } from '../../../providers/core/provider-client';
 import { ProviderClient } from '../../../providers/core/provider-client';
 import { ProviderRegistry } from '../../../providers/core/provider-registry';
-import type { CompanyProfile } from '../../../providers/company/company.types';
+import type { CompanyProfile, CompanySearchPage } from '../../../providers/company/company.types';
 import { mustStop } from './call-errors';
 
 /** What the people search needs to know of the account's organization. */
@@ -78,14 +78,14 @@ export class OrganizationStage {
         if (enriched.found && enriched.data?.vendor_id) {
           return this.found(out, p.meta.id, 'enrich', enriched.data);
         }
-        const search = await this.client.call<CompanyProfile[]>(
+        const search = await this.client.call<CompanySearchPage>(
           p.meta.id,
           { capability: 'company.profile', operation: 'search', input: { name: account.name } },
           scope,
         );
         out.cost_usd += search.costUsd;
         const slug = linkedinCompanySlug(account.linkedin_url);
-        const match = (search.data ?? []).find(
+        const match = (search.data?.companies ?? []).find(
           (o) =>
             (slug !== null && linkedinCompanySlug(o.linkedin_url) === slug) ||
             bare(o.domain ?? o.website) === account.domain,

@@ -97,7 +97,8 @@ export class LeadsRepository {
     const row: LeadEntity = Object.assign(existing ?? new LeadEntity(), {
       id: existing?.id ?? randomUUID(),
       tenantId: tenant,
-      accountId: existing?.accountId ?? scope.accountId,
+      // Found again for another account: the person is there now.
+      accountId: scope.accountId,
       accountDomain: scope.accountDomain ?? existing?.accountDomain ?? null,
       vendor: existing?.vendorId ? existing.vendor : (l.vendor ?? existing?.vendor ?? null),
       vendorId: existing?.vendorId ?? l.person.vendor_id ?? null,

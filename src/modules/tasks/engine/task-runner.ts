@@ -247,7 +247,12 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
         throw new DelayedError();
       }
       if (e.retryable && task.attempts < task.maxAttempts) {
-        const delay = backoffMs(task.attempts, this.config.TASK_BACKOFF_BASE_MS);
+        // Not before the failing vendor may answer again (an open breaker): else the retries
+        // would all meet it still failing and spend the task's attempts in seconds.
+        const delay = Math.max(
+          backoffMs(task.attempts, this.config.TASK_BACKOFF_BASE_MS),
+          (err as { retryAfterMs?: number }).retryAfterMs ?? 0,
+        );
         logger.warn(
           `attempt ${task.attempts}/${task.maxAttempts} failed (${e.code}: ${e.message}); retrying in ${delay} ms`,
         );
