@@ -104,6 +104,15 @@ export function intOption(min: number, max: number) {
   };
 }
 
+/** Option parser: an amount in USD from 0 to 1,000,000 (`--budget-usd`). */
+export function moneyOption(text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || n > 1_000_000) {
+    throw new InvalidArgumentError('expected an amount in USD from 0 to 1000000.');
+  }
+  return n;
+}
+
 /** Option parser: a duration (see parseDuration). */
 export function durationOption(text: string): number {
   try {

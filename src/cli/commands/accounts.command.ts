@@ -1,9 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { basename } from 'node:path';
 import { dryRun } from '../accounts-enrich/dry-run';
 import { planRun } from '../accounts-enrich/plan';
 import { runEnrichment } from '../accounts-enrich/run';
-import { CliError, durationOption, EXIT, intOption } from '../io';
+import { CliError, durationOption, EXIT, intOption, moneyOption } from '../io';
 import { createProgress, orderedCounts, ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
 import { pollIntervalMs } from '../task-wait';
@@ -20,14 +20,6 @@ interface EnrichOpts {
   timeout?: number;
   budgetUsd?: number;
   progress: ProgressMode;
-}
-
-function money(text: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+(\.\d+)?\s*$/.test(text) || n > 1_000_000) {
-    throw new InvalidArgumentError('expected an amount in USD from 0 to 1000000.');
-  }
-  return n;
 }
 
 /** `assay accounts enrich`: a CSV of accounts in, a CSV of company profiles out. */
@@ -63,7 +55,11 @@ export const accountsCommands: CommandGroup = {
         'per row: stop waiting after this long; the row is resumed by a re-run (default 30m)',
         durationOption,
       )
-      .option('--budget-usd <usd>', 'most each row may spend on paid providers (budget_usd)', money)
+      .option(
+        '--budget-usd <usd>',
+        'most each row may spend on paid providers (budget_usd)',
+        moneyOption,
+      )
       .addOption(
         new Option(
           '--progress <mode>',

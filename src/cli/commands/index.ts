@@ -1,9 +1,10 @@
 import type { CommandGroup } from '../registry';
 import { accountsCommands } from './accounts.command';
+import { leadsCommands } from './leads.command';
 import { tasksCommands } from './tasks.command';
 
 /**
  * Every command group of `assay`, in the order `assay --help` lists them. A module adds its
  * commands by writing `<name>.command.ts` here (a CommandGroup) and adding it to this list.
  */
-export const COMMAND_GROUPS: CommandGroup[] = [tasksCommands, accountsCommands];
+export const COMMAND_GROUPS: CommandGroup[] = [tasksCommands, accountsCommands, leadsCommands];
