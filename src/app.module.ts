@@ -18,6 +18,7 @@ import { RedisModule } from './common/redis/redis.module';
 import { redisOptions } from './common/redis/redis.options';
 import { dataSourceOptions } from './database/data-source';
 import { AccountsModule } from './modules/accounts/accounts.module';
+import { ContactsModule } from './modules/contacts/contacts.module';
 import { LeadsModule } from './modules/leads/leads.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
@@ -53,6 +54,7 @@ export class AppModule {
     if (config.DIAGNOSTIC_TASK_ENABLED) features.push(DiagnosticModule);
     features.push(AccountsModule.forRoot({ api }));
     features.push(LeadsModule.forRoot({ api }));
+    features.push(ContactsModule.forRoot({ api }));
     return {
       module: AppModule,
       imports: [

@@ -117,7 +117,7 @@ describe('Apollo per-operation limits through the call path (two app instances, 
     expect(rows).toHaveLength(2);
     expect(rows).toEqual(
       expect.arrayContaining([
-        { outcome: 'ok', n: 1, cost: 0.2 },
+        { outcome: 'ok', n: 1, cost: 0.1 },
         { outcome: 'RATE_LIMITED', n: 5, cost: 0 },
       ]),
     );

@@ -116,9 +116,9 @@ describe('Apollo person.enrich: people/bulk_match and people/match (against a lo
       location: { city: 'Phoenix', state: 'Arizona', country: 'United States' },
     });
     expect(matches[2]).not.toHaveProperty('obfuscated');
-    // credits_consumed (2.02) × the credit price.
-    expect(r).toMatchObject({ found: true, usage: { results: 2.02 } });
-    expect(costOf(settings.cost, r)).toBeCloseTo(0.404, 8);
+    // Priced per person matched ($0.10 each), whatever credits Apollo reports (kept in usage).
+    expect(r).toMatchObject({ found: true, usage: { results: 2.02 }, costUsd: 0.2 });
+    expect(costOf(settings.cost, r)).toBe(0.2);
   });
 
   it('a matches array shorter than the request is padded with nulls; results = people found', async () => {
@@ -141,14 +141,19 @@ describe('Apollo person.enrich: people/bulk_match and people/match (against a lo
       null,
     ]);
     expect(r.usage).toEqual({ results: 1 });
-    expect(costOf(settings.cost, r)).toBe(0.2);
+    expect(costOf(settings.cost, r)).toBe(0.1);
   });
 
   it('no one matched: found false, every position null, nothing billed', async () => {
     stub.reply({ json: { status: 'success', credits_consumed: 0, matches: [null, {}] } });
     const { call, settings } = apolloAt(stub.url);
     const r = await call(enrich({ people: [{ email: 'x@acme.com' }, { email: 'y@acme.com' }] }));
-    expect(r).toEqual({ found: false, data: { matches: [null, null] }, usage: { results: 0 } });
+    expect(r).toEqual({
+      found: false,
+      data: { matches: [null, null] },
+      usage: { results: 0 },
+      costUsd: 0,
+    });
     expect(costOf(settings.cost, r)).toBe(0);
   });
 
@@ -196,10 +201,20 @@ describe('Apollo person.enrich: people/bulk_match and people/match (against a lo
     const r = await call(enrich({ people: [{ linkedin_url: TIM.linkedin_url }] }, 'match'));
     expect(stub.requests[0].path).toBe('/api/v1/people/match');
     expect(stub.requests[0].body).toEqual({ linkedin_url: TIM.linkedin_url });
-    expect(r).toEqual({ found: true, data: { matches: [TIM] }, usage: { results: 1 } });
-    expect(costOf(settings.cost, r)).toBe(0.2);
+    expect(r).toEqual({
+      found: true,
+      data: { matches: [TIM] },
+      usage: { results: 1 },
+      costUsd: 0.1,
+    });
+    expect(costOf(settings.cost, r)).toBe(0.1);
     const none = await call(enrich({ people: [{ email: 'ghost@acme.com' }] }, 'match'));
-    expect(none).toEqual({ found: false, data: { matches: [null] }, usage: { results: 0 } });
+    expect(none).toEqual({
+      found: false,
+      data: { matches: [null] },
+      usage: { results: 0 },
+      costUsd: 0,
+    });
     const two = await failure(
       call(enrich({ people: [{ email: 'a@acme.com' }, { email: 'b@acme.com' }] }, 'match')),
     );
@@ -221,12 +236,32 @@ describe('Apollo person.enrich: people/bulk_match and people/match (against a lo
     const cost = APOLLO_METADATA.cost;
     const people = (n: number) => Array.from({ length: n }, (_, i) => ({ email: `${i}@a.com` }));
     expect(adapter.estimateMaxCostUsd(search({ domain: 'acme.com' }), cost)).toBe(0);
-    // Up to two credits (email + export) per person asked for, at $0.20.
-    expect(adapter.estimateMaxCostUsd(enrich({ people: people(3) }), cost)).toBe(1.2);
-    expect(adapter.estimateMaxCostUsd(enrich({ people: people(10) }), cost)).toBe(4);
+    // Every person asked for may match, at $0.10 each.
+    expect(adapter.estimateMaxCostUsd(enrich({ people: people(3) }), cost)).toBe(0.3);
+    expect(adapter.estimateMaxCostUsd(enrich({ people: people(10) }), cost)).toBe(1);
     const org = { capability: 'company.profile' as const, input: { domain: 'acme.com' } };
     expect(adapter.estimateMaxCostUsd(org, cost)).toBe(0.2);
     expect(adapter.estimateMaxCostUsd({ ...org, operation: 'search' }, cost)).toBe(0.2);
+  });
+
+  it('the person price is overridable: APOLLO_PRICES models["person.enrich"]', async () => {
+    stub.reply({ json: fixture('apollo', 'people-bulk-match') });
+    const { call, settings } = apolloAt(stub.url, {
+      APOLLO_PRICES: '{"models":{"person.enrich":{"perResultUsd":0.08}}}',
+    });
+    const r = await call(
+      enrich({
+        people: [{ email: 'tim@acme.com' }, { email: 'x@acme.com' }, { email: 'p@acme.com' }],
+      }),
+    );
+    expect(costOf(settings.cost, r)).toBe(0.16);
+    const adapter = new ApolloProvider();
+    expect(
+      adapter.estimateMaxCostUsd(enrich({ people: [{ email: 'a@b.com' }] }), settings.cost),
+    ).toBe(0.08);
+    // Organizations keep the credit price.
+    const org = { capability: 'company.profile' as const, input: { domain: 'acme.com' } };
+    expect(adapter.estimateMaxCostUsd(org, settings.cost)).toBe(0.2);
   });
 
   it('an operation or capability Apollo does not have is BAD_INPUT', async () => {

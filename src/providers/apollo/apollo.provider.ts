@@ -1,5 +1,6 @@
 import type { CompanyLookupInput, CompanySearchInput } from '../company/company.types';
 import { lookupDomain } from '../company/company-input';
+import { pricesFor } from '../core/cost';
 import {
   CostModel,
   EnrichmentProvider,
@@ -12,7 +13,11 @@ import { Provider } from '../core/provider.decorator';
 import { ProviderError } from '../core/provider-error';
 import type { ProviderSettings } from '../core/provider-settings';
 import { parseVendorJson, vendorFetch } from '../http/vendor-fetch';
-import type { PeopleSearchInput, PersonEnrichInput } from '../person/person.types';
+import type {
+  PeopleSearchInput,
+  PersonEnrichInput,
+  PersonEnrichResult,
+} from '../person/person.types';
 import { ApolloEndpoint, mapApolloError, ORGANIZATION_ENRICH } from './apollo-errors';
 import {
   ApolloBulkMatchResponse,
@@ -42,10 +47,12 @@ export const APOLLO_CREDITS_PER_ENRICHMENT = 1;
 /** List price of one extra Apollo credit; set your contract's with APOLLO_PRICES. */
 export const APOLLO_USD_PER_CREDIT = 0.2;
 /**
- * Most credits one enriched person may cost: an email credit, plus an export credit on plans that
- * have them (phone reveals, which would cost more, are never asked for). Worst case for budgets.
+ * `person.enrich` is priced per person matched, not per credit: $0.10 a contact, as ZapAI tracked
+ * Apollo (SEED-CONTRACTS part B, cost_tracker). The price is `models["person.enrich"]` of the cost
+ * model, so `APOLLO_PRICES={"models":{"person.enrich":{"perResultUsd":0.08}}}` sets your own.
  */
-export const APOLLO_MAX_CREDITS_PER_PERSON = 2;
+export const APOLLO_PERSON_PRICE_KEY = 'person.enrich';
+export const APOLLO_USD_PER_MATCHED_PERSON = 0.1;
 
 /**
  * Operation names (`request.operation`), by capability. The default operation of a capability is
@@ -85,14 +92,29 @@ export const APOLLO_METADATA: ProviderMetadata = {
   // Firmographics and people change slowly: vendor data is kept 30 days (the seed's TTL).
   cacheTtlSeconds: 30 * 24 * 3600,
   // USD per credit; each answer reports the credits it used as `results` (people search: none).
+  // person.enrich: USD per person matched (APOLLO_PERSON_PRICE_KEY).
   cost: {
     perResultUsd: APOLLO_CREDITS_PER_ENRICHMENT * APOLLO_USD_PER_CREDIT,
     maxResultsPerCall: 1,
+    models: { [APOLLO_PERSON_PRICE_KEY]: { perResultUsd: APOLLO_USD_PER_MATCHED_PERSON } },
   },
   timeoutMs: 20_000,
 };
 
 const bad = (message: string) => new ProviderError('BAD_INPUT', message, { retryable: false });
+const round = (usd: number) => Math.round(usd * 1e8) / 1e8;
+
+/** USD per person matched by person.enrich, from the (overridable) cost model. */
+const personPrice = (cost: CostModel) => pricesFor(cost, APOLLO_PERSON_PRICE_KEY).perResultUsd ?? 0;
+
+/** A person.enrich answer priced per person matched (the credits Apollo reports stay in usage). */
+function perPerson(
+  result: ProviderResult<PersonEnrichResult>,
+  cost: CostModel,
+): ProviderResult<PersonEnrichResult> {
+  const matched = result.data?.matches.filter(Boolean).length ?? 0;
+  return { ...result, costUsd: round(matched * personPrice(cost)) };
+}
 
 /**
  * Apollo: `company.profile` by domain (and operation `search`: candidate organizations by name or
@@ -130,11 +152,14 @@ export class ApolloProvider extends EnrichmentProvider {
       case `person.enrich ${O.BULK_MATCH}`: {
         const body = bulkMatchBody(request.input as PersonEnrichInput);
         const res = await this.post(ctx, BULK_MATCH, body);
-        return mapBulkMatch(res as ApolloBulkMatchResponse, body.details.length);
+        return perPerson(
+          mapBulkMatch(res as ApolloBulkMatchResponse, body.details.length),
+          ctx.settings.cost,
+        );
       }
       case `person.enrich ${O.MATCH}`: {
         const res = await this.post(ctx, MATCH, matchBody(request.input as PersonEnrichInput));
-        return mapMatch(res as ApolloMatchResponse);
+        return perPerson(mapMatch(res as ApolloMatchResponse), ctx.settings.cost);
       }
       default:
         throw bad(
@@ -146,9 +171,8 @@ export class ApolloProvider extends EnrichmentProvider {
   }
 
   /**
-   * Worst case of one call in credits × the credit price: one per organization; the credits of a
-   * company search; nothing for a people search; up to APOLLO_MAX_CREDITS_PER_PERSON per person
-   * asked for (at most 10).
+   * Worst case of one call: one credit per organization; the credits of a company search; nothing
+   * for a people search; the person price for every person asked for (at most 10) in person.enrich.
    */
   override estimateMaxCostUsd(request: ProviderRequest, cost: CostModel): number {
     const op = request.operation ?? request.capability;
@@ -161,9 +185,9 @@ export class ApolloProvider extends EnrichmentProvider {
     if (request.capability === 'person.enrich') {
       const people = (request.input as PersonEnrichInput | undefined)?.people;
       const n = Array.isArray(people) ? people.length : APOLLO_MAX_BULK_MATCH;
-      credits = Math.min(n, APOLLO_MAX_BULK_MATCH) * APOLLO_MAX_CREDITS_PER_PERSON;
+      return round(perCall + Math.min(n, APOLLO_MAX_BULK_MATCH) * personPrice(cost));
     }
-    return Math.round((perCall + perCredit * credits) * 1e8) / 1e8;
+    return round(perCall + perCredit * credits);
   }
 
   override selfTestRequest(): ProviderRequest {
