@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ProviderAnswerCache } from './core/provider-answer-cache';
 import { ProviderCacheRepository } from './core/provider-cache.repository';
 import { ProviderClient } from './core/provider-client';
 import { ProviderLedgerRepository } from './core/provider-ledger.repository';
@@ -32,6 +33,7 @@ export class ProvidersModule {
         ProviderRegistry,
         ProviderClient,
         ProviderCacheRepository,
+        ProviderAnswerCache,
         ProviderLedgerRepository,
         ProviderMetrics,
         RateLimiter,

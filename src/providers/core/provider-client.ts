@@ -8,7 +8,7 @@ import { costOf, worstCaseCost } from './cost';
 import type { ProviderRequest, ProviderResult } from './enrichment-provider';
 import { blockTrip, trippedError, whileBlockedError } from './provider-block';
 import { ProviderError } from './provider-error';
-import { ProviderCacheRepository } from './provider-cache.repository';
+import { ProviderAnswerCache } from './provider-answer-cache';
 import { ProviderLedgerRepository } from './provider-ledger.repository';
 import { ProviderMetrics } from './provider-metrics';
 import { ProviderRegistry, RegisteredProvider } from './provider-registry';
@@ -49,9 +49,6 @@ export interface WaterfallOutcome<T = unknown> {
   cost_usd: number;
 }
 
-/** Task cache entries live this long when a provider does not cache an operation (TTL 0). */
-const TASK_SCOPED_TTL_SECONDS = 7 * 24 * 3600;
-
 /**
  * The one path every call to the outside world takes:
  * cache → budget → bulkhead → [retry(transient) → breaker → shared rate limiter → timeout → adapter]
@@ -63,7 +60,7 @@ export class ProviderClient {
 
   constructor(
     private readonly registry: ProviderRegistry,
-    private readonly cache: ProviderCacheRepository,
+    private readonly answers: ProviderAnswerCache,
     private readonly ledger: ProviderLedgerRepository,
     private readonly limiter: RateLimiter,
     private readonly metrics: ProviderMetrics,
@@ -116,7 +113,7 @@ export class ProviderClient {
     const base = { provider: p.meta.id, capability: request.capability, operation };
     const ledgerBase = { taskId, stage: scope.stage ?? null, ...base, fingerprint: fp };
 
-    const hit = await this.cachedAnswer(fp, ttl, taskId, scope.bypassCache ?? false);
+    const hit = await this.answers.get(fp, ttl, taskId, scope.bypassCache ?? false);
     if (hit) {
       this.metrics.cacheHits.inc({ provider: p.meta.id, operation });
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome: 'cache_hit' });
@@ -158,7 +155,7 @@ export class ProviderClient {
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
       // The paid answer is cached first: a worker killed after this point never pays for it again.
-      await this.store(
+      await this.answers.put(
         fp,
         p.meta.id,
         operation,
@@ -315,60 +312,6 @@ export class ProviderClient {
     );
   }
 
-  private async cachedAnswer(
-    fp: string,
-    ttl: number,
-    taskId: string | null,
-    bypass: boolean,
-  ): Promise<ProviderResult | null> {
-    if (ttl > 0) {
-      const shared = await this.cache.get(
-        fp,
-        bypass ? (taskId ?? '00000000-0000-0000-0000-000000000000') : null,
-      );
-      if (shared) return shared.response;
-    }
-    if (taskId) {
-      const own = await this.cache.get(taskKey(fp, taskId), taskId);
-      if (own) return own.response;
-    }
-    return null;
-  }
-
-  /**
-   * Shared entry when the operation is cached; a task-scoped entry too when the shared one cannot
-   * be relied on for this task's retries: TTL 0, or a bypass (another task bypassing the cache may
-   * overwrite the shared entry, and a bypassing retry only accepts its own task's answer).
-   */
-  private async store(
-    fp: string,
-    provider: string,
-    operation: string,
-    result: ProviderResult,
-    cost: number,
-    taskId: string | null,
-    ttl: number,
-    bypass: boolean,
-  ): Promise<void> {
-    try {
-      if (ttl > 0) await this.cache.put(fp, provider, operation, result, cost, taskId, ttl);
-      if (taskId && (ttl <= 0 || bypass)) {
-        await this.cache.put(
-          taskKey(fp, taskId),
-          provider,
-          operation,
-          result,
-          cost,
-          taskId,
-          TASK_SCOPED_TTL_SECONDS,
-        );
-      }
-    } catch (err) {
-      // A cache write failure must not turn a paid, successful call into a failure.
-      this.logger.warn(`could not cache a ${provider} answer: ${(err as Error).message}`);
-    }
-  }
-
   /**
    * Tries the configured providers of a capability in order until one's answer passes `accept`;
    * records each step (winner, losers' outcomes and costs). Budget and abort stop the waterfall.
@@ -409,8 +352,4 @@ export class ProviderClient {
     }
     return { winner: null, steps, cost_usd: total };
   }
-}
-
-function taskKey(fp: string, taskId: string): string {
-  return createHash('sha256').update(`${fp}\u0000task\u0000${taskId}`).digest('hex');
 }
