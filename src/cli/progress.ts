@@ -15,8 +15,8 @@ export interface Progress {
   readonly mode: Exclude<ProgressMode, 'auto'>;
   /** `done` items were finished before this run (resumed): they count as done, not in the rate. */
   start(total: number, done?: number): void;
-  /** One item finished; `line` describes it (plain mode prints it). */
-  tick(line: string, counts: ProgressCounts): void;
+  /** One item finished (`n` items: a batch of them); `line` describes it (plain mode prints it). */
+  tick(line: string, counts: ProgressCounts, n?: number): void;
   /** A message that is not about one item (printed above the bar on a terminal). */
   note(line: string): void;
   stop(): void;
@@ -56,7 +56,17 @@ class Clock {
   }
 }
 
-const ORDER = ['succeeded', 'failed', 'cancelled', 'rejected', 'error', 'valid', 'invalid'];
+const ORDER = [
+  'succeeded',
+  'enriched',
+  'unenriched',
+  'failed',
+  'cancelled',
+  'rejected',
+  'error',
+  'valid',
+  'invalid',
+];
 const rank = (k: string) => (ORDER.includes(k) ? ORDER.indexOf(k) : ORDER.length);
 
 /** Counters in a fixed order (succeeded, failed, …, then the others by name), zeros left out. */
@@ -80,9 +90,9 @@ class PlainProgress implements Progress {
     this.clock.start(total, done);
   }
 
-  tick(line: string) {
+  tick(line: string, _counts?: ProgressCounts, n = 1) {
     const c = this.clock;
-    c.done++;
+    c.done += n;
     writeLine(
       this.stream,
       `[${c.done}/${c.total}] ${line} (${c.rate().toFixed(2)}/s, ETA ${c.done >= c.total ? '0s' : c.eta()})`,
@@ -137,8 +147,8 @@ class BarProgress implements Progress {
     this.running = true;
   }
 
-  tick(_line: string, counts: ProgressCounts) {
-    this.clock.done++;
+  tick(_line: string, counts: ProgressCounts, n = 1) {
+    this.clock.done += n;
     this.bar.update(this.clock.done, {
       speed: this.clock.rate().toFixed(2),
       left: this.clock.done >= this.clock.total ? '0s' : this.clock.eta(),

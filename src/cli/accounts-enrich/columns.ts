@@ -49,7 +49,39 @@ const CANDIDATES = {
 } as const;
 
 type Field = keyof typeof CANDIDATES;
-const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+/** A header name compared without case and punctuation (`Company Website` = `company_website`). */
+export const normHeader = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+/**
+ * The index of a column: the one `flag` names (exactly, else ignoring case and punctuation;
+ * `none`: no column, when `allowNone`), else the first header among `candidates` (normalised
+ * names); -1 when there is none. A flag naming no column is a usage error that lists the columns.
+ */
+export function findColumn(
+  header: string[],
+  flag: string | undefined,
+  candidates: readonly string[],
+  option: string,
+  allowNone = true,
+): number {
+  if (flag !== undefined) {
+    if (allowNone && flag.trim().toLowerCase() === 'none') return -1;
+    const exact = header.indexOf(flag);
+    const i = exact >= 0 ? exact : header.findIndex((h) => normHeader(h) === normHeader(flag));
+    if (i < 0) {
+      throw new CliError(
+        `${option} "${flag}": no such column. The columns are: ${header.join(', ')}`,
+        EXIT.usage,
+      );
+    }
+    return i;
+  }
+  for (const c of candidates) {
+    const i = header.findIndex((h) => normHeader(h) === c);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
 
 export interface ColumnFlags {
   websiteColumn?: string;
@@ -66,25 +98,8 @@ export type ColumnMap = Record<Field, number>;
  * candidates. The website column is required.
  */
 export function mapColumns(header: string[], flags: ColumnFlags): ColumnMap {
-  const find = (field: Field, flag: string | undefined, option: string): number => {
-    if (flag !== undefined) {
-      if (field !== 'website' && flag.trim().toLowerCase() === 'none') return -1;
-      const exact = header.indexOf(flag);
-      const i = exact >= 0 ? exact : header.findIndex((h) => norm(h) === norm(flag));
-      if (i < 0) {
-        throw new CliError(
-          `${option} "${flag}": no such column. The columns are: ${header.join(', ')}`,
-          EXIT.usage,
-        );
-      }
-      return i;
-    }
-    for (const c of CANDIDATES[field]) {
-      const i = header.findIndex((h) => norm(h) === c);
-      if (i >= 0) return i;
-    }
-    return -1;
-  };
+  const find = (field: Field, flag: string | undefined, option: string): number =>
+    findColumn(header, flag, CANDIDATES[field], option, field !== 'website');
   const map: ColumnMap = {
     website: find('website', flags.websiteColumn, '--website-column'),
     account_id: find('account_id', flags.accountIdColumn, '--account-id-column'),
@@ -100,16 +115,23 @@ export function mapColumns(header: string[], flags: ColumnFlags): ColumnMap {
   return map;
 }
 
-/** Output columns: the input's, the results' (`assay_` added on a clash) and the bookkeeping ones. */
-export function outputHeader(header: string[]): string[] {
+/**
+ * Output columns: the input's, the results' (`assay_` added on a clash) and the bookkeeping ones.
+ * An input that has the bookkeeping columns is an output of `command`: refused.
+ */
+export function outputHeader(
+  header: string[],
+  resultKeys: readonly string[] = RESULT_KEYS,
+  command = 'assay accounts enrich',
+): string[] {
   const clash = META_COLUMNS.filter((c) => header.includes(c));
   if (clash.length) {
     throw new CliError(
-      `the input already has ${clash.join(', ')}: is it an output of \`assay accounts enrich\`? ` +
+      `the input already has ${clash.join(', ')}: is it an output of \`${command}\`? ` +
         'Pass the original input with --in (and this file as --out to resume).',
       EXIT.usage,
     );
   }
-  const results = RESULT_KEYS.map((k) => (header.includes(k) ? `assay_${k}` : k));
+  const results = resultKeys.map((k) => (header.includes(k) ? `assay_${k}` : k));
   return [...header, ...results, ...META_COLUMNS];
 }

@@ -9,12 +9,18 @@ import type { Plan, Row } from './plan';
  * (writeCsvAtomic).
  */
 
-/** The output cells of a row (results empty until known). */
-export function outputRow(row: Row): string[] {
+/** What an output row is made of (an input row and what became of it). */
+export type OutputRowParts = Pick<
+  Row,
+  'previous' | 'cells' | 'results' | 'jobId' | 'status' | 'error'
+>;
+
+/** The output cells of a row: `resultCount` result cells, empty until known. */
+export function outputRow(row: OutputRowParts, resultCount: number = RESULT_KEYS.length): string[] {
   if (row.previous) return row.previous;
   return [
     ...row.cells,
-    ...(row.results ?? RESULT_KEYS.map(() => '')),
+    ...(row.results ?? Array<string>(resultCount).fill('')),
     row.jobId ?? '',
     row.status ?? '',
     row.error ?? '',
@@ -24,7 +30,11 @@ export function outputRow(row: Row): string[] {
 /** Writes every row that has been submitted or was done before, in input order. */
 export function saveOutput(file: string, plan: Plan): void {
   const rows = [...plan.rows, ...plan.keptBeyondLimit].filter((r) => r.previous || r.status);
-  writeCsvAtomic(file, plan.outHeader, rows.map(outputRow));
+  writeCsvAtomic(
+    file,
+    plan.outHeader,
+    rows.map((r) => outputRow(r)),
+  );
 }
 
 /** A result value as one cell: lists joined with "; ", objects as JSON, null as empty. */

@@ -37,10 +37,13 @@ export function rowBody(cells: string[], map: ColumnMap, budgetUsd?: number): Ac
  * same row) gets the same task back instead of a new, paid, one.
  */
 export function idempotencyKey(body: AccountBody): string {
-  const h = createHash('sha256')
-    .update(stableStringify({ task: ACCOUNT_TASK, body }))
-    .digest('hex');
-  return `assay-cli-${ACCOUNT_TASK}-${h}`;
+  return contentKey(ACCOUNT_TASK, body);
+}
+
+/** `assay-cli-<task>-<sha256 of the task and body>`: the same content, the same key. */
+export function contentKey(task: string, body: unknown): string {
+  const h = createHash('sha256').update(stableStringify({ task, body })).digest('hex');
+  return `assay-cli-${task}-${h}`;
 }
 
 /**
@@ -101,7 +104,9 @@ export function planRun(opts: PlanOptions): Plan {
   const rows = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
 
   const previous =
-    opts.output && existsSync(opts.output) ? readPrevious(opts.output, outHeader, map) : null;
+    opts.output && existsSync(opts.output)
+      ? readDoneRows(opts.output, outHeader, DONE_STATUSES, (cells) => rowKey(cells, map))
+      : null;
   const todo: Row[] = [];
   for (const row of rows) {
     const prev = previous?.get(row.key);
@@ -120,8 +125,16 @@ export function planRun(opts: PlanOptions): Plan {
   return { header: table.header, outHeader, map, rows, todo, keptBeyondLimit, dropped };
 }
 
-/** Done rows of an earlier output, by row key. */
-function readPrevious(file: string, outHeader: string[], map: ColumnMap): Map<string, string[]> {
+/**
+ * The rows of an earlier output (`--out` of a previous run) whose status (the column before the
+ * last) is in `done`, by `keyOf` their cells. Its columns must be `outHeader` (as written, escaped).
+ */
+export function readDoneRows(
+  file: string,
+  outHeader: string[],
+  done: ReadonlySet<string>,
+  keyOf: (cells: string[]) => string,
+): Map<string, string[]> {
   const prev: CsvTable = readCsv(file);
   const expected = outHeader.map(escapeFormula);
   if (prev.header.join('\u0000') !== expected.join('\u0000')) {
@@ -132,9 +145,9 @@ function readPrevious(file: string, outHeader: string[], map: ColumnMap): Map<st
     );
   }
   const statusAt = outHeader.length - 2;
-  const done = new Map<string, string[]>();
+  const rows = new Map<string, string[]>();
   for (const cells of prev.rows) {
-    if (DONE_STATUSES.has(cells[statusAt])) done.set(rowKey(cells, map), cells);
+    if (done.has(cells[statusAt])) rows.set(keyOf(cells), cells);
   }
-  return done;
+  return rows;
 }

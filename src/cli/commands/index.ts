@@ -1,5 +1,6 @@
 import type { CommandGroup } from '../registry';
 import { accountsCommands } from './accounts.command';
+import { contactsCommands } from './contacts.command';
 import { leadsCommands } from './leads.command';
 import { tasksCommands } from './tasks.command';
 
@@ -7,4 +8,9 @@ import { tasksCommands } from './tasks.command';
  * Every command group of `assay`, in the order `assay --help` lists them. A module adds its
  * commands by writing `<name>.command.ts` here (a CommandGroup) and adding it to this list.
  */
-export const COMMAND_GROUPS: CommandGroup[] = [tasksCommands, accountsCommands, leadsCommands];
+export const COMMAND_GROUPS: CommandGroup[] = [
+  tasksCommands,
+  accountsCommands,
+  leadsCommands,
+  contactsCommands,
+];

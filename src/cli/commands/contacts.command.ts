@@ -1,0 +1,159 @@
+import { Command, Option } from 'commander';
+import { basename } from 'node:path';
+import { CONTACT_FIELDS, ContactField } from '../contacts-enrich/columns';
+import { dryRunContacts } from '../contacts-enrich/dry-run';
+import { planContactsRun } from '../contacts-enrich/plan';
+import { runContacts } from '../contacts-enrich/run';
+import { CliError, durationOption, EXIT, intOption, moneyOption } from '../io';
+import { createProgress, orderedCounts, ProgressMode } from '../progress';
+import type { CliContext, CommandGroup } from '../registry';
+import { pollIntervalMs } from '../task-wait';
+
+interface EnrichOpts extends Record<string, unknown> {
+  in: string;
+  out?: string;
+  dryRun?: boolean;
+  chunk: number;
+  concurrency: number;
+  timeout?: number;
+  budgetUsd?: number;
+  progress: ProgressMode;
+}
+
+const FIELD_HELP: Record<ContactField, string> = {
+  email: 'the email (default: email, email_address, work_email, …)',
+  name: 'the full name (default: name, full_name, contact_name, …)',
+  first_name: 'the first name (default: first_name, given_name, …)',
+  last_name: 'the last name (default: last_name, surname, …)',
+  company: 'the company name (default: company, company_name, organization, …)',
+  domain: "the company's domain or website (default: domain, company_domain, website, …)",
+  linkedin_url: 'the LinkedIn profile URL (default: linkedin_url, linkedin, …)',
+  external_id: 'your contact id, sent as external_id (default: external_id, id, contact_id, …)',
+};
+
+/** `assay contacts enrich`: a CSV of contacts in, the CSV with the enriched fields out. */
+export const contactsCommands: CommandGroup = {
+  name: 'contacts',
+  description: 'Enrich contacts (people by email, LinkedIn URL, or name and company)',
+  register(group: Command, ctx: CliContext) {
+    const cmd = group
+      .command('enrich')
+      .description(
+        'Enrich every row of a CSV file of contacts (a contact_enrichment task per chunk of rows) ' +
+          'into an output CSV; a re-run skips the rows already done',
+      )
+      .requiredOption('-i, --in <file>', 'input CSV with a header row')
+      .option('-o, --out <file>', 'output CSV (required unless --dry-run); resumed if it exists');
+    for (const f of Object.keys(CONTACT_FIELDS) as ContactField[]) {
+      cmd.option(`${CONTACT_FIELDS[f].flag} <name>`, `column of ${FIELD_HELP[f]}; none: not sent`);
+    }
+    cmd
+      .option('--dry-run', 'print the estimate (vendor calls, worst-case cost) and create nothing')
+      .option('--chunk <n>', 'contacts per task (1–10000)', intOption(1, 10_000), 1000)
+      .option('-c, --concurrency <n>', 'chunks in flight at once (1–10)', intOption(1, 10), 2)
+      .option(
+        '--timeout <duration>',
+        'per chunk: stop waiting after this long; a re-run resumes it',
+        durationOption,
+      )
+      .option('--budget-usd <usd>', 'most each chunk may spend (its budget_usd)', moneyOption)
+      .addOption(
+        new Option(
+          '--progress <mode>',
+          'progress on stderr: a bar on a terminal, plain lines otherwise',
+        )
+          .choices(['auto', 'bar', 'plain', 'none'])
+          .default('auto'),
+      )
+      .action(ctx.action((opts: EnrichOpts, c: Command) => enrich(ctx, opts, c)));
+  },
+};
+
+async function enrich(ctx: CliContext, opts: EnrichOpts, cmd: Command): Promise<number> {
+  if (!opts.dryRun && !opts.out) {
+    throw new CliError('--out <file> is required (or use --dry-run)', EXIT.usage);
+  }
+  const input = ctx.path(opts.in);
+  const output = opts.out ? ctx.path(opts.out) : undefined;
+  if (output === input) throw new CliError('--out must not be the input file', EXIT.usage);
+  const plan = planContactsRun({
+    input,
+    output,
+    chunk: opts.chunk,
+    columns: opts as Record<string, string>,
+  });
+  const json = ctx.globals(cmd).json;
+  const abort = new AbortController();
+  const stopOnSignal = () => abort.abort();
+  ctx.signal?.addEventListener('abort', stopOnSignal, { once: true });
+  const client = ctx.client(cmd, abort.signal);
+  const progress = createProgress(ctx.io.stderr, opts.progress, 'contacts');
+  const cols = (Object.keys(CONTACT_FIELDS) as ContactField[])
+    .filter((f) => plan.map[f] >= 0)
+    .map((f) => `${f} ← "${plan.header[plan.map[f]]}"`)
+    .join(', ');
+  const todo = plan.chunks.flat().length;
+  const skipped = plan.rows.length - todo;
+  const name = basename(input);
+  try {
+    if (opts.dryRun) {
+      progress.note(`dry run: ${todo} of ${plan.rows.length} row(s) to estimate (${cols})`);
+      const sum = await dryRunContacts(client, abort, plan, progress, opts.budgetUsd);
+      if (json) ctx.out(JSON.stringify(sum, null, 2));
+      else {
+        ctx.out(
+          `Dry run, nothing created: ${todo} contact(s) of ${name} would be sent in ${sum.chunks} task(s)` +
+            (skipped ? ` (${skipped} already done in ${basename(output!)}, skipped)` : ''),
+        );
+        ctx.out(`  valid contacts:  ${sum.valid}`);
+        ctx.out(`  vendor calls:    ${sum.calls} at most`);
+        ctx.out(`  estimated cost:  $${sum.cost_min_usd} – $${sum.cost_max_usd}`);
+        if (sum.invalid.length) {
+          ctx.out(`  would be rejected: ${sum.invalid.length} row(s)`);
+          for (const i of sum.invalid.slice(0, 20)) ctx.out(`    row ${i.row}: ${i.error}`);
+          if (sum.invalid.length > 20) ctx.out(`    … and ${sum.invalid.length - 20} more`);
+        }
+        for (const n of sum.notes) ctx.out(`  note: ${n}`);
+      }
+      return EXIT.ok;
+    }
+
+    progress.note(
+      `enriching ${todo} of ${plan.rows.length} contact(s) of ${name} into ${basename(output!)}` +
+        (skipped ? ` (${skipped} already done, skipped)` : '') +
+        ` in ${plan.chunks.length} task(s) of at most ${opts.chunk}; ${cols}`,
+    );
+    if (plan.dropped) {
+      progress.note(
+        `note: ${plan.dropped} done row(s) of ${basename(output!)} match no input row and are not written again`,
+      );
+    }
+    const sum = await runContacts(client, abort, plan, progress, {
+      output: output!,
+      concurrency: opts.concurrency,
+      pollMs: pollIntervalMs(ctx.env),
+      timeoutMs: opts.timeout,
+      budgetUsd: opts.budgetUsd,
+    });
+    const counts = orderedCounts(sum.counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    if (json) ctx.out(JSON.stringify({ ...sum, out: output }, null, 2));
+    ctx.err(
+      `${sum.interrupted ? 'interrupted' : 'done'}: ${plan.rows.length} contact(s) → ${output}` +
+        ` (${counts || 'nothing to do'}; ${sum.skipped} skipped as already done)`,
+    );
+    if (sum.interrupted) {
+      ctx.err('run the same command again to resume');
+      return EXIT.interrupted;
+    }
+    if (sum.unfinished) {
+      ctx.err(`${sum.unfinished} row(s) did not finish: run the same command again to resume`);
+      return EXIT.failure;
+    }
+    return EXIT.ok;
+  } finally {
+    progress.stop();
+    ctx.signal?.removeEventListener('abort', stopOnSignal);
+  }
+}
