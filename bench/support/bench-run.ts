@@ -4,7 +4,6 @@
  * removed at the end (BenchDatabase.drop, deleteRedisKeys).
  */
 import { Logger } from '@nestjs/common';
-import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { AppConfig } from '../../src/common/config/app.config';
@@ -95,17 +94,4 @@ export class BenchDatabase {
   }
 }
 
-/** Deletes every Redis key under `prefix` (SCAN + DEL). */
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { deleteRedisKeys } from '../../test/support/net';

@@ -1,5 +1,4 @@
 /** What every bench uses: number formatting, the log line, settings from the environment, ports. */
-import { createServer } from 'node:net';
 import os from 'node:os';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,15 +27,4 @@ export function envInt(name: string, def: number): number {
   return n;
 }
 
-/** A port that was free a moment ago (bind to 0, read, release). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
+export { freePort } from '../../test/support/net';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_KEY } from '../support/env';
-import { freePort } from '../support/spawn';
+import { freePort } from '../support/net';
 import { runCli, tempDir, useCliApp } from './cli-harness';
 
 /**

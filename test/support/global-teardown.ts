@@ -1,6 +1,6 @@
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { ADMIN_DATABASE_URL, REDIS_URL } from './env';
+import { deleteRedisKeys } from './net';
 
 export default async function globalTeardown(): Promise<void> {
   const db = process.env.ASSAY_TEST_DATABASE;
@@ -21,13 +21,6 @@ export default async function globalTeardown(): Promise<void> {
   }
   const prefix = process.env.ASSAY_TEST_REDIS_PREFIX;
   if (prefix) {
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
+    await deleteRedisKeys(REDIS_URL, prefix);
   }
 }

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from './net';
 import { waitFor } from './test-app';
 
 /** The compiled entry point (`npm test` builds it in pretest; `npm run build` while developing). */
@@ -173,19 +173,6 @@ const live = new Set<AssayProcess>();
 /** SIGKILLs every Assay process a test started that is still running, but `except` (for afterEach/afterAll). */
 export async function killAll(except: AssayProcess[] = []): Promise<void> {
   await Promise.all([...live].filter((p) => !except.includes(p)).map((p) => p.kill()));
-}
-
-/** A port that was free a moment ago (bind to 0, read, release). */
-export function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.unref();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
 }
 
 /**
