@@ -1,5 +1,6 @@
 import { ProviderError } from '../core/provider-error';
 import type { CompanyLookupInput } from './company.types';
+import { matchLinkedinPath } from '../http/linkedin-url';
 
 const HOST_RE = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
@@ -36,14 +37,8 @@ export function lookupLinkedinCompanyUrl(
   vendor: string,
 ): string {
   const raw = typeof input?.linkedin_url === 'string' ? input.linkedin_url.trim() : '';
-  let url: URL | undefined;
-  try {
-    url = new URL(raw.includes('://') ? raw : `https://${raw}`);
-  } catch {
-    url = undefined;
-  }
-  const slug = url?.pathname.match(/^\/(company|school|showcase)\/([^/?#]+)/i);
-  if (!url || !/(^|\.)linkedin\.com$/i.test(url.hostname) || !slug) {
+  const slug = matchLinkedinPath(raw, /^\/(company|school|showcase)\/([^/?#]+)/i);
+  if (!slug) {
     throw new ProviderError(
       'BAD_INPUT',
       `${vendor} needs a LinkedIn company URL in \`linkedin_url\` (e.g. https://www.linkedin.com/company/acme), got "${raw.slice(0, 100)}"`,

@@ -1,4 +1,5 @@
 import { ProviderError } from '../core/provider-error';
+import { matchLinkedinPath } from '../http/linkedin-url';
 import type { PersonLookupInput } from './person.types';
 
 /**
@@ -11,14 +12,8 @@ export function lookupLinkedinProfileUrl(
   vendor: string,
 ): string {
   const raw = typeof input?.linkedin_url === 'string' ? input.linkedin_url.trim() : '';
-  let url: URL | undefined;
-  try {
-    url = new URL(raw.includes('://') ? raw : `https://${raw}`);
-  } catch {
-    url = undefined;
-  }
-  const slug = url?.pathname.match(/^\/in\/([^/?#]+)/i);
-  if (!url || !/(^|\.)linkedin\.com$/i.test(url.hostname) || !slug) {
+  const slug = matchLinkedinPath(raw, /^\/in\/([^/?#]+)/i);
+  if (!slug) {
     throw new ProviderError(
       'BAD_INPUT',
       `${vendor} needs a LinkedIn profile URL in \`linkedin_url\` (e.g. https://www.linkedin.com/in/jane-doe), got "${raw.slice(0, 100)}"`,
