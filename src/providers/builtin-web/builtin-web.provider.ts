@@ -14,8 +14,10 @@ import {
 } from '../core/enrichment-provider';
 import { Provider } from '../core/provider.decorator';
 import { parseRetryAfter, ProviderError } from '../core/provider-error';
+import type { PeopleSearchInput } from '../person/person.types';
 import type { WebPage, WebReadInput } from '../web/web-read.types';
 import { isReadableType, mediaType, READABLE_TYPES, toWebPage } from './builtin-web.mapper';
+import { searchSitePeople } from './people/people-search';
 
 /**
  * The reader's resolver: OUTBOUND_DNS_SERVERS, or the system's when empty (outboundResolver); a
@@ -25,9 +27,11 @@ export const WEB_DNS_RESOLVER = Symbol('WEB_DNS_RESOLVER');
 
 export const BUILTIN_WEB_METADATA: ProviderMetadata = {
   id: 'builtin_web',
-  capabilities: ['web.read'],
+  capabilities: ['web.read', 'people.search'],
+  // The site's own team pages are the people-data vendors' fallback, not their rival.
+  fallbackFor: ['people.search'],
   description:
-    'Built-in web reader: fetches one public page (SSRF-guarded, bounded) and returns its text, Markdown, links and HTML',
+    'Built-in web reader: fetches one public page (SSRF-guarded, bounded) and returns its text, Markdown, links and HTML; people.search from the team, leadership and about pages of a company site',
   requiresApiKey: false,
   // One site failing or rate-limiting us says nothing of other sites: no shared breaker or pause.
   failureScope: 'target',
@@ -58,6 +62,7 @@ const TLS_CODE =
 @Provider(BUILTIN_WEB_METADATA)
 export class BuiltinWebProvider extends EnrichmentProvider {
   private readonly fetchOptions: Omit<SafeGetOptions, 'signal'>;
+  private readonly maxSitePages: number;
 
   constructor(
     config: AppConfig,
@@ -65,6 +70,7 @@ export class BuiltinWebProvider extends EnrichmentProvider {
     resolve: AddressResolver = outboundResolver(config.OUTBOUND_DNS_SERVERS),
   ) {
     super();
+    this.maxSitePages = config.WEB_SITE_MAX_PAGES;
     this.fetchOptions = {
       // Validated at boot (loadConfig); parsed once here.
       allowHosts: AllowList.parse(config.WEB_FETCH_ALLOWED_HOSTS),
@@ -86,6 +92,15 @@ export class BuiltinWebProvider extends EnrichmentProvider {
   }
 
   override async call(request: ProviderRequest, ctx: ProviderCallContext): Promise<ProviderResult> {
+    if (request.capability === 'people.search') {
+      return searchSitePeople(request.input as PeopleSearchInput, {
+        readPage: (url, timeoutMs) => this.read(url, ctx.signal, timeoutMs),
+        signal: ctx.signal,
+        maxPages: this.maxSitePages,
+        timeoutMs: ctx.settings.timeoutMs,
+        pageTimeoutMs: this.fetchOptions.timeoutMs,
+      });
+    }
     if (request.capability !== 'web.read') {
       throw new ProviderError('BAD_INPUT', `builtin_web does not serve ${request.capability}`, {
         retryable: false,
@@ -97,10 +112,18 @@ export class BuiltinWebProvider extends EnrichmentProvider {
         retryable: false,
       });
     }
-    const url = input.url.trim();
+    return this.read(input.url.trim(), ctx.signal);
+  }
+
+  /** One page, read within `timeoutMs` (default WEB_FETCH_TIMEOUT_MS). */
+  private async read(
+    url: string,
+    signal: AbortSignal,
+    timeoutMs = this.fetchOptions.timeoutMs,
+  ): Promise<ProviderResult<WebPage>> {
     let res: SafeGetResponse;
     try {
-      res = await safeGet(url, { ...this.fetchOptions, signal: ctx.signal });
+      res = await safeGet(url, { ...this.fetchOptions, timeoutMs, signal });
     } catch (err) {
       throw toProviderError(url, err);
     }

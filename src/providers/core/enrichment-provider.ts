@@ -96,6 +96,13 @@ export interface ProviderMetadata {
    * next provider. A 429 with Retry-After is waited out as for every provider.
    */
   pauseWhenBlocked?: boolean;
+  /**
+   * Capabilities this provider serves only after the other configured providers of that
+   * capability (e.g. the built-in reader's `people.search` from a site's team pages comes after
+   * the people-data vendors), whatever the declared order. A `WATERFALL_<CAPABILITY>` order
+   * overrides it.
+   */
+  fallbackFor?: Capability[];
   timeoutMs?: number;
   maxConcurrency?: number;
   description?: string;

@@ -239,14 +239,18 @@ export class ProviderRegistry implements OnModuleInit {
 
   /**
    * Configured providers serving a capability, in waterfall order: `WATERFALL_<CAPABILITY>`
-   * (e.g. WATERFALL_EMAIL_FIND=hunter,builtin) when set, else declaration order.
+   * (e.g. WATERFALL_EMAIL_FIND=hunter,builtin) when set, else declaration order with the
+   * providers that declare the capability in `fallbackFor` moved last (a stable sort).
    */
   forCapability(capability: Capability): RegisteredProvider[] {
     const serving = this.all().filter(
       (p) => p.meta.capabilities.includes(capability) && p.settings.configured,
     );
     const order = this.config.rawEnv[`WATERFALL_${capability.toUpperCase().replace(/\./g, '_')}`];
-    if (!order) return serving;
+    if (!order) {
+      const last = (p: RegisteredProvider) => (p.meta.fallbackFor?.includes(capability) ? 1 : 0);
+      return serving.sort((a, b) => last(a) - last(b));
+    }
     const ids = order
       .split(',')
       .map((s) => s.trim())

@@ -138,6 +138,8 @@ export interface PersonProfile {
   follower_count?: number;
   /** When the vendor last refreshed the record (ISO). */
   refreshed_at?: string;
+  /** The page the person was read from, when a provider read them off a web page (team pages). */
+  source_url?: string;
 }
 
 /** `people.search`: the people at one organization, filtered by titles and seniorities. */

@@ -50,7 +50,7 @@ describe('builtin_web through the real call path', () => {
       .expect(200);
     expect(res.body.find((p: { id: string }) => p.id === 'builtin_web')).toMatchObject({
       configured: true,
-      capabilities: ['web.read'],
+      capabilities: ['web.read', 'people.search'],
     });
   });
 
