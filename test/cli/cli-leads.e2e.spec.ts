@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startTestApp, TestApp } from '../support/test-app';
 import { VendorStub } from '../support/vendor-stub';
 import { apolloBehaviour, scoreOfTitle } from '../leads/apollo-people';
+import { apolloEnv, openaiEnv } from '../leads/leads-env';
 import { leadLlm } from '../leads/llm-reply';
 import { cliEnv, removeTempDirs, runCli, tempDir } from './cli-harness';
 
@@ -43,13 +44,7 @@ describe('assay leads generate (CLI against a booted app)', () => {
   beforeAll(async () => {
     apollo = await VendorStub.start(apolloBehaviour(() => 6) as never);
     openai = await VendorStub.start(leadLlm({ score: (l) => scoreOfTitle(l.title) }) as never);
-    t = await startTestApp({
-      APOLLO_API_KEY: 'apollo-cli-key',
-      APOLLO_BASE_URL: `${apollo.url}/api/v1`,
-      APOLLO_PERSON_ENRICH_RATE_PER_MINUTE: '600',
-      OPENAI_BASE_URL: `${openai.url}/v1`,
-      OPENAI_API_KEY: 'test-openai-key-cli',
-    });
+    t = await startTestApp({ ...apolloEnv(apollo), ...openaiEnv(openai) });
     env = cliEnv(t.url);
     dir = tempDir();
     writeFileSync(

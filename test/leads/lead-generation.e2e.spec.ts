@@ -3,7 +3,12 @@ import request from 'supertest';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
 import { VendorStub } from '../support/vendor-stub';
+import { callbackEnv, openaiEnv, startNoDns } from './leads-env';
 import { leadLlm, schemaOf } from './llm-reply';
+import { readFileSync } from 'node:fs';
+import { TestDnsServer } from '../support/dns-server';
+import { fileFor, loadTeamSite } from '../providers/builtin-web/team-sites';
+import { startSite, TestSite } from '../providers/builtin-web/web-test-servers';
 
 const CALLBACK_PATH = '/api/v2/internal/enrichment-callback/';
 
@@ -36,6 +41,7 @@ describe('lead generation without a people vendor (LLM only)', () => {
   let t: TestApp;
   let openai: VendorStub;
   let receiver: WebhookReceiver;
+  let dns: TestDnsServer;
   const people = [
     { name: 'Dana Reyes', title: 'VP of Sales', source_url: 'https://globex.example/team' },
     { name: 'Sam Ortiz', title: 'Account Executive', source_url: 'https://globex.example/team' },
@@ -52,17 +58,18 @@ describe('lead generation without a people vendor (LLM only)', () => {
       leadLlm({ people, score: (l) => scores[l.title ?? ''] ?? 0 }) as never,
     );
     receiver = await new WebhookReceiver().start();
+    dns = await startNoDns();
     t = await startTestApp({
-      OPENAI_BASE_URL: `${openai.url}/v1`,
-      OPENAI_API_KEY: 'test-openai-key-leads',
-      CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
-      CALLBACK_SIGNING_SECRET: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
+      ...openaiEnv(openai),
+      ...callbackEnv(),
+      OUTBOUND_DNS_SERVERS: dns.address,
     });
   });
   afterAll(async () => {
     await t?.close();
     await openai?.close();
     await receiver?.close();
+    await dns?.close();
   });
 
   it('finds people by web search, scores them, stores them and reports as the seed did', async () => {
@@ -79,6 +86,7 @@ describe('lead generation without a people vendor (LLM only)', () => {
     });
     const jobId = res.body.job_id as string;
 
+    // The company's own site was tried first (the built-in reader's people.search): no such name.
     const completed = await waitFor(
       async () =>
         receiver
@@ -98,6 +106,7 @@ describe('lead generation without a people vendor (LLM only)', () => {
       source: 'apollo',
     });
 
+    expect(dns.queries.map((q) => q.name)).toContain(domain);
     const data = completed.body.processed_data as any;
     expect(completed.body).toMatchObject({
       account_id: accountId,
@@ -235,11 +244,60 @@ describe('lead generation without a people vendor (LLM only)', () => {
 
 describe('lead generation with no people provider and no LLM', () => {
   let t: TestApp;
+  let dns: TestDnsServer;
+  let site: TestSite;
+  const orbit = loadTeamSite('orbit-leadership');
   beforeAll(async () => {
-    t = await startTestApp();
+    dns = await startNoDns();
+    site = await startSite(['127.0.0.1'], (req, res) => {
+      const file = fileFor(orbit.dir, (req.url ?? '/').split('?')[0]);
+      if (!file)
+        return res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not found</h1>');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(readFileSync(file));
+    });
+    t = await startTestApp({
+      OUTBOUND_DNS_SERVERS: dns.address,
+      WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
+    });
   });
   afterAll(async () => {
     await t?.close();
+    await dns?.close();
+    await site?.close();
+  });
+
+  it("keyless: people from the company's own leadership page, scored by the transparent rules", async () => {
+    const accountId = `acct-orbit-${randomUUID().slice(0, 8)}`;
+    const res = await request(t.app.getHttpServer())
+      .post('/api/v1/leads/generate?wait=60')
+      .set(authHeaders)
+      .send({
+        account_id: accountId,
+        account_data: { name: 'Orbit', website: `${site.origin}/` },
+        product_data: {
+          name: `Contract AI ${randomUUID().slice(0, 6)}`,
+          persona_role_titles: {
+            buyers: ['General Counsel', 'Chief Executive Officer'],
+            influencers: ['Chief Technology Officer'],
+          },
+        },
+      })
+      .expect(200);
+    expect(res.body.status).toBe('succeeded');
+    const data = res.body.result;
+    const names = data.structured_leads.map((l: { name: string }) => l.name);
+    expect(names.sort()).toEqual(orbit.people.map((p) => p.name).sort());
+    for (const n of orbit.not_staff) expect(names).not.toContain(n);
+    const counsel = data.structured_leads.find((l: any) => l.name === 'Benjamin Cho');
+    expect(counsel.current_employment.title).toBe('General Counsel');
+    expect(counsel.provenance.title).toMatchObject({
+      method: 'scrape',
+      evidence: [expect.stringContaining(site.origin)],
+    });
+    const top = data.all_leads[0];
+    expect(top).toMatchObject({ method: 'rules', persona_match: 'buyer' });
+    expect(data.all_leads.every((l: any) => l.method === 'rules')).toBe(true);
+    expect(data.all_leads.find((l: any) => l.id === counsel.id).persona_match).toBe('buyer');
   });
 
   it('completes with no leads and the seed no-leads score distribution', async () => {

@@ -139,13 +139,16 @@ export class PeopleStage {
         );
         people.push(...rest.flat());
         const at = new Date().toISOString();
+        const share = people.length ? cost / people.length : 0;
         const candidates = people.slice(0, maxPeople).map((person) =>
+          // Read from a page of the company's site (the built-in reader), or a vendor's record.
           this.candidate(person, p.meta.id, {
-            source: p.meta.id,
-            method: 'api',
-            confidence: 0.8,
-            costUsd: 0,
+            source: person.source_url ?? p.meta.id,
+            method: person.source_url ? 'scrape' : 'api',
+            confidence: person.source_url ? 0.6 : 0.8,
+            costUsd: share,
             taskId: scope.taskId,
+            ...(person.source_url ? { evidence: [person.source_url] } : {}),
             at,
           }),
         );
