@@ -4,55 +4,24 @@
  * they measure, and the worker's RSS is its own.
  */
 import { readFileSync } from 'node:fs';
-import { freePort, sleep } from '../support/common';
-import { NodeChild } from '../support/node-child';
-import { appEnv, MAIN, ROOT } from './settings';
+import { AppProcess as BenchAppProcess } from '../support/app-process';
+import { freePort } from '../support/common';
+import { appEnv } from './settings';
 
 /** Every app process the bench started, in order (their warnings and log tails are reported). */
 export const started: AppProcess[] = [];
 
-export class AppProcess extends NodeChild {
+export class AppProcess extends BenchAppProcess {
   /** Lines at level warn or above, or not JSON (a stack trace, a Node warning). */
   warnings = 0;
 
-  constructor(
-    readonly role: 'api' | 'worker',
-    readonly port: number,
-  ) {
-    super(MAIN, ROOT, { ...process.env, ...appEnv(role, port) });
+  constructor(role: 'api' | 'worker', port: number) {
+    super(role, port, { ...process.env, ...appEnv(role, port) });
     started.push(this);
   }
 
   protected override onLine(line: string): void {
     if (/"level":(4|5|6)\d/.test(line) || !line.startsWith('{')) this.warnings++;
-  }
-
-  get pid(): number {
-    return this.proc.pid!;
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async ready(timeoutMs = 60_000): Promise<this> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      if (this.exitCode !== undefined) {
-        throw new Error(
-          `${this.role} exited (${this.exitCode}) at start:\n${this.tail.join('\n')}`,
-        );
-      }
-      try {
-        const res = await fetch(`${this.url}/health`);
-        if (res.ok) return this;
-      } catch {
-        /* not listening yet */
-      }
-      if (Date.now() > until)
-        throw new Error(`${this.role} did not start:\n${this.tail.join('\n')}`);
-      await sleep(100);
-    }
   }
 
   /** VmRSS and VmHWM in MiB, from /proc/<pid>/status. */

@@ -1,5 +1,4 @@
 /** The task bench's settings (from the environment) and the names of this run. */
-import { join, resolve } from 'node:path';
 import { loadConfig } from '../../src/common/config/app.config';
 import { DiagnosticTask } from '../../src/modules/diagnostic/diagnostic.task';
 import { TaskType, TaskTypeOptions } from '../../src/modules/tasks/engine/task-type.decorator';
@@ -28,9 +27,6 @@ export const REDIS_URL = env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const BATCH = 1000;
 export const STALL_MS = 60_000;
 
-/** The repository (this file is dist/bench/tasks/settings.js once built). */
-export const ROOT = resolve(__dirname, '..', '..', '..');
-export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 const run = benchRun(ADMIN_URL);
 export const DB_NAME = run.dbName;
 export const PREFIX = run.prefix;

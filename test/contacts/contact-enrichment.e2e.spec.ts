@@ -3,7 +3,8 @@ import request from 'supertest';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
 import { fixture, VendorStub } from '../support/vendor-stub';
 import { WebhookReceiver } from '../support/webhook-receiver';
-import { apolloEnv, BULK_MATCH_PATH, bulkMatch, contactList, detailsOf } from './apollo-bulk';
+import { apolloBulkMatch, BULK_MATCH_PATH } from '../support/apollo-bulk-match';
+import { apolloEnv, contactList, detailsOf } from './apollo-bulk';
 
 const CALLBACK_PATH = '/hooks/contacts';
 
@@ -22,7 +23,7 @@ describe('contact enrichment (HTTP, Apollo stub)', () => {
   const bulkCalls = () => stub.requests.filter((r) => r.path === BULK_MATCH_PATH).length;
 
   beforeAll(async () => {
-    stub = await VendorStub.start(bulkMatch);
+    stub = await VendorStub.start(apolloBulkMatch);
     receiver = await new WebhookReceiver().start();
     t = await startTestApp({
       ...apolloEnv(stub.url),
