@@ -21,13 +21,12 @@
  * passed on to the app.
  */
 import 'reflect-metadata';
-import os from 'node:os';
 import { loadConfig } from '../src/common/config/app.config';
 import { contactsRun, stubs } from './leads/contacts-run';
 import { appEnv, database, PREFIX, QUICK, REDIS_URL } from './leads/settings';
 import { printTable } from './providers/report';
 import { deleteRedisKeys } from './support/bench-run';
-import { fmt, loadAverage, log } from './support/common';
+import { benchMain } from './support/bench-main';
 import { running } from './support/node-child';
 
 async function cleanup(): Promise<void> {
@@ -37,29 +36,12 @@ async function cleanup(): Promise<void> {
   await deleteRedisKeys(REDIS_URL, PREFIX);
 }
 
-async function main(): Promise<void> {
-  const cpus = os.cpus();
-  console.log(
-    `machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ` +
-      `node ${process.version}, load average ${loadAverage()}${QUICK ? ' (quick run)' : ''}`,
-  );
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    log('interrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
-  try {
+benchMain(
+  async () => {
     await database.create(loadConfig({ ...appEnv('api', 'http://127.0.0.1:1'), PORT: '1' }));
     await contactsRun();
     printTable();
-    console.log(`load average at the end: ${loadAverage()}`);
-  } finally {
-    if (!interrupted) await cleanup();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-});
+  },
+  cleanup,
+  QUICK ? ' (quick run)' : '',
+);

@@ -25,7 +25,6 @@
  * vendor-stub.ts, the app's processes in child.ts, the table in report.ts.
  */
 import 'reflect-metadata';
-import os from 'node:os';
 import { loadConfig } from '../src/common/config/app.config';
 import { limiterRuns } from './providers/limiter';
 import { overheadRun } from './providers/overhead';
@@ -33,7 +32,7 @@ import { printTable } from './providers/report';
 import { appEnv, database, PREFIX, REDIS_URL } from './providers/settings';
 import { servers } from './providers/vendor-stub';
 import { deleteRedisKeys } from './support/bench-run';
-import { fmt, loadAverage, log } from './support/common';
+import { benchMain } from './support/bench-main';
 import { running } from './support/node-child';
 
 async function cleanup(): Promise<void> {
@@ -43,30 +42,9 @@ async function cleanup(): Promise<void> {
   await deleteRedisKeys(REDIS_URL, PREFIX);
 }
 
-async function main(): Promise<void> {
-  const cpus = os.cpus();
-  console.log(
-    `machine: ${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ` +
-      `node ${process.version}, ${os.platform()} ${os.release()}, load average ${loadAverage()}`,
-  );
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    log('interrupted: cleaning up');
-    void cleanup().finally(() => process.exit(130));
-  });
-  try {
-    await database.create(loadConfig({ ...appEnv({}), PORT: '1' }));
-    await limiterRuns();
-    await overheadRun();
-    printTable();
-    console.log(`load average at the end: ${loadAverage()}`);
-  } finally {
-    if (!interrupted) await cleanup();
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
-  process.exitCode = 1;
-});
+benchMain(async () => {
+  await database.create(loadConfig({ ...appEnv({}), PORT: '1' }));
+  await limiterRuns();
+  await overheadRun();
+  printTable();
+}, cleanup);

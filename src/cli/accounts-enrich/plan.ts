@@ -103,11 +103,46 @@ export function planRun(opts: PlanOptions): Plan {
   }));
   const rows = opts.limit !== undefined ? all.slice(0, opts.limit) : all;
 
+  const { todo, previous, dropped } = resumeRows(
+    rows,
+    all,
+    opts.output,
+    outHeader,
+    DONE_STATUSES,
+    (cells) => rowKey(cells, map),
+  );
+  const keptBeyondLimit = all.slice(rows.length).filter((r) => {
+    const prev = previous?.get(r.key);
+    if (prev) r.previous = prev;
+    return !!prev;
+  });
+  return { header: table.header, outHeader, map, rows, todo, keptBeyondLimit, dropped };
+}
+
+/** An input row, as matched against an earlier output. */
+export interface ResumableRow {
+  key: string;
+  /** Its row in the earlier output, when done there (it is then skipped). */
+  previous?: string[];
+  status?: string;
+}
+
+/**
+ * `rows` matched against the done rows of an earlier output (`output`, when it exists): a row done
+ * there takes its cells and status; the others are `todo`. `dropped`: done rows of the output that
+ * match none of `all` (an edited input), which are not written again.
+ */
+export function resumeRows<R extends ResumableRow>(
+  rows: R[],
+  all: R[],
+  output: string | undefined,
+  outHeader: string[],
+  done: ReadonlySet<string>,
+  keyOf: (cells: string[]) => string,
+): { todo: R[]; previous: Map<string, string[]> | null; dropped: number } {
   const previous =
-    opts.output && existsSync(opts.output)
-      ? readDoneRows(opts.output, outHeader, DONE_STATUSES, (cells) => rowKey(cells, map))
-      : null;
-  const todo: Row[] = [];
+    output && existsSync(output) ? readDoneRows(output, outHeader, done, keyOf) : null;
+  const todo: R[] = [];
   for (const row of rows) {
     const prev = previous?.get(row.key);
     if (prev) {
@@ -115,14 +150,9 @@ export function planRun(opts: PlanOptions): Plan {
       row.status = prev[outHeader.length - 2];
     } else todo.push(row);
   }
-  const keptBeyondLimit = all.slice(rows.length).filter((r) => {
-    const prev = previous?.get(r.key);
-    if (prev) r.previous = prev;
-    return !!prev;
-  });
   const matched = new Set(all.map((r) => r.key));
   const dropped = previous ? [...previous.keys()].filter((k) => !matched.has(k)).length : 0;
-  return { header: table.header, outHeader, map, rows, todo, keptBeyondLimit, dropped };
+  return { todo, previous, dropped };
 }
 
 /**

@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { basename } from 'node:path';
 import { dryRun } from '../accounts-enrich/dry-run';
 import { planRun } from '../accounts-enrich/plan';
 import { runEnrichment } from '../accounts-enrich/run';
-import { CliError, durationOption, EXIT, intOption, moneyOption } from '../io';
-import { createProgress, orderedCounts, ProgressMode } from '../progress';
+import { bulkSession, doneLine, inOut, progressOption, runExit } from '../bulk-command';
+import { durationOption, EXIT, intOption, moneyOption } from '../io';
+import type { ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
 import { pollIntervalMs } from '../task-wait';
 
@@ -60,24 +61,10 @@ export const accountsCommands: CommandGroup = {
         'most each row may spend on paid providers (budget_usd)',
         moneyOption,
       )
-      .addOption(
-        new Option(
-          '--progress <mode>',
-          'progress on stderr: a bar on a terminal, plain lines otherwise',
-        )
-          .choices(['auto', 'bar', 'plain', 'none'])
-          .default('auto'),
-      )
+      .addOption(progressOption())
       .action(
         ctx.action(async (opts: EnrichOpts, cmd: Command) => {
-          if (!opts.dryRun && !opts.out) {
-            throw new CliError('--out <file> is required (or use --dry-run)', EXIT.usage);
-          }
-          const input = ctx.path(opts.in);
-          const output = opts.out ? ctx.path(opts.out) : undefined;
-          if (output === input) {
-            throw new CliError('--out must not be the input file', EXIT.usage);
-          }
+          const { input, output } = inOut(ctx, opts);
           const plan = planRun({
             input,
             output,
@@ -88,12 +75,7 @@ export const accountsCommands: CommandGroup = {
             nameColumn: opts.nameColumn,
           });
           const json = ctx.globals(cmd).json;
-          // One controller for the run: Ctrl-C, or a fatal error in one row, stops every row.
-          const abort = new AbortController();
-          const stopOnSignal = () => abort.abort();
-          ctx.signal?.addEventListener('abort', stopOnSignal, { once: true });
-          const client = ctx.client(cmd, abort.signal);
-          const progress = createProgress(ctx.io.stderr, opts.progress);
+          const { abort, client, progress, close } = bulkSession(ctx, cmd, opts.progress, 'rows');
           const cols = (['website', 'account_id', 'name'] as const)
             .filter((f) => plan.map[f] >= 0)
             .map((f) => `${f} ← "${plan.header[plan.map[f]]}"`)
@@ -146,14 +128,8 @@ export const accountsCommands: CommandGroup = {
               pollMs: pollIntervalMs(ctx.env),
               rowTimeoutMs: opts.timeout ?? 30 * 60_000,
             });
-            const counts = orderedCounts(sum.counts)
-              .map(([k, n]) => `${n} ${k}`)
-              .join(', ');
             if (json) ctx.out(JSON.stringify({ ...sum, out: output }, null, 2));
-            ctx.err(
-              `${sum.interrupted ? 'interrupted' : 'done'}: ${plan.rows.length} row(s) → ${output}` +
-                ` (${counts || 'nothing to do'}; ${sum.skipped} skipped as already done)`,
-            );
+            ctx.err(doneLine(sum, plan.rows.length, 'row(s)', output!));
             const failed = plan.rows.filter(
               (r) => !r.previous && r.status && r.status !== 'succeeded',
             );
@@ -166,20 +142,9 @@ export const accountsCommands: CommandGroup = {
               if (failed.length > 10)
                 ctx.err(`  … and ${failed.length - 10} more (see assay_error)`);
             }
-            if (sum.interrupted) {
-              ctx.err('run the same command again to resume');
-              return EXIT.interrupted;
-            }
-            if (sum.unfinished) {
-              ctx.err(
-                `${sum.unfinished} row(s) did not finish: run the same command again to resume`,
-              );
-              return EXIT.failure;
-            }
-            return EXIT.ok;
+            return runExit(ctx, sum);
           } finally {
-            progress.stop();
-            ctx.signal?.removeEventListener('abort', stopOnSignal);
+            close();
           }
         }),
       );

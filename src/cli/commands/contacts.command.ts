@@ -1,11 +1,12 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { basename } from 'node:path';
+import { bulkSession, doneLine, inOut, progressOption, runExit } from '../bulk-command';
 import { CONTACT_FIELDS, ContactField } from '../contacts-enrich/columns';
 import { dryRunContacts } from '../contacts-enrich/dry-run';
 import { planContactsRun } from '../contacts-enrich/plan';
 import { runContacts } from '../contacts-enrich/run';
-import { CliError, durationOption, EXIT, intOption, moneyOption } from '../io';
-import { createProgress, orderedCounts, ProgressMode } from '../progress';
+import { durationOption, EXIT, intOption, moneyOption } from '../io';
+import type { ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
 import { pollIntervalMs } from '../task-wait';
 
@@ -57,25 +58,13 @@ export const contactsCommands: CommandGroup = {
         durationOption,
       )
       .option('--budget-usd <usd>', 'most each chunk may spend (its budget_usd)', moneyOption)
-      .addOption(
-        new Option(
-          '--progress <mode>',
-          'progress on stderr: a bar on a terminal, plain lines otherwise',
-        )
-          .choices(['auto', 'bar', 'plain', 'none'])
-          .default('auto'),
-      )
+      .addOption(progressOption())
       .action(ctx.action((opts: EnrichOpts, c: Command) => enrich(ctx, opts, c)));
   },
 };
 
 async function enrich(ctx: CliContext, opts: EnrichOpts, cmd: Command): Promise<number> {
-  if (!opts.dryRun && !opts.out) {
-    throw new CliError('--out <file> is required (or use --dry-run)', EXIT.usage);
-  }
-  const input = ctx.path(opts.in);
-  const output = opts.out ? ctx.path(opts.out) : undefined;
-  if (output === input) throw new CliError('--out must not be the input file', EXIT.usage);
+  const { input, output } = inOut(ctx, opts);
   const plan = planContactsRun({
     input,
     output,
@@ -83,11 +72,7 @@ async function enrich(ctx: CliContext, opts: EnrichOpts, cmd: Command): Promise<
     columns: opts as Record<string, string>,
   });
   const json = ctx.globals(cmd).json;
-  const abort = new AbortController();
-  const stopOnSignal = () => abort.abort();
-  ctx.signal?.addEventListener('abort', stopOnSignal, { once: true });
-  const client = ctx.client(cmd, abort.signal);
-  const progress = createProgress(ctx.io.stderr, opts.progress, 'contacts');
+  const { abort, client, progress, close } = bulkSession(ctx, cmd, opts.progress, 'contacts');
   const cols = (Object.keys(CONTACT_FIELDS) as ContactField[])
     .filter((f) => plan.map[f] >= 0)
     .map((f) => `${f} ← "${plan.header[plan.map[f]]}"`)
@@ -135,25 +120,10 @@ async function enrich(ctx: CliContext, opts: EnrichOpts, cmd: Command): Promise<
       timeoutMs: opts.timeout,
       budgetUsd: opts.budgetUsd,
     });
-    const counts = orderedCounts(sum.counts)
-      .map(([k, n]) => `${n} ${k}`)
-      .join(', ');
     if (json) ctx.out(JSON.stringify({ ...sum, out: output }, null, 2));
-    ctx.err(
-      `${sum.interrupted ? 'interrupted' : 'done'}: ${plan.rows.length} contact(s) → ${output}` +
-        ` (${counts || 'nothing to do'}; ${sum.skipped} skipped as already done)`,
-    );
-    if (sum.interrupted) {
-      ctx.err('run the same command again to resume');
-      return EXIT.interrupted;
-    }
-    if (sum.unfinished) {
-      ctx.err(`${sum.unfinished} row(s) did not finish: run the same command again to resume`);
-      return EXIT.failure;
-    }
-    return EXIT.ok;
+    ctx.err(doneLine(sum, plan.rows.length, 'contact(s)', output!));
+    return runExit(ctx, sum);
   } finally {
-    progress.stop();
-    ctx.signal?.removeEventListener('abort', stopOnSignal);
+    close();
   }
 }

@@ -1,3 +1,4 @@
+import type { OutputContact } from '../../modules/contacts/enrichment/contact-output';
 import { findColumn, outputHeader } from '../accounts-enrich/columns';
 import { CliError, EXIT } from '../io';
 
@@ -92,23 +93,8 @@ export const CONTACT_RESULT_KEYS = [
 export const contactOutputHeader = (header: string[]) =>
   outputHeader(header, CONTACT_RESULT_KEYS, 'assay contacts enrich');
 
-/** A contact of the result, as the CLI reads it. */
-export interface ResultContact {
-  status: string;
-  reason?: string;
-  source: string | null;
-  confidence: number;
-  enriched_at: number | null;
-  email: string | null;
-  name: string | null;
-  job_title: string | null;
-  company: string | null;
-  industry: string | null;
-  company_website: string | null;
-  phone_numbers: string[];
-  social_profiles: { linkedin: string | null; twitter: string | null };
-  location: { city: string | null; state: string | null; country: string | null };
-}
+/** A contact of the result (docs/contacts.md), as the CLI reads it. */
+export type ResultContact = Omit<OutputContact, 'external_id' | 'provenance'>;
 
 /** The result cells of a contact, in CONTACT_RESULT_KEYS order (enriched_at as ISO time). */
 export function resultCells(c: ResultContact): string[] {

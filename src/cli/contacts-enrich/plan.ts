@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { chunks } from '../../common/map-limit';
-import { contentKey, readDoneRows } from '../accounts-enrich/plan';
+import { contentKey, resumeRows } from '../accounts-enrich/plan';
 import { escapeFormula, readCsv } from '../csv';
 import {
   CONTACT_FIELDS,
@@ -102,20 +101,9 @@ export function planContactsRun(opts: ContactPlanOptions): ContactPlan {
     key: contactRowKey(cells, map),
     body: contactBody(cells, map),
   }));
-  const previous =
-    opts.output && existsSync(opts.output)
-      ? readDoneRows(opts.output, outHeader, DONE_STATUSES, (cells) => contactRowKey(cells, map))
-      : null;
-  const todo: ContactRow[] = [];
-  for (const row of rows) {
-    const prev = previous?.get(row.key);
-    if (prev) {
-      row.previous = prev;
-      row.status = prev[outHeader.length - 2];
-    } else todo.push(row);
-  }
-  const matched = new Set(rows.map((r) => r.key));
-  const dropped = previous ? [...previous.keys()].filter((k) => !matched.has(k)).length : 0;
+  const { todo, dropped } = resumeRows(rows, rows, opts.output, outHeader, DONE_STATUSES, (cells) =>
+    contactRowKey(cells, map),
+  );
   return {
     header: table.header,
     outHeader,
