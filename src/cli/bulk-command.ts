@@ -89,3 +89,28 @@ export function runExit(ctx: CliContext, sum: RunEnd): number {
   }
   return EXIT.ok;
 }
+
+/** What a dry run of a CSV command prints: the sums, the refused rows (20 at most), the notes. */
+export interface EstimatePrint {
+  valid: [label: string, count: number];
+  calls: [label: string, count: number];
+  cost_min_usd: number;
+  cost_max_usd: number;
+  refused: [label: string, lines: string[]];
+  notes: string[];
+}
+
+/** `  valid rows:      2` … aligned lines of a dry run's sums on stdout. */
+export function printEstimate(ctx: CliContext, e: EstimatePrint): void {
+  const line = (label: string, value: string) => ctx.out(`  ${`${label}:`.padEnd(16)} ${value}`);
+  line(e.valid[0], String(e.valid[1]));
+  line(e.calls[0], `${e.calls[1]} at most`);
+  line('estimated cost', `$${e.cost_min_usd} – $${e.cost_max_usd}`);
+  const [label, refused] = e.refused;
+  if (refused.length) {
+    line(label, `${refused.length} row(s)`);
+    for (const r of refused.slice(0, 20)) ctx.out(`    ${r}`);
+    if (refused.length > 20) ctx.out(`    … and ${refused.length - 20} more`);
+  }
+  for (const n of e.notes) ctx.out(`  note: ${n}`);
+}

@@ -5,23 +5,49 @@ import type { Plan, Row } from './plan';
 import { eachRow, isFatal } from './row-pool';
 
 /** What a dry run found. */
-export interface DryRunSummary {
+export interface DryRunSummary extends EstimateTotals {
   dry_run: true;
   rows: number;
   skipped: number;
   valid: number;
   invalid: Array<{ row: number; website: string; error: string }>;
+}
+
+/** A task type's dry-run estimate, as the API answers it. */
+export interface Estimate {
+  calls: number;
+  cost_min_usd: number;
+  cost_max_usd: number;
+  notes?: string[];
+}
+
+/** Estimates summed: the calls, the cost range and the notes (each once). */
+export interface EstimateTotals {
   calls: number;
   cost_min_usd: number;
   cost_max_usd: number;
   notes: string[];
 }
 
-interface Estimate {
-  calls: number;
-  cost_min_usd: number;
-  cost_max_usd: number;
-  notes?: string[];
+export const noEstimate = (): EstimateTotals => ({
+  calls: 0,
+  cost_min_usd: 0,
+  cost_max_usd: 0,
+  notes: [],
+});
+
+export function addEstimate(t: EstimateTotals, e: Estimate): void {
+  t.calls += e.calls;
+  t.cost_min_usd += e.cost_min_usd;
+  t.cost_max_usd += e.cost_max_usd;
+  for (const n of e.notes ?? []) if (!t.notes.includes(n)) t.notes.push(n);
+}
+
+/** The totals' costs to the micro-dollar (sums of floats drift). */
+export function roundTotals(t: EstimateTotals): void {
+  const round = (n: number) => Math.round(n * 1e6) / 1e6;
+  t.cost_min_usd = round(t.cost_min_usd);
+  t.cost_max_usd = round(t.cost_max_usd);
 }
 
 /**
@@ -41,12 +67,8 @@ export async function dryRun(
     skipped: plan.rows.length - plan.todo.length,
     valid: 0,
     invalid: [],
-    calls: 0,
-    cost_min_usd: 0,
-    cost_max_usd: 0,
-    notes: [],
+    ...noEstimate(),
   };
-  const notes = new Set<string>();
   const counts: Record<string, number> = {};
   const one = async (row: Row): Promise<void> => {
     let line: string;
@@ -58,10 +80,7 @@ export async function dryRun(
       });
       const e = body.estimate;
       sum.valid++;
-      sum.calls += e.calls;
-      sum.cost_min_usd += e.cost_min_usd;
-      sum.cost_max_usd += e.cost_max_usd;
-      for (const n of e.notes ?? []) notes.add(n);
+      addEstimate(sum, e);
       counts.valid = (counts.valid ?? 0) + 1;
       line = `row ${row.number} ${row.body.website}: ${e.calls} call(s), $${e.cost_min_usd}–$${e.cost_max_usd}`;
     } catch (err) {
@@ -82,9 +101,6 @@ export async function dryRun(
   }
   if (abort.signal.aborted) throw new CliError('interrupted', EXIT.interrupted);
   sum.invalid.sort((a, b) => a.row - b.row);
-  const round = (n: number) => Math.round(n * 1e6) / 1e6;
-  sum.cost_min_usd = round(sum.cost_min_usd);
-  sum.cost_max_usd = round(sum.cost_max_usd);
-  sum.notes = [...notes];
+  roundTotals(sum);
   return sum;
 }

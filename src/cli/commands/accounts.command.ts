@@ -3,7 +3,14 @@ import { basename } from 'node:path';
 import { dryRun } from '../accounts-enrich/dry-run';
 import { planRun } from '../accounts-enrich/plan';
 import { runEnrichment } from '../accounts-enrich/run';
-import { bulkSession, doneLine, inOut, progressOption, runExit } from '../bulk-command';
+import {
+  bulkSession,
+  doneLine,
+  inOut,
+  printEstimate,
+  progressOption,
+  runExit,
+} from '../bulk-command';
 import { durationOption, EXIT, intOption, moneyOption } from '../io';
 import type { ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
@@ -94,17 +101,17 @@ export const accountsCommands: CommandGroup = {
                       ? ` (${sum.skipped} already done in ${basename(output!)}, skipped)`
                       : ''),
                 );
-                ctx.out(`  valid rows:      ${sum.valid}`);
-                ctx.out(`  provider calls:  ${sum.calls} at most`);
-                ctx.out(`  estimated cost:  $${sum.cost_min_usd} – $${sum.cost_max_usd}`);
-                if (sum.invalid.length) {
-                  ctx.out(`  would fail:      ${sum.invalid.length} row(s)`);
-                  for (const i of sum.invalid.slice(0, 20)) {
-                    ctx.out(`    row ${i.row} ${i.website || '(no website)'}: ${i.error}`);
-                  }
-                  if (sum.invalid.length > 20) ctx.out(`    … and ${sum.invalid.length - 20} more`);
-                }
-                for (const n of sum.notes) ctx.out(`  note: ${n}`);
+                printEstimate(ctx, {
+                  ...sum,
+                  valid: ['valid rows', sum.valid],
+                  calls: ['provider calls', sum.calls],
+                  refused: [
+                    'would fail',
+                    sum.invalid.map(
+                      (i) => `row ${i.row} ${i.website || '(no website)'}: ${i.error}`,
+                    ),
+                  ],
+                });
               }
               return EXIT.ok;
             }

@@ -1,6 +1,13 @@
 import { Command } from 'commander';
 import { basename } from 'node:path';
-import { bulkSession, doneLine, inOut, progressOption, runExit } from '../bulk-command';
+import {
+  bulkSession,
+  doneLine,
+  inOut,
+  printEstimate,
+  progressOption,
+  runExit,
+} from '../bulk-command';
 import { CONTACT_FIELDS, ContactField } from '../contacts-enrich/columns';
 import { dryRunContacts } from '../contacts-enrich/dry-run';
 import { planContactsRun } from '../contacts-enrich/plan';
@@ -90,15 +97,12 @@ async function enrich(ctx: CliContext, opts: EnrichOpts, cmd: Command): Promise<
           `Dry run, nothing created: ${todo} contact(s) of ${name} would be sent in ${sum.chunks} task(s)` +
             (skipped ? ` (${skipped} already done in ${basename(output!)}, skipped)` : ''),
         );
-        ctx.out(`  valid contacts:  ${sum.valid}`);
-        ctx.out(`  vendor calls:    ${sum.calls} at most`);
-        ctx.out(`  estimated cost:  $${sum.cost_min_usd} – $${sum.cost_max_usd}`);
-        if (sum.invalid.length) {
-          ctx.out(`  would be rejected: ${sum.invalid.length} row(s)`);
-          for (const i of sum.invalid.slice(0, 20)) ctx.out(`    row ${i.row}: ${i.error}`);
-          if (sum.invalid.length > 20) ctx.out(`    … and ${sum.invalid.length - 20} more`);
-        }
-        for (const n of sum.notes) ctx.out(`  note: ${n}`);
+        printEstimate(ctx, {
+          ...sum,
+          valid: ['valid contacts', sum.valid],
+          calls: ['vendor calls', sum.calls],
+          refused: ['would be rejected', sum.invalid.map((i) => `row ${i.row}: ${i.error}`)],
+        });
       }
       return EXIT.ok;
     }

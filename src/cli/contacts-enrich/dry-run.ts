@@ -1,3 +1,10 @@
+import {
+  addEstimate,
+  Estimate,
+  EstimateTotals,
+  noEstimate,
+  roundTotals,
+} from '../accounts-enrich/dry-run';
 import { eachRow } from '../accounts-enrich/row-pool';
 import { ApiClient } from '../api-client';
 import { CliError, EXIT } from '../io';
@@ -6,28 +13,17 @@ import { postChunk } from './chunks';
 import type { ContactPlan } from './plan';
 
 /** What a dry run found. */
-export interface ContactsDryRun {
+export interface ContactsDryRun extends EstimateTotals {
   dry_run: true;
   rows: number;
   skipped: number;
   chunks: number;
   valid: number;
   invalid: Array<{ row: number; error: string }>;
-  calls: number;
-  cost_min_usd: number;
-  cost_max_usd: number;
-  notes: string[];
 }
 
 /** The estimate note that counts one task's contacts (`25 contact(s): 24 unique, …`). */
 const PER_TASK_COUNT = /^\d+ contact\(s\):/;
-
-interface Estimate {
-  calls: number;
-  cost_min_usd: number;
-  cost_max_usd: number;
-  notes?: string[];
-}
 
 /**
  * Asks `POST /api/v1/contacts/enrich` with `dry_run: true` for each chunk to send (nothing is
@@ -49,12 +45,8 @@ export async function dryRunContacts(
     chunks: plan.chunks.length,
     valid: 0,
     invalid: [],
-    calls: 0,
-    cost_min_usd: 0,
-    cost_max_usd: 0,
-    notes: [],
+    ...noEstimate(),
   };
-  const notes = new Set<string>();
   const counts: Record<string, number> = {};
   progress.start(todo.length, 0);
   try {
@@ -66,10 +58,7 @@ export async function dryRunContacts(
       const e = posted?.body.estimate;
       if (e) {
         sum.valid += posted.rows.length;
-        sum.calls += e.calls;
-        sum.cost_min_usd += e.cost_min_usd;
-        sum.cost_max_usd += e.cost_max_usd;
-        for (const n of e.notes ?? []) notes.add(n);
+        addEstimate(sum, e);
       }
       const refused = chunk.filter((r) => r.status === 'rejected');
       for (const r of refused) sum.invalid.push({ row: r.number, error: r.error ?? '' });
@@ -90,10 +79,8 @@ export async function dryRunContacts(
   }
   if (abort.signal.aborted) throw new CliError('interrupted', EXIT.interrupted);
   sum.invalid.sort((a, b) => a.row - b.row);
-  const round = (n: number) => Math.round(n * 1e6) / 1e6;
-  sum.cost_min_usd = round(sum.cost_min_usd);
-  sum.cost_max_usd = round(sum.cost_max_usd);
+  roundTotals(sum);
   // Each chunk's estimate counts its own contacts: with several, those counts are left out.
-  sum.notes = [...notes].filter((n) => plan.chunks.length === 1 || !PER_TASK_COUNT.test(n));
+  sum.notes = sum.notes.filter((n) => plan.chunks.length === 1 || !PER_TASK_COUNT.test(n));
   return sum;
 }
