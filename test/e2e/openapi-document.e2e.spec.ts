@@ -91,7 +91,13 @@ describe('OpenAPI document → openapi-typescript + openapi-fetch client', () =>
   it('describes the callback POST as a callback of the create operations and as x-webhooks', () => {
     const create = doc.paths['/api/v1/tasks/create/{task_name}'].post;
     expect(create.callbacks.taskCallback).toEqual({ $ref: '#/components/callbacks/TaskCallback' });
-    expect(doc.paths['/api/v1/accounts/enrich'].post.callbacks.taskCallback).toBeDefined();
+    // Every typed create route (ApiNativeCreate) too, whatever its module.
+    for (const path of [
+      '/api/v1/accounts/enrich',
+      '/api/v1/leads/generate',
+      '/api/v1/contacts/enrich',
+    ])
+      expect(doc.paths[path].post.callbacks.taskCallback).toBeDefined();
     const post = doc.components.callbacks.TaskCallback['{$request.body#/callback_url}'].post;
     expect(post.requestBody.content['application/json'].schema).toEqual({
       $ref: '#/components/schemas/CallbackEnvelopeDto',

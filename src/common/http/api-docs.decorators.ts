@@ -44,6 +44,9 @@ export const COMMON_PROBLEMS: Record<string, ResponseObject> = {
   ),
 };
 
+/** OpenAPI extension on the operations that create a task (and so send its callbacks). */
+export const CREATES_TASK_EXTENSION = 'x-creates-task';
+
 /** Headers of an answer whose task has not ended yet (the create routes). */
 export const PENDING_HEADERS = {
   Location: {

@@ -1,5 +1,6 @@
 import type { OpenAPIObject, OperationObject } from '@nestjs/swagger';
 import { CALLBACK_USER_AGENT } from './callback-delivery.service';
+import { CREATES_TASK_EXTENSION } from '../../common/http/api-docs.decorators';
 
 const header = (description: string, example: string) => ({
   required: true,
@@ -95,6 +96,11 @@ export function addCallbackWebhooks(document: OpenAPIObject): void {
   };
 }
 
-/** Operations whose tasks send callbacks: the create routes (seed, typed), batch, enrich. */
-const CREATES = /^(create[A-Za-z]*Task|createTaskBatch|enrichAccount)$/;
-const isTaskCreation = (op: OperationObject) => CREATES.test(op.operationId ?? '');
+/**
+ * Operations whose tasks send callbacks: the seed create routes, batch, and every typed create
+ * route (marked by ApiNativeCreate).
+ */
+const CREATES = /^(create[A-Za-z]*Task|createTaskBatch)$/;
+const isTaskCreation = (op: OperationObject) =>
+  CREATES.test(op.operationId ?? '') ||
+  (op as unknown as Record<string, unknown>)[CREATES_TASK_EXTENSION] === true;

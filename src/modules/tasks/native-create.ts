@@ -1,8 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { ApiExtension, ApiExtraModels, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '../../common/auth/principal';
-import { ApiProblem, PENDING_HEADERS } from '../../common/http/api-docs.decorators';
+import {
+  ApiProblem,
+  CREATES_TASK_EXTENSION,
+  PENDING_HEADERS,
+} from '../../common/http/api-docs.decorators';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from './dto/task-views.dto';
 import { toNativeSubmitted } from './task.mapper';
 import type { TasksService } from './tasks.service';
@@ -45,6 +49,8 @@ export async function submitNative(
 /** The OpenAPI description every typed create route shares (answers, header, problems). */
 export function ApiNativeCreate(): MethodDecorator & ClassDecorator {
   return applyDecorators(
+    // Marks the operation as creating a task: the document gives it the task callback.
+    ApiExtension(CREATES_TASK_EXTENSION, true),
     ApiExtraModels(TaskCreatedDto, TaskDetailDto, DryRunDto),
     ApiHeader({
       name: 'Idempotency-Key',
