@@ -80,7 +80,7 @@ describe('assay leads generate (CLI against a booted app)', () => {
     const r = await generate(['--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/provider calls:\s+\d+ at most/);
-    expect(r.stdout).toMatch(/would fail: row 2: .*website/);
+    expect(r.stdout).toMatch(/would fail:\s+1 row\(s\)\n\s+row 2: .*website/);
   });
 
   it('writes a row per lead, highest fit first, with the accounts and statuses; a re-run skips them', async () => {
