@@ -73,6 +73,17 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     }, 'tenant A callback');
     a.deliveryId = deliveries[0].id;
     a.account = (await http().get('/api/v1/accounts/acct-a-only').set(as(KEY_A)).expect(200)).body;
+    // A lead of tenant A: read from the site's team page (no vendor, no LLM: keyless).
+    const leads = await http()
+      .post('/api/v1/leads/generate?wait=60')
+      .set(as(KEY_A))
+      .send({
+        account_id: 'acct-a-only',
+        account_data: { name: 'Brightforge', website: site.origin },
+        product_data: { persona_role_titles: { buyers: ['Chief Executive Officer'] } },
+      })
+      .expect(200);
+    a.leadId = leads.body.result.structured_leads[0].assay_lead_id;
   });
   afterAll(async () => {
     await t?.close();
@@ -86,6 +97,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (name === 'job_id') return a.taskId;
     if (path.startsWith('/api/v1/callbacks/')) return a.deliveryId;
     if (path.startsWith('/api/v1/accounts/')) return a.account.id;
+    if (path.startsWith('/api/v1/leads/')) return a.leadId;
     if (path.startsWith('/api/v1/providers/')) return 'builtin_web';
     throw new Error(`no tenant isolation rule for parameter {${name}} of ${path}: add one`);
   };
@@ -99,7 +111,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (!/\{[^}]+\}/.test(path)) return null;
     if (path === '/api/v1/tasks/create/{task_name}') return null;
     if (path === '/api/v1/providers/{id}/self-test') return 403;
-    if (/^\/api\/v1\/(tasks|callbacks|accounts)\//.test(path)) return 404;
+    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads)\//.test(path)) return 404;
     throw new Error(`no tenant isolation rule for ${method.toUpperCase()} ${path}: add one`);
   };
 
@@ -209,6 +221,9 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     expect(await mine(KEY_B, byDomain, accountIds)).toEqual([]);
     expect(await mine(KEY_A, byDomain, accountIds)).toEqual([a.account.id]);
     expect(await mine(KEY_B, '/api/v1/accounts?account_id=acct-a-only', accountIds)).toEqual([]);
+    const leadIds = (b: Json) => b.items.map((i: Json) => i.id);
+    expect(await mine(KEY_B, '/api/v1/leads?account_id=acct-a-only', leadIds)).toEqual([]);
+    expect(await mine(KEY_A, '/api/v1/leads?account_id=acct-a-only', leadIds)).toContain(a.leadId);
     // Costs: a tenant's spend counts its own tasks' calls only (none for B here).
     const spend = (await http().get('/api/v1/providers').set(as(KEY_B)).expect(200)).body as Json[];
     expect(spend.every((p) => p.spend_30d.calls === 0)).toBe(true);

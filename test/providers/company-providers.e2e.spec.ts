@@ -48,7 +48,7 @@ describe('company data providers through the real call path (booted app, local v
     const view = (id: string) => res.body.find((p: { id: string }) => p.id === id);
     expect(view('apollo')).toMatchObject({
       configured: true,
-      capabilities: ['company.profile'],
+      capabilities: ['company.profile', 'people.search', 'person.enrich'],
       base_url: `${apollo.url}/api/v1`,
       rate_limits: { perMinute: 50, perDay: 300 },
     });

@@ -81,6 +81,8 @@ describe('LinkedIn data: a CAPTCHA page or a 429 blocks the provider and the wat
         error: expect.stringMatching(
           /anti-bot \/ CAPTCHA page.*brightdata is paused for 3 s \(BRIGHTDATA_BLOCK_PAUSE_SECONDS\)/,
         ),
+        // When it may be asked again: a task would not retry before.
+        retry_after_ms: 3000,
       },
       { provider: 'enrichlayer', outcome: 'accepted', cost_usd: 0.02, cached: false },
     ]);

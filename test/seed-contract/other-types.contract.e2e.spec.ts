@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { TestDnsServer } from '../support/dns-server';
 import { DjangoReceiver } from './django-receiver';
 import { checkCreateResponse, checkStatusResponse, SEED_TYPES } from './seed-contract';
 
@@ -113,12 +114,17 @@ describe.each(CASES)('seed contract: $name', ({ name, payload, clientJobId }) =>
   const run = declared.has(name) ? it : it.skip;
   let t: TestApp;
   let django: DjangoReceiver;
+  let dns: TestDnsServer;
   const type = SEED_TYPES[name];
 
   beforeAll(async () => {
     if (!declared.has(name)) return;
     django = await new DjangoReceiver(SECRET, null).start();
+    // A DNS on loopback that knows no name: a task reading the company's site (leads: its team
+    // page) never looks past the machine.
+    dns = await TestDnsServer.start();
     t = await startTestApp({
+      OUTBOUND_DNS_SERVERS: dns.address,
       CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
       CALLBACK_SIGNING_SECRET: SECRET,
       CALLBACK_URL: django.url,
@@ -128,6 +134,7 @@ describe.each(CASES)('seed contract: $name', ({ name, payload, clientJobId }) =>
   afterAll(async () => {
     await t?.close();
     await django?.close();
+    await dns?.close();
   });
 
   run(
