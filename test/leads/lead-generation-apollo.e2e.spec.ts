@@ -2,13 +2,12 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
 import { VendorStub } from '../support/vendor-stub';
-import { WebhookReceiver } from '../support/webhook-receiver';
+import { DjangoReceiver } from '../seed-contract/django-receiver';
+import { SEED_TYPES } from '../seed-contract/seed-contract';
 import { apolloBehaviour, scoreOfTitle } from './apollo-people';
 import { TestDnsServer } from '../support/dns-server';
 import { apolloEnv, callbackEnv, openaiEnv, startNoDns } from './leads-env';
 import { leadLlm, schemaOf } from './llm-reply';
-
-const CALLBACK_PATH = '/api/v2/internal/enrichment-callback/';
 
 const payload = (accountId: string, extra: Record<string, unknown> = {}) => ({
   account_id: accountId,
@@ -35,19 +34,20 @@ describe('lead generation with Apollo: paginated callbacks', () => {
   let t: TestApp;
   let apollo: VendorStub;
   let openai: VendorStub;
-  let receiver: WebhookReceiver;
+  let django: DjangoReceiver;
   let dns: TestDnsServer;
   let people = 0;
 
   beforeAll(async () => {
     apollo = await VendorStub.start(apolloBehaviour(() => people) as never);
     openai = await VendorStub.start(leadLlm({ score: (l) => scoreOfTitle(l.title) }) as never);
-    receiver = await new WebhookReceiver().start();
+    const callbacks = callbackEnv();
+    django = await new DjangoReceiver(callbacks.CALLBACK_SIGNING_SECRET, null).start();
     dns = await startNoDns();
     t = await startTestApp({
       ...apolloEnv(apollo),
       ...openaiEnv(openai),
-      ...callbackEnv(),
+      ...callbacks,
       // No people at Apollo: the site is tried next; its lookup stays on loopback.
       OUTBOUND_DNS_SERVERS: dns.address,
     });
@@ -56,7 +56,7 @@ describe('lead generation with Apollo: paginated callbacks', () => {
     await t?.close();
     await apollo?.close();
     await openai?.close();
-    await receiver?.close();
+    await django?.close();
     await dns?.close();
   });
 
@@ -66,14 +66,10 @@ describe('lead generation with Apollo: paginated callbacks', () => {
     const res = await request(t.app.getHttpServer())
       .post('/api/v1/tasks/create/lead_identification_apollo')
       .set(authHeaders)
-      .send({ ...payload(accountId), callback_url: receiver.url(CALLBACK_PATH) })
+      .send({ ...payload(accountId), callback_url: django.url })
       .expect(200);
     const jobId = res.body.job_id as string;
-    const finals = () =>
-      receiver
-        .on(CALLBACK_PATH)
-        .filter((r) => r.body.job_id === jobId && r.body.status === 'completed')
-        .map((r) => r.body as any);
+    const finals = () => django.of(jobId).filter((b) => b.status === 'completed');
     const first = await waitFor(async () => finals()[0], 'the first completed callback');
     const pages = first.pagination
       ? await waitFor(
@@ -81,6 +77,10 @@ describe('lead generation with Apollo: paginated callbacks', () => {
           'every page',
         )
       : [first];
+    // Every callback as the seed-contract client (a Django stand-in) checks it: signed, the
+    // seed's envelope, and for pages the pagination object.
+    expect(django.envelopeProblems(jobId, SEED_TYPES.lead_identification_apollo)).toEqual([]);
+    expect(django.rejected).toEqual([]);
     return { accountId, jobId, pages };
   }
 
