@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { declaredProviders } from '../../src/providers/provider-modules';
 import { startTestApp, TestApp, waitFor } from '../support/test-app';
 import { Received, WebhookReceiver } from '../support/webhook-receiver';
 import { CompanySite, startCompanySite } from '../accounts/company-site-server';
@@ -31,6 +32,14 @@ const PROVIDERS: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
   perplexity: { capability: 'llm.generate', operation: 'generate', input: { prompt: 'hello' } },
   jina: { capability: 'web.read', input: { url: 'https://acme.example/' } },
   jina_search: { capability: 'web.search', input: { query: 'acme' } },
+  enrichlayer: {
+    capability: 'person.linkedin',
+    input: { linkedin_url: 'https://www.linkedin.com/in/acme-person' },
+  },
+  proxycurl: {
+    capability: 'person.linkedin',
+    input: { linkedin_url: 'https://www.linkedin.com/in/acme-person' },
+  },
 };
 const IDS = Object.keys(PROVIDERS);
 
@@ -47,6 +56,14 @@ const BOOM: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
   perplexity: { capability: 'llm.generate', operation: 'generate', input: { prompt: 'boom' } },
   jina: { capability: 'web.read', input: { url: 'https://boom.example/' } },
   jina_search: { capability: 'web.search', input: { query: 'boom' } },
+  enrichlayer: {
+    capability: 'person.linkedin',
+    input: { linkedin_url: 'https://www.linkedin.com/in/boom' },
+  },
+  proxycurl: {
+    capability: 'person.linkedin',
+    input: { linkedin_url: 'https://www.linkedin.com/in/boom' },
+  },
 };
 
 const envName = (id: string) => id.toUpperCase();
@@ -179,6 +196,8 @@ describe('no configured secret leaks when vendors echo credentials (booted app, 
         PROVIDER_BREAKER_THRESHOLD: '1000',
         TASK_BACKOFF_BASE_MS: '50',
         BRIGHTDATA_POLL_MS: '0',
+        // The dead service's adapter is off unless asked: asked here, it reads a key too.
+        PROXYCURL_ENABLED: 'true',
       },
       [SecretProbeTaskModule],
     );
@@ -192,6 +211,13 @@ describe('no configured secret leaks when vendors echo credentials (booted app, 
       ...Object.values(stubs).map((s) => s.close()),
     ]);
     capture.stop();
+  });
+
+  it('covers every provider that reads an API key (a new one must be added here)', () => {
+    const readsKey = declaredProviders()
+      .filter((meta) => meta.requiresApiKey !== false)
+      .map((meta) => meta.id);
+    expect([...readsKey].sort()).toEqual([...IDS].sort());
   });
 
   it('self-tests of every provider fail AUTH', async () => {
@@ -261,7 +287,7 @@ describe('no configured secret leaks when vendors echo credentials (booted app, 
     expect(task.status).toBe('succeeded');
     const sources = task.result.results[0].sources as Json[];
     expect(new Set(sources.filter((s) => s.outcome === 'AUTH').map((s) => s.provider))).toEqual(
-      new Set(['apollo', 'builtwith', 'brightdata']),
+      new Set(['apollo', 'builtwith', 'brightdata', 'enrichlayer', 'proxycurl']),
     );
     const llm = (await t.app
       .get(DataSource)
