@@ -98,6 +98,18 @@ export interface EmailFindInput {
   offset?: number;
 }
 
+/**
+ * `email.find` operation `domain-search`: the emails of a domain (or company), optionally narrowed
+ * to some seniorities and departments. Values are the vendor's vocabulary (Hunter: seniority
+ * `junior`, `senior`, `executive`; department `executive`, `it`, `finance`, `management`, `sales`,
+ * `legal`, `support`, `hr`, `marketing`, `communication`, `education`, `design`, `health`,
+ * `operations`).
+ */
+export interface EmailDomainSearchInput extends EmailFindInput {
+  seniority?: string[];
+  department?: string[];
+}
+
 /** Where a found email was seen. */
 export interface EmailSource {
   uri?: string;
