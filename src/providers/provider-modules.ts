@@ -4,6 +4,7 @@ import { BuiltinWebModule } from './builtin-web/builtin-web.module';
 import { BuiltWithModule } from './builtwith/builtwith.module';
 import { EnrichLayerModule } from './enrichlayer/enrichlayer.module';
 import { GeminiModule } from './gemini/gemini.module';
+import { HunterModule } from './hunter/hunter.module';
 import { JinaModule } from './jina/jina.module';
 import { OpenAiModule } from './openai/openai.module';
 import { PerplexityModule } from './perplexity/perplexity.module';
@@ -34,6 +35,7 @@ export const PROVIDER_MODULES = [
   // Dead since July 2025: off unless PROXYCURL_ENABLED=true.
   ProxyCurlModule,
   ApolloModule,
+  HunterModule,
 ];
 
 /** A module class of the list, or of a dynamic module. */

@@ -40,6 +40,7 @@ const PROVIDERS: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
     capability: 'person.linkedin',
     input: { linkedin_url: 'https://www.linkedin.com/in/acme-person' },
   },
+  hunter: { capability: 'email.find', input: { domain: 'acme.example', full_name: 'Ada Byron' } },
 };
 const IDS = Object.keys(PROVIDERS);
 
@@ -64,6 +65,7 @@ const BOOM: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
     capability: 'person.linkedin',
     input: { linkedin_url: 'https://www.linkedin.com/in/boom' },
   },
+  hunter: { capability: 'email.find', input: { domain: 'boom.example', full_name: 'Ada Byron' } },
 };
 
 const envName = (id: string) => id.toUpperCase();
