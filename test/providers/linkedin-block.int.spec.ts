@@ -63,6 +63,10 @@ describe('LinkedIn data: a CAPTCHA page or a 429 blocks the provider and the wat
   });
 
   it('a CAPTCHA page pauses Bright Data for BRIGHTDATA_BLOCK_PAUSE_SECONDS; meanwhile Enrich Layer answers; then Bright Data is called again', async () => {
+    // The ledger is shared by every suite of the run: this test reads the rows after this mark.
+    const [{ mark }] = await t.app
+      .get(DataSource)
+      .query(`SELECT coalesce(max(id), 0)::text AS mark FROM provider_calls`);
     brightdata.reply({
       status: 200,
       headers: { 'content-type': 'text/html' },
@@ -120,11 +124,11 @@ describe('LinkedIn data: a CAPTCHA page or a 429 blocks the provider and the wat
     expect(direct).toMatchObject({ code: 'RATE_LIMITED', providerId: 'brightdata' });
     expect((direct as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(3000);
     expect(brightdata.requests).toHaveLength(1);
-    const ledger = await t.app
-      .get(DataSource)
-      .query(
-        `SELECT outcome, attempts FROM provider_calls WHERE provider = 'brightdata' ORDER BY id`,
-      );
+    const ledger = await t.app.get(DataSource).query(
+      `SELECT outcome, attempts FROM provider_calls
+          WHERE provider = 'brightdata' AND id > $1::bigint ORDER BY id`,
+      [mark],
+    );
     expect(ledger).toEqual([
       { outcome: 'BLOCKED', attempts: 1 },
       { outcome: 'RATE_LIMITED', attempts: 0 },
