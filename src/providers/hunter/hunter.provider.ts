@@ -92,10 +92,10 @@ export class HunterProvider extends EnrichmentProvider {
         return priced(mapFinder(body), cost);
       }
       case `email.find ${O.DOMAIN_SEARCH}`: {
-        const input = request.input as EmailDomainSearchInput;
-        const query = domainSearchQuery(input);
+        const query = domainSearchQuery(request.input as EmailDomainSearchInput);
         const body = await this.get<HunterDomainSearchResponse>(ctx, DOMAIN_SEARCH, query);
-        return priced(mapDomainSearch(body, input?.domain?.trim()), cost);
+        const asked = new URLSearchParams(query).get('domain') ?? undefined;
+        return priced(mapDomainSearch(body, asked), cost);
       }
       case `email.verify ${O.EMAIL_VERIFIER}`:
         return this.verify(verifyEmails(request.input as EmailVerifyInput), ctx);
