@@ -1,5 +1,6 @@
 import { ApolloModule } from './apollo/apollo.module';
 import { BrightDataModule } from './brightdata/brightdata.module';
+import { BuiltinSmtpModule } from './builtin-smtp/builtin-smtp.module';
 import { BuiltinWebModule } from './builtin-web/builtin-web.module';
 import { BuiltWithModule } from './builtwith/builtwith.module';
 import { EnrichLayerModule } from './enrichlayer/enrichlayer.module';
@@ -35,6 +36,9 @@ export const PROVIDER_MODULES = [
   // Dead since July 2025: off unless PROXYCURL_ENABLED=true.
   ProxyCurlModule,
   ApolloModule,
+  // Keyless, on by default (BUILTIN_SMTP_ENABLED=false switches it off); free, so email.verify
+  // asks it before the paid verifiers.
+  BuiltinSmtpModule,
   HunterModule,
 ];
 
@@ -76,7 +80,12 @@ export function providerEnvProblems(
   const metas = declaredProviders(modules);
   return [
     ...metas.flatMap((m) =>
-      providerSettingsProblems(m.id, env, Object.keys(m.operationRateLimits ?? {})),
+      providerSettingsProblems(
+        m.id,
+        env,
+        Object.keys(m.operationRateLimits ?? {}),
+        m.settingsProblems,
+      ),
     ),
     ...unknownOperationLimits(env, metas),
   ];

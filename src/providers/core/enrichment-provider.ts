@@ -106,6 +106,12 @@ export interface ProviderMetadata {
   timeoutMs?: number;
   maxConcurrency?: number;
   description?: string;
+  /**
+   * The problems of the provider's own `<ID>_*` settings (beyond the platform's), one line each,
+   * given every `<ID>_*` variable without its prefix: start-up refuses to boot on any, as for the
+   * platform's settings (e.g. `BUILTIN_SMTP_PORT=abc`).
+   */
+  settingsProblems?: (extra: Readonly<Record<string, string>>) => string[];
 }
 
 /**

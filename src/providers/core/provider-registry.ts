@@ -121,6 +121,7 @@ export class ProviderRegistry implements OnModuleInit {
         f.meta.id,
         this.config.rawEnv,
         Object.keys(f.meta.operationRateLimits ?? {}),
+        f.meta.settingsProblems,
       ),
     );
     if (problems.length) {

@@ -88,9 +88,17 @@ export function providerSettingsProblems(
   env: Readonly<Record<string, string | undefined>>,
   /** Operations with limits of their own (their `<ID>_<OPERATION>_RATE_PER_*` are checked too). */
   operations: readonly string[] = [],
+  /** The provider's checks of its own settings (ProviderMetadata.settingsProblems). */
+  own?: ProviderMetadata['settingsProblems'],
 ): string[] {
   const prefix = settingsPrefix(id);
   const problems: string[] = [];
+  if (own) {
+    const extra: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env))
+      if (k.startsWith(prefix) && v !== undefined) extra[k.slice(prefix.length)] = v;
+    problems.push(...own(extra));
+  }
   const value = (suffix: string) => {
     const v = env[prefix + suffix];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -156,6 +164,7 @@ export function resolveProviderSettings(
     meta.id,
     env,
     Object.keys(meta.operationRateLimits ?? {}),
+    meta.settingsProblems,
   );
   if (problems.length) throw new ProviderSettingsError(problems.join('; '));
   const prefix = settingsPrefix(meta.id);

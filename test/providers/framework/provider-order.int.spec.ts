@@ -46,6 +46,7 @@ describe('provider order and settings', () => {
       'enrichlayer',
       'proxycurl',
       'apollo',
+      'builtin_smtp',
       'hunter',
     ]);
   });
