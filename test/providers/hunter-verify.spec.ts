@@ -2,6 +2,7 @@ import type { ProviderRequest } from '../../src/providers/core/enrichment-provid
 import type { EmailVerifyResult } from '../../src/providers/email/email.types';
 import { HUNTER_USD_PER_VERIFICATION } from '../../src/providers/hunter/hunter.metadata';
 import { HunterProvider } from '../../src/providers/hunter/hunter.provider';
+import { providerEnvProblems } from '../../src/providers/provider-modules';
 import { adapterAt, failure } from '../support/adapters';
 import { fixture, VendorStub } from '../support/vendor-stub';
 
@@ -205,9 +206,15 @@ describe('Hunter email.verify adapter (against a local stub)', () => {
     );
   });
 
-  it('a bad HUNTER_VERIFY_MAX_POLLS stops the start', () => {
-    expect(() => hunterAt(stub.url, { HUNTER_VERIFY_MAX_POLLS: '0' })).toThrow(
+  it('bad HUNTER_VERIFY_* values stop the start, named with the platform’s settings', () => {
+    expect(
+      providerEnvProblems({ HUNTER_VERIFY_MAX_POLLS: '0', HUNTER_VERIFY_POLL_MS: 'soon' }),
+    ).toEqual([
+      'HUNTER_VERIFY_POLL_MS must be a whole number ≥ 0 (got "soon")',
       'HUNTER_VERIFY_MAX_POLLS must be a whole number ≥ 1 (got "0")',
+    ]);
+    expect(() => hunterAt(stub.url, { HUNTER_VERIFY_MAX_POLLS: '2.5' })).toThrow(
+      'HUNTER_VERIFY_MAX_POLLS must be a whole number ≥ 1 (got "2.5")',
     );
   });
 });

@@ -1,5 +1,4 @@
 import type { ProviderMetadata } from '../core/enrichment-provider';
-import type { ProviderSettings } from '../core/provider-settings';
 
 /**
  * Operation names (`request.operation`). A capability's default operation is its own name (the
@@ -58,6 +57,8 @@ export const HUNTER_METADATA: ProviderMetadata = {
   },
   // A call verifies up to 50 addresses one after another, each possibly polled.
   timeoutMs: 120_000,
+  // HUNTER_VERIFY_POLL_MS, HUNTER_VERIFY_MAX_POLLS: checked with the platform's settings.
+  settingsProblems: (extra) => hunterSettingsProblems(extra),
 };
 
 export interface HunterPollOptions {
@@ -65,19 +66,34 @@ export interface HunterPollOptions {
   maxPolls: number;
 }
 
-/** HUNTER_VERIFY_POLL_MS (≥ 0) and HUNTER_VERIFY_MAX_POLLS (≥ 1); checked at boot by configure(). */
-export function hunterPollOptions(settings: ProviderSettings): HunterPollOptions {
-  const read = (name: string, fallback: number, min: number): number => {
-    const raw = settings.extra[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) {
-      throw new Error(`HUNTER_${name} must be a whole number ≥ ${min} (got "${raw}")`);
-    }
-    return n;
+type Extra = Readonly<Record<string, string | undefined>>;
+
+/** Hunter's own settings: name (without `HUNTER_`), default, least value. */
+const POLL_SETTINGS = {
+  VERIFY_POLL_MS: { def: HUNTER_DEFAULT_POLL_MS, min: 0 },
+  VERIFY_MAX_POLLS: { def: HUNTER_DEFAULT_MAX_POLLS, min: 1 },
+} as const;
+
+const raw = (extra: Extra, name: string) => extra[name]?.trim() || undefined;
+const isWhole = (v: string, min: number) => /^\d+$/.test(v) && Number(v) >= min;
+
+/** Every invalid `HUNTER_VERIFY_*` value, one line each: start-up refuses them. */
+export function hunterSettingsProblems(extra: Extra): string[] {
+  return Object.entries(POLL_SETTINGS).flatMap(([name, { min }]) => {
+    const v = raw(extra, name);
+    return v === undefined || isWhole(v, min)
+      ? []
+      : [`HUNTER_${name} must be a whole number ≥ ${min} (got "${v}")`];
+  });
+}
+
+/** HUNTER_VERIFY_POLL_MS and HUNTER_VERIFY_MAX_POLLS (validated at start-up), or their defaults. */
+export function hunterPollOptions(extra: Extra): HunterPollOptions {
+  const read = (name: keyof typeof POLL_SETTINGS) => {
+    const v = raw(extra, name);
+    return v !== undefined && isWhole(v, POLL_SETTINGS[name].min)
+      ? Number(v)
+      : POLL_SETTINGS[name].def;
   };
-  return {
-    intervalMs: read('VERIFY_POLL_MS', HUNTER_DEFAULT_POLL_MS, 0),
-    maxPolls: read('VERIFY_MAX_POLLS', HUNTER_DEFAULT_MAX_POLLS, 1),
-  };
+  return { intervalMs: read('VERIFY_POLL_MS'), maxPolls: read('VERIFY_MAX_POLLS') };
 }

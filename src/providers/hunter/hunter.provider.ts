@@ -8,7 +8,6 @@ import {
   ProviderResult,
 } from '../core/enrichment-provider';
 import { Provider } from '../core/provider.decorator';
-import type { ProviderSettings } from '../core/provider-settings';
 import { ProviderError } from '../core/provider-error';
 import type {
   EmailDomainSearchInput,
@@ -77,10 +76,6 @@ const ACCOUNT: HunterEndpoint = { path: 'account', limitVars: 'HUNTER_' };
  */
 @Provider(HUNTER_METADATA)
 export class HunterProvider extends EnrichmentProvider {
-  override configure(settings: ProviderSettings): void {
-    hunterPollOptions(settings);
-  }
-
   override async call(request: ProviderRequest, ctx: ProviderCallContext): Promise<ProviderResult> {
     const op = request.operation ?? request.capability;
     const O = HUNTER_OPERATIONS;
@@ -151,7 +146,7 @@ export class HunterProvider extends EnrichmentProvider {
     emails: string[],
     ctx: ProviderCallContext,
   ): Promise<ProviderResult<EmailVerifyResult>> {
-    const poll = hunterPollOptions(ctx.settings);
+    const poll = hunterPollOptions(ctx.settings.extra);
     const results: EmailVerification[] = [];
     let charged = 0;
     for (const email of emails) {
