@@ -284,6 +284,9 @@ describe('no configured secret leaks when vendors echo credentials (booted app, 
     const job = await create('account_enhancement', {
       account_id: `acct-sec-${randomUUID().slice(0, 8)}`,
       website: site.origin,
+      // The provider cache is shared by the run's suites, and a loopback port may have served
+      // another suite's site (with answers cached for its domain): ask every vendor afresh.
+      refresh: true,
     });
     const task = await untilFinal(job);
     expect(task.status).toBe('succeeded');
