@@ -19,6 +19,7 @@ import { redisOptions } from './common/redis/redis.options';
 import { dataSourceOptions } from './database/data-source';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
+import { EmailsModule } from './modules/emails/emails.module';
 import { LeadsModule } from './modules/leads/leads.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
@@ -55,6 +56,7 @@ export class AppModule {
     features.push(AccountsModule.forRoot({ api }));
     features.push(LeadsModule.forRoot({ api }));
     features.push(ContactsModule.forRoot({ api }));
+    features.push(EmailsModule.forRoot({ api }));
     return {
       module: AppModule,
       imports: [

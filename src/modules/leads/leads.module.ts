@@ -6,7 +6,7 @@ import { EnrichmentStage } from './generation/enrichment.stage';
 import { LeadEstimate } from './generation/lead-estimate';
 import { LeadGenerationTask } from './generation/lead-generation.task';
 import { OrganizationStage } from './generation/organization.stage';
-import { PeopleStage } from './generation/people.stage';
+import { PeopleModule } from './people.module';
 import { LeadsRepository } from './storage/leads.repository';
 
 /**
@@ -19,13 +19,13 @@ export class LeadsModule {
   static forRoot(opts: { api: boolean }): DynamicModule {
     return {
       module: LeadsModule,
+      imports: [PeopleModule],
       controllers: opts.api ? [LeadsController] : [],
       providers: [
         LeadsRepository,
         LeadsService,
         LeadEvaluator,
         OrganizationStage,
-        PeopleStage,
         EnrichmentStage,
         LeadEstimate,
         LeadGenerationTask,

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { PeopleModule } from '../leads/people.module';
+import { LeadsRepository } from '../leads/storage/leads.repository';
+import { EmailsController } from './api/emails.controller';
+import { EmailsService } from './api/emails.service';
+import { DomainFinder } from './finding/domain.finder';
+import { EmailFindingTask } from './finding/email-finding.task';
+import { PatternKnowledge } from './finding/pattern-knowledge';
+import { PersonFinder } from './finding/person.finder';
+import { VerifyStage } from './finding/verify.stage';
+import { EmailsRepository } from './storage/emails.repository';
+
+/**
+ * Emails: the `email_finding` task (a person's, a stored lead's or a domain's decision-makers'
+ * work addresses, verified and kept by SEED-CONTRACTS part C's rules), the emails and domain
+ * pattern store, feedback, and the API.
+ */
+@Module({})
+export class EmailsModule {
+  static forRoot(opts: { api: boolean }): DynamicModule {
+    return {
+      module: EmailsModule,
+      imports: [PeopleModule],
+      controllers: opts.api ? [EmailsController] : [],
+      providers: [
+        EmailsRepository,
+        EmailsService,
+        LeadsRepository,
+        VerifyStage,
+        PatternKnowledge,
+        PersonFinder,
+        DomainFinder,
+        EmailFindingTask,
+      ],
+    };
+  }
+}
