@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer, SMTPServerSession } from 'smtp-server';
@@ -28,7 +28,11 @@ export interface TestSmtpOptions {
   delayMs?: number;
 }
 
-const TLS_DIR = join(__dirname, '..', 'fixtures', 'tls');
+/** test/fixtures/tls, from the sources or from their build (dist/test/support). */
+const TLS_DIR = [
+  join(__dirname, '..', 'fixtures', 'tls'),
+  join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls'),
+].find((d) => existsSync(d))!;
 
 /**
  * A local mail server (the `smtp-server` package on 127.0.0.1) that plays a scripted mailbox

@@ -19,7 +19,8 @@ import { ProviderSettings, ProviderSettingsError } from '../core/provider-settin
 import { RateLimiter } from '../core/rate-limiter';
 import { builtinSmtpSettingsProblems, smtpVerifierSettings } from './builtin-smtp.settings';
 import { checkDomain, DomainCheckDeps, MailboxAnswer } from './domain-check';
-import { CatchAllCache, DomainGate } from './domain-gate';
+import { CatchAllCache } from './catch-all-cache';
+import { DomainGate } from './domain-gate';
 import { isDisposable, isFreeProvider, isRoleAccount } from './email-lists';
 import { parseAddress, ParsedAddress } from './email-syntax';
 import { MxResolver } from './mx-lookup';

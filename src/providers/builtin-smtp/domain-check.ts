@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { EmailSmtpReply, EmailVerifyReason } from '../email/email.types';
 import type { SmtpVerifierSettings } from './builtin-smtp.settings';
-import { CatchAllCache, delay, DomainGate } from './domain-gate';
+import { CatchAllCache } from './catch-all-cache';
+import { delay, DomainGate } from './domain-gate';
 import type { MailRoute } from './mx-lookup';
 import { SmtpReply, SmtpSession, SmtpSessionError, SmtpSessionOptions } from './smtp-session';
 import { classifyRcpt, RcptOutcome, sessionRefusal } from './verdict';

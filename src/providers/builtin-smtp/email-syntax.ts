@@ -10,6 +10,8 @@ export interface ParsedAddress {
   normalized: string;
 }
 
+/** RFC 5322 dot-atom, with UTF-8 (RFC 6532). */
+const DOT_ATOM = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+(\.[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]+)*$/u;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
@@ -23,9 +25,13 @@ export function parseAddress(input: string): ParsedAddress | null {
   const raw = input.trim();
   if (!raw || raw.length > 320 || /[\s<>]/.test(raw)) return null;
   const parsed = emailAddresses.parseOneAddress({ input: raw, rfc6532: true, rejectTLD: true });
-  if (!parsed || parsed.type !== 'mailbox' || parsed.name || parsed.address !== raw) return null;
+  // The whole input is the address: no display name, comment or group around it.
+  if (!parsed || parsed.type !== 'mailbox' || parsed.name || parsed.parts.address.tokens !== raw)
+    return null;
+  // A quoted local part is kept only when it needs no quotes (`"ann"` = `ann`): RCPT TO gets a
+  // dot-atom, which every mail server takes.
   const local = parsed.local;
-  if (!local || Buffer.byteLength(local, 'utf8') > 64) return null;
+  if (!local || !DOT_ATOM.test(local) || Buffer.byteLength(local, 'utf8') > 64) return null;
   const domain = domainToASCII(parsed.domain.replace(/\.$/, '')).toLowerCase();
   if (!domain || domain.length > 253) return null;
   const labels = domain.split('.');
