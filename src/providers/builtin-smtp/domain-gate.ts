@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { RateLimiter } from '../core/rate-limiter';
+import { delay, type RateLimiter } from '../core/rate-limiter';
 
 /*
  * A counting semaphore per domain in Redis, shared by every worker process: a sorted set of
@@ -85,19 +85,4 @@ export class DomainGate {
       await this.redis.zrem(key, token).catch(() => undefined);
     }
   }
-}
-
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
