@@ -118,6 +118,11 @@ describe('email finding, keyless (builtin_smtp only)', () => {
       .set(authHeaders);
     expect(after.body.items[0]).toMatchObject({ email: `dreyes@${globex}`, active: false });
 
+    // The bounced address is never offered again (an SMTP "yes" does not outweigh a bounce).
+    const again = await find(t, { domain: globex, first_name: 'Dana', last_name: 'Reyes' });
+    expect(again.emails).toEqual([]);
+    expect(again.counts.rejected).toMatchObject({ bounced: 1 });
+
     // Another person at the domain: the stored pattern's address is asked first, alone.
     smtp.reset();
     const second = await find(t, { domain: globex, full_name: 'Sam Ortiz' });

@@ -49,8 +49,10 @@ export class DomainFinder {
     searchCost: number,
     run: FindRun,
   ): Promise<FoundStep> {
-    const found = (search?.emails ?? []).filter((e) =>
-      e.email.toLowerCase().endsWith(`@${run.domain}`),
+    const found = (search?.emails ?? []).filter(
+      (e) =>
+        e.email.toLowerCase().endsWith(`@${run.domain}`) &&
+        !run.bounced.includes(e.email.toLowerCase()),
     );
     // The search's cost, spread over the addresses it returned.
     const perEmail = found.length ? searchCost / found.length : 0;

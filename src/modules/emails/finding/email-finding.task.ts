@@ -107,6 +107,7 @@ export class EmailFindingTask implements TaskHandler<EmailFindingInput, EmailFin
       domain: target.domain,
       rules: this.rules(input),
       scope: () => ctx.providerScope(),
+      bounced: await this.repo.bouncedAt(tenantId, target.domain),
     };
     const result = target.person
       ? await this.findPerson(ctx, run, target.person)

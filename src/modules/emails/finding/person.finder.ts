@@ -30,6 +30,8 @@ export interface FindRun {
   domain: string;
   rules: FindRules;
   scope: () => CallScope;
+  /** Addresses reported bounced at the domain: never offered again. */
+  bounced: string[];
 }
 
 export interface PersonOutcome {
@@ -101,10 +103,15 @@ export class PersonFinder {
       }),
     );
     if (pattern && perms.length) head.push(perms[0]);
-    const all = dedupe([...head, ...perms]);
+    const all = dedupe([...head, ...perms]).filter((c) => {
+      const skip = run.bounced.includes(c.email);
+      if (skip) out.rejected.bounced = (out.rejected.bounced ?? 0) + 1;
+      return !skip;
+    });
+    const first = head.filter((c) => all.includes(c));
     out.candidates = all.length;
     const kept: FoundAddress[] = [];
-    const rounds = head.length ? [dedupe(head), all.slice(dedupe(head).length)] : [all];
+    const rounds = first.length ? [first, all.filter((c) => !first.includes(c))] : [all];
     for (const round of rounds) {
       if (!round.length) continue;
       const v = await this.verifier.verify(

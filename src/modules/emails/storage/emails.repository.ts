@@ -33,7 +33,7 @@ export const PATTERN_MIN_CONFIDENCE = 0.3;
 export class EmailsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  /** Upserts the addresses of a find (a re-find updates the verdict and makes the row active). */
+  /** Upserts the addresses of a find (a re-find updates the verdict; a bounced row stays inactive). */
   async save(s: EmailsToSave): Promise<EmailEntity[]> {
     const tenant = s.tenantId ?? '';
     const repo = this.ds.getRepository(EmailEntity);
@@ -60,7 +60,8 @@ export class EmailsRepository {
         reasons: f.reasons,
         score: f.score,
         verifiedAt: new Date(f.verification.verified_at),
-        active: true,
+        // A reported bounce outweighs an SMTP answer: only a reported delivery reactivates.
+        active: existing?.active ?? true,
         provenance: f.provenance,
         lastTaskId: s.taskId,
       });
@@ -81,6 +82,15 @@ export class EmailsRepository {
       },
       take: 200,
     });
+  }
+
+  /** Addresses of a domain reported bounced (inactive), which finds no longer offer. */
+  async bouncedAt(tenantId: string | null, domain: string): Promise<string[]> {
+    const rows = await this.ds.getRepository(EmailEntity).find({
+      select: { email: true },
+      where: { tenantId: tenantId ?? '', domain, active: false },
+    });
+    return [...new Set(rows.map((r) => r.email))];
   }
 
   /** The domain's most confident stored pattern still usable. */
