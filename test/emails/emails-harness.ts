@@ -102,11 +102,15 @@ export function hunterBehaviour(
   };
 }
 
-/** POST /api/v1/emails/find?wait=60; the finished task's result. */
-export async function find(t: TestApp, body: Record<string, unknown>): Promise<any> {
+/** POST /api/v1/emails/find?wait=60 (as `headers`' key); the finished task's result. */
+export async function find(
+  t: TestApp,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = authHeaders,
+): Promise<any> {
   const res = await request(t.app.getHttpServer())
     .post('/api/v1/emails/find?wait=60')
-    .set(authHeaders)
+    .set(headers)
     .send({ refresh: true, ...body });
   if (res.status !== 200 || !res.body.result)
     throw new Error(`find answered ${res.status}: ${JSON.stringify(res.body)}`);
