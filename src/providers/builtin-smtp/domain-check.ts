@@ -115,7 +115,17 @@ async function converse(
     return { reply: replies[replies.length - 1], refused: false };
   };
   for (let i = 0; i < addresses.length; i++) {
-    const { reply, refused } = await ask(addresses[i]);
+    let asked: Awaited<ReturnType<typeof ask>>;
+    try {
+      asked = await ask(addresses[i]);
+    } catch (err) {
+      // The server hung up or stopped answering midway (a 421, harvest protection, a timeout):
+      // the answers so far stand, the rest are unknown.
+      const failure = failed(asSessionError(err));
+      for (const a of addresses.slice(i)) answers.set(a, failure);
+      return { catchAll: null, answers };
+    }
+    const { reply, refused } = asked;
     if (refused) {
       // MAIL FROM refused: the server will not talk about any mailbox with us.
       for (const a of addresses.slice(i)) answers.set(a, refusal(session.host, reply));
@@ -129,8 +139,8 @@ async function converse(
   let catchAll: boolean | null = null;
   if (probeDomain) {
     const probe = `${randomBytes(10).toString('hex')}-verify@${probeDomain}`;
-    const { reply, refused } = await ask(probe);
-    const outcome = refused ? 'error' : classifyRcpt(reply);
+    const asked = await ask(probe).catch(() => null);
+    const outcome = !asked || asked.refused ? 'error' : classifyRcpt(asked.reply);
     if (outcome === 'accepted') catchAll = true;
     else if (outcome === 'not_found' || outcome === 'disabled') catchAll = false;
   }

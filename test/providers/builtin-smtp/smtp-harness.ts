@@ -45,6 +45,13 @@ export function world(address: string, nth: number): SmtpAnswer | Promise<SmtpAn
       };
     case 'slow.test':
       return 'hang';
+    case 'hangup.test':
+      // Harvest protection: the third address gets the door.
+      return local === 'c'
+        ? { code: 421, message: '4.7.0 Too many recipients, closing connection' }
+        : local === 'a'
+          ? 'accept'
+          : { code: 550, message: '5.1.1 User unknown' };
     case 'busy.test':
       // The server takes its time (its own latency, not a test sleep): sessions overlap.
       return new Promise((r) => setTimeout(() => r('accept'), 150));
@@ -57,7 +64,17 @@ export function world(address: string, nth: number): SmtpAnswer | Promise<SmtpAn
 
 export async function startDns(): Promise<TestDnsServer> {
   const dns = await TestDnsServer.start();
-  for (const d of ['acme', 'catchall', 'grey', 'alwaysgrey', 'blocked', 'slow', 'busy', 'tls']) {
+  for (const d of [
+    'acme',
+    'catchall',
+    'grey',
+    'alwaysgrey',
+    'blocked',
+    'slow',
+    'busy',
+    'tls',
+    'hangup',
+  ]) {
     dns.set(`${d}.test`, [rr.mx(`mx.${d}.test`, 10)]);
     dns.set(`mx.${d}.test`, [rr.a('127.0.0.1')]);
   }

@@ -134,6 +134,18 @@ describe('verdicts', () => {
     expect(s).toMatchObject({ status: 'unknown', reasons: ['timeout'], smtp: null });
   });
 
+  it('a server that hangs up midway keeps the answers given before', async () => {
+    const r = await provider({ BUILTIN_SMTP_GREYLIST_RETRIES: '0' }).verify(
+      'a@hangup.test',
+      'b@hangup.test',
+      'c@hangup.test',
+      'd@hangup.test',
+    );
+    expect(r.map((x) => x.status)).toEqual(['deliverable', 'undeliverable', 'unknown', 'unknown']);
+    expect(r[2].smtp).toMatchObject({ code: 421 });
+    expect(r[3]).toMatchObject({ smtp: null, reasons: ['smtp_error'] });
+  });
+
   it('invalid syntax, disposable and free-provider domains, IDN domains', async () => {
     const r = await provider().verify(
       'not an address',
