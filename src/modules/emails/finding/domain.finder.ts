@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EmailFindResult } from '../../../providers/email/email.types';
 import type { PeopleFound } from '../../leads/generation/people.stage';
 import { PeopleStage } from '../../leads/generation/people.stage';
+import { unresolvedOrganization } from '../../leads/generation/organization.stage';
 import { toVerify } from './acceptance';
 import type { EmailCandidate, FoundAddress, PatternInfo } from './email-candidate';
 import { addressPart } from './email-patterns';
@@ -24,6 +25,17 @@ export interface FoundStep {
   catch_all: boolean | null;
   rejected: Record<string, number>;
 }
+
+/** A step that found nothing (yet). */
+export const emptyStep = (): FoundStep => ({
+  kept: [],
+  candidates: 0,
+  verified: 0,
+  cost_usd: 0,
+  api_errors: 0,
+  catch_all: null,
+  rejected: {},
+});
 
 const nameKey = (first: string | null | undefined, last: string | null | undefined) =>
   `${addressPart(first)}|${addressPart(last)}`;
@@ -75,16 +87,7 @@ export class DomainFinder {
         .filter((u): u is string => !!u)
         .slice(0, 5),
     }));
-    if (!candidates.length)
-      return {
-        kept: [],
-        candidates: 0,
-        verified: 0,
-        cost_usd: 0,
-        api_errors: 0,
-        catch_all: null,
-        rejected: {},
-      };
+    if (!candidates.length) return emptyStep();
     const v = await this.verifier.verify(
       candidates.map((c) => c.email),
       run.scope(),
@@ -105,16 +108,7 @@ export class DomainFinder {
   findPeople(run: FindRun, companyName: string | null): Promise<PeopleFound> {
     return this.people.find(
       { name: companyName ?? run.domain, domain: run.domain },
-      {
-        organization_ids: [],
-        provider: null,
-        method: null,
-        name: null,
-        employee_count: null,
-        annual_revenue_usd: null,
-        cost_usd: 0,
-        api_errors: 0,
-      },
+      unresolvedOrganization(),
       DECISION_MAKERS,
       run.rules.maxPeople,
       { ...run.scope(), taskId: run.taskId },
@@ -132,16 +126,7 @@ export class DomainFinder {
     run: FindRun,
     pattern: PatternInfo | null,
   ): Promise<FoundStep & { pattern: PatternInfo | null }> {
-    const step: FoundStep & { pattern: PatternInfo | null } = {
-      kept: [],
-      candidates: 0,
-      verified: 0,
-      cost_usd: 0,
-      api_errors: 0,
-      catch_all: null,
-      rejected: {},
-      pattern,
-    };
+    const step: FoundStep & { pattern: PatternInfo | null } = { ...emptyStep(), pattern };
     const covered = new Set(already.map((a) => nameKey(a.first_name, a.last_name)));
     let personal = already.filter((a) => !a.generic).length;
     for (const p of people) {

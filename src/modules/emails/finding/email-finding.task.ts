@@ -5,7 +5,7 @@ import { TaskEstimate, TaskHandler, TaskType } from '../../tasks/engine/task-typ
 import { EmailFindingInput, emailDomain } from '../dto/email-finding.input';
 import { EmailsRepository } from '../storage/emails.repository';
 import { LeadsRepository } from '../../leads/storage/leads.repository';
-import { addCounts, DomainFinder, namedPeople } from './domain.finder';
+import { addCounts, DomainFinder, emptyStep, namedPeople } from './domain.finder';
 import type { FindRules, FoundAddress, PatternInfo } from './email-candidate';
 import { addressPart } from './email-patterns';
 import { domainList as domainListOf } from './keep';
@@ -225,14 +225,7 @@ export class EmailFindingTask implements TaskHandler<EmailFindingInput, EmailFin
       ),
     );
     const personal = found.kept.filter((k) => !k.generic).length;
-    let people = {
-      candidates: 0,
-      verified: 0,
-      cost_usd: 0,
-      api_errors: 0,
-      kept: [] as FoundAddress[],
-      rejected: {} as Record<string, number>,
-    };
+    let people = emptyStep();
     let pattern = searched.pattern;
     let catchAll = found.catch_all;
     if (personal < run.rules.wanted && run.rules.maxPeople > 0) {

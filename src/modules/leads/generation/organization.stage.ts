@@ -20,6 +20,20 @@ export interface ResolvedOrganization {
   api_errors: number;
 }
 
+/** No organization resolved (yet): the people search goes by domain and name. */
+export function unresolvedOrganization(): ResolvedOrganization {
+  return {
+    organization_ids: [],
+    provider: null,
+    method: null,
+    name: null,
+    employee_count: null,
+    annual_revenue_usd: null,
+    cost_usd: 0,
+    api_errors: 0,
+  };
+}
+
 /** `acme` of `https://www.linkedin.com/company/acme/`; null when it is no company page. */
 export function linkedinCompanySlug(url: string | null | undefined): string | null {
   const m = /linkedin\.com\/(?:company|school|showcase)\/([^/?#\s]+)/i.exec(url ?? '');
@@ -50,16 +64,7 @@ export class OrganizationStage {
     account: { name: string; domain: string; linkedin_url?: string },
     scope: CallScope,
   ): Promise<ResolvedOrganization> {
-    const out: ResolvedOrganization = {
-      organization_ids: [],
-      provider: null,
-      method: null,
-      name: null,
-      employee_count: null,
-      annual_revenue_usd: null,
-      cost_usd: 0,
-      api_errors: 0,
-    };
+    const out = unresolvedOrganization();
     const peopleProviders = new Set(
       this.registry.forCapability('people.search').map((p) => p.meta.id),
     );
