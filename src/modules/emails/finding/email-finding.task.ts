@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppConfig } from '../../../common/config/app.config';
 import { TaskContext } from '../../tasks/engine/task-context';
 import { TaskError } from '../../tasks/engine/task-errors';
@@ -39,11 +40,13 @@ export const personKey = (a: FoundAddress, leadId: string | null): string =>
       ? 'generic'
       : `name:${addressPart(a.first_name)}|${addressPart(a.last_name)}`;
 
+/** A repeat of the same find returns the stored result (names hashed: no PII in the key). */
 function emailScope(i: EmailFindingInput): string {
+  const name = (i.full_name ?? `${i.first_name ?? ''} ${i.last_name ?? ''}`).trim().toLowerCase();
   const who = i.lead_id
     ? `lead:${i.lead_id}`
-    : `${emailDomain(i.domain)}:${(i.full_name ?? `${i.first_name ?? ''} ${i.last_name ?? ''}`).trim().toLowerCase()}`;
-  return `email_finding:${who}:${i.max_emails ?? ''}:${i.min_score ?? ''}`.slice(0, 500);
+    : `${emailDomain(i.domain)}:${createHash('sha256').update(name).digest('hex').slice(0, 32)}`;
+  return `email_finding:${who}:${i.max_emails ?? ''}:${i.min_score ?? ''}`;
 }
 
 /**
