@@ -43,6 +43,8 @@ export class TestSmtpServer {
   readonly connections = new Map<string, SmtpConnectionLog>();
   private readonly rcptCounts = new Map<string, number>();
   private readonly active = new Map<string, number>();
+  /** The recipient domains of each open session (kept across reset, for `active`). */
+  private readonly openDomains = new Map<string, Set<string>>();
   private readonly peak = new Map<string, number>();
 
   private constructor(
@@ -121,9 +123,11 @@ export class TestSmtpServer {
   }
 
   private open(session: SMTPServerSession, domain: string): void {
-    const c = this.connections.get(session.id);
-    if (!c || c.domains.has(domain)) return;
-    c.domains.add(domain);
+    this.connections.get(session.id)?.domains.add(domain);
+    const open = this.openDomains.get(session.id) ?? new Set<string>();
+    this.openDomains.set(session.id, open);
+    if (open.has(domain)) return;
+    open.add(domain);
     const n = (this.active.get(domain) ?? 0) + 1;
     this.active.set(domain, n);
     this.peak.set(domain, Math.max(n, this.peak.get(domain) ?? 0));
@@ -131,9 +135,10 @@ export class TestSmtpServer {
 
   private close_(session: SMTPServerSession): void {
     const c = this.connections.get(session.id);
-    if (!c || c.closed) return;
-    c.closed = true;
-    for (const d of c.domains) this.active.set(d, (this.active.get(d) ?? 1) - 1);
+    if (c) c.closed = true;
+    for (const d of this.openDomains.get(session.id) ?? [])
+      this.active.set(d, (this.active.get(d) ?? 1) - 1);
+    this.openDomains.delete(session.id);
   }
 
   /** Connections that asked about `domain`. */
@@ -147,11 +152,11 @@ export class TestSmtpServer {
   }
 
   /**
-   * Forgets closed connections, the RCPT counts and the peaks (a connection still closing on the
-   * server's side keeps counting until it closes).
+   * Forgets the connection logs, the RCPT counts and the peaks; a session still closing on the
+   * server's side keeps counting as open until it closes.
    */
   reset(): void {
-    for (const [id, c] of this.connections) if (c.closed) this.connections.delete(id);
+    this.connections.clear();
     this.rcptCounts.clear();
     this.peak.clear();
     for (const [d, n] of this.active) this.peak.set(d, n);
