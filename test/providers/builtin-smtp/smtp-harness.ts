@@ -9,7 +9,7 @@ import type {
 import { adapterAt } from '../../support/adapters';
 import { rr, TestDnsServer } from '../../support/dns-server';
 import { REDIS_URL } from '../../support/env';
-import { SmtpAnswer } from '../../support/smtp-server';
+import { SmtpAnswer, TestSmtpServer } from '../../support/smtp-server';
 import { testEnv } from '../../support/test-app';
 
 /**
@@ -127,4 +127,33 @@ export function smtpProvider(
     return r.data!.results;
   };
   return { ...p, verify };
+}
+
+export interface SmtpWorld {
+  dns: TestDnsServer;
+  smtp: TestSmtpServer;
+  redis: Redis;
+  /** The Redis prefix the file's adapters share (one deployment: cache and domain slots). */
+  prefix: string;
+  /** An adapter on the world (`port`: another mail server's; `prefix`: another deployment). */
+  provider(
+    env?: Record<string, string>,
+    at?: { port?: number; prefix?: string },
+  ): ReturnType<typeof smtpProvider>;
+}
+
+/** For a spec file: the DNS server, a scripted mail server and Redis, started and closed around it. */
+export function useSmtpWorld(): SmtpWorld {
+  const w = { prefix: testEnv().REDIS_PREFIX } as SmtpWorld;
+  w.provider = (env = {}, at = {}) =>
+    smtpProvider(w.dns, w.redis, at.port ?? w.smtp.port, env, at.prefix ?? w.prefix);
+  beforeAll(async () => {
+    [w.dns, w.smtp] = await Promise.all([startDns(), TestSmtpServer.start({ rcpt: world })]);
+    w.redis = redisClient();
+  });
+  afterAll(async () => {
+    w.redis?.disconnect();
+    await Promise.all([w.dns?.close(), w.smtp?.close()]);
+  });
+  return w;
 }

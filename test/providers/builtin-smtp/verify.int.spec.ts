@@ -1,34 +1,16 @@
-import type Redis from 'ioredis';
 import type { EmailVerification } from '../../../src/providers/email/email.types';
 import { failure } from '../../support/adapters';
-import type { TestDnsServer } from '../../support/dns-server';
-import { TestSmtpServer } from '../../support/smtp-server';
 import { testEnv } from '../../support/test-app';
-import { redisClient, smtpProvider, startDns, world } from './smtp-harness';
+import { useSmtpWorld } from './smtp-harness';
 
 /**
  * builtin_smtp against a scripted mail server and DNS on loopback: every verdict the issue names,
  * one session per domain, RSET between addresses, the catch-all probe once per domain.
  */
 
-let dns: TestDnsServer;
-let smtp: TestSmtpServer;
-let redis: Redis;
-
-beforeAll(async () => {
-  [dns, smtp] = await Promise.all([startDns(), TestSmtpServer.start({ rcpt: world })]);
-  redis = redisClient();
-});
-afterAll(async () => {
-  redis.disconnect();
-  await Promise.all([dns.close(), smtp.close()]);
-});
-beforeEach(() => smtp.reset());
-
-/** One deployment: every adapter of this file shares the Redis prefix (cache, domain slots). */
-const PREFIX = testEnv().REDIS_PREFIX;
-const provider = (env: Record<string, string> = {}) =>
-  smtpProvider(dns, redis, smtp.port, env, PREFIX);
+const w = useSmtpWorld();
+beforeEach(() => w.smtp.reset());
+const provider = (env: Record<string, string> = {}) => w.provider(env);
 const pick = (results: EmailVerification[], email: string) =>
   results.find((r) => r.email === email)!;
 
@@ -76,7 +58,7 @@ describe('verdicts', () => {
   it('greylisting is waited out within the call; a server that keeps greylisting is unknown', async () => {
     const [grey] = await provider().verify('kim@grey.test');
     expect(grey).toMatchObject({ status: 'deliverable', smtp: { code: 250 } });
-    expect(smtp.connectionsFor('grey.test')).toHaveLength(2);
+    expect(w.smtp.connectionsFor('grey.test')).toHaveLength(2);
 
     const [always] = await provider({ BUILTIN_SMTP_GREYLIST_RETRIES: '2' }).verify(
       'kim@alwaysgrey.test',
@@ -86,7 +68,7 @@ describe('verdicts', () => {
       reasons: ['greylisted'],
       smtp: { code: 451 },
     });
-    expect(smtp.connectionsFor('alwaysgrey.test')).toHaveLength(3);
+    expect(w.smtp.connectionsFor('alwaysgrey.test')).toHaveLength(3);
   });
 
   it('a policy block is unknown (smtp_blocked), never undeliverable', async () => {
@@ -110,7 +92,7 @@ describe('verdicts', () => {
       mx: ['nomx.test'],
       smtp: { host: 'nomx.test', code: 250 },
     });
-    expect(smtp.connectionsFor('nullmx.test')).toHaveLength(0);
+    expect(w.smtp.connectionsFor('nullmx.test')).toHaveLength(0);
   });
 
   it('a refused connection is unknown; MX hosts are tried in preference order', async () => {
@@ -164,7 +146,7 @@ describe('verdicts', () => {
     expect(r[0].reasons).toEqual(['invalid_syntax']);
     expect(r[2].reasons).toEqual(expect.arrayContaining(['disposable', 'no_mx']));
     expect(r[3].reasons).toEqual(expect.arrayContaining(['free_provider', 'no_mx']));
-    expect(dns.queriesFor('xn--bcher-kva.test', 'MX')).toHaveLength(1);
+    expect(w.dns.queriesFor('xn--bcher-kva.test', 'MX')).toHaveLength(1);
   });
 
   it('mail hosts on private networks are refused unless allowed', async () => {
@@ -191,7 +173,7 @@ describe('sessions', () => {
     const emails = ['alice@acme.test', 'bob@acme.test', 'nobody@acme.test', 'full@acme.test'];
     // A deployment of its own: nothing cached yet.
     const own = testEnv().REDIS_PREFIX;
-    const fresh = () => smtpProvider(dns, redis, smtp.port, {}, own);
+    const fresh = () => w.provider({}, { prefix: own });
     const r = await fresh().verify(...emails, 'x@catchall.test');
     expect(r.map((x) => x.status)).toEqual([
       'deliverable',
@@ -200,7 +182,7 @@ describe('sessions', () => {
       'risky',
       'risky',
     ]);
-    const [session, ...more] = smtp.connectionsFor('acme.test');
+    const [session, ...more] = w.smtp.connectionsFor('acme.test');
     expect(more).toHaveLength(0);
     const rcpts = session.commands.filter((c) => /^RCPT TO/i.test(c));
     expect(rcpts).toHaveLength(emails.length + 1);
@@ -215,9 +197,9 @@ describe('sessions', () => {
     expect(mails[0][0]).toBe('MAIL FROM:<verify@assay.test>');
 
     // The catch-all status is cached per domain: a second call probes no more.
-    smtp.reset();
+    w.smtp.reset();
     await fresh().verify('carol@acme.test');
-    const again = smtp.connectionsFor('acme.test').filter((c) => c !== session);
+    const again = w.smtp.connectionsFor('acme.test').filter((c) => c !== session);
     expect(again).toHaveLength(1);
     expect(again[0].commands.filter((c) => /-verify@/.test(c))).toHaveLength(0);
   });
@@ -225,9 +207,9 @@ describe('sessions', () => {
   it('one session per address when sessions are not reused, with the same verdicts', async () => {
     const emails = ['alice@acme.test', 'bob@acme.test', 'nobody@acme.test'];
     const reused = await provider().verify(...emails);
-    const before = new Set(smtp.connections.keys());
+    const before = new Set(w.smtp.connections.keys());
     const single = await provider({ BUILTIN_SMTP_REUSE_SESSIONS: 'false' }).verify(...emails);
-    expect(smtp.connectionsFor('acme.test').filter((c) => !before.has(c.id))).toHaveLength(3);
+    expect(w.smtp.connectionsFor('acme.test').filter((c) => !before.has(c.id))).toHaveLength(3);
     expect(single.map((x) => [x.status, x.reasons])).toEqual(
       reused.map((x) => [x.status, x.reasons]),
     );
@@ -244,11 +226,11 @@ describe('sessions', () => {
     expect(results.flat().every((r) => r.status === 'risky' || r.status === 'deliverable')).toBe(
       true,
     );
-    expect(smtp.connectionsFor('busy.test').length).toBeGreaterThanOrEqual(4);
-    expect(smtp.maxParallel('busy.test')).toBe(1);
+    expect(w.smtp.connectionsFor('busy.test').length).toBeGreaterThanOrEqual(4);
+    expect(w.smtp.maxParallel('busy.test')).toBe(1);
 
     // With 2 slots, sessions do overlap (the server is slow enough), but never more than 2.
-    smtp.reset();
+    w.smtp.reset();
     const wide = { ...env, BUILTIN_SMTP_DOMAIN_CONCURRENCY: '2' };
     const [c, d, e] = [provider(wide), provider(wide), provider(wide)];
     await Promise.all([
@@ -256,7 +238,7 @@ describe('sessions', () => {
       d.verify('v2@busy.test'),
       e.verify('v3@busy.test'),
     ]);
-    expect(smtp.maxParallel('busy.test')).toBe(2);
+    expect(w.smtp.maxParallel('busy.test')).toBe(2);
   });
 
   it('spaces sessions to a domain by its rate limit', async () => {
@@ -268,6 +250,6 @@ describe('sessions', () => {
     await p.verify('alice@acme.test', 'bob@acme.test', 'carol@acme.test');
     // 3 sessions at 2 a second: the third starts at least a second after the first.
     expect(performance.now() - started).toBeGreaterThanOrEqual(900);
-    expect(smtp.connectionsFor('acme.test')).toHaveLength(3);
+    expect(w.smtp.connectionsFor('acme.test')).toHaveLength(3);
   });
 });
