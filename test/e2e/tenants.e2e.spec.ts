@@ -9,6 +9,9 @@ type Json = Record<string, any>;
 const OPERATOR = `operator-key-${randomBytes(8).toString('hex')}`;
 const KEY_A = `tenant-a-key-${randomBytes(8).toString('hex')}`;
 const KEY_B = `tenant-b-key-${randomBytes(8).toString('hex')}`;
+/** Tenant names of this suite alone: the run's database is shared by every suite. */
+const TENANT_A = `tenant-a-${randomBytes(4).toString('hex')}`;
+const TENANT_B = `tenant-b-${randomBytes(4).toString('hex')}`;
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 /**
@@ -31,7 +34,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     site = await startCompanySite('brightforge-plain');
     receiver = await new WebhookReceiver().start();
     t = await startTestApp({
-      ASSAY_API_KEYS: `${OPERATOR},${KEY_A}:tenant-a,${KEY_B}:tenant-b`,
+      ASSAY_API_KEYS: `${OPERATOR},${KEY_A}:${TENANT_A},${KEY_B}:${TENANT_B}`,
       WEB_FETCH_ALLOWED_HOSTS: '127.0.0.1',
       CALLBACK_ALLOWED_HOSTS: '127.0.0.1',
       CALLBACK_SIGNING_SECRET: SECRET,
@@ -84,6 +87,13 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
       })
       .expect(200);
     a.leadId = leads.body.result.structured_leads[0].assay_lead_id;
+    // An email job of tenant A (over a lead id of no lead: its task fails NOT_FOUND, no network).
+    const emailJob = await http()
+      .post('/api/v1/emails/jobs')
+      .set(as(KEY_A))
+      .send({ lead_ids: [randomUUID()] })
+      .expect(201);
+    a.emailJobId = emailJob.body.id;
   });
   afterAll(async () => {
     await t?.close();
@@ -98,6 +108,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (path.startsWith('/api/v1/callbacks/')) return a.deliveryId;
     if (path.startsWith('/api/v1/accounts/')) return a.account.id;
     if (path.startsWith('/api/v1/leads/')) return a.leadId;
+    if (path.startsWith('/api/v1/emails/jobs/')) return a.emailJobId;
     if (path.startsWith('/api/v1/providers/')) return 'builtin_web';
     throw new Error(`no tenant isolation rule for parameter {${name}} of ${path}: add one`);
   };
@@ -111,7 +122,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (!/\{[^}]+\}/.test(path)) return null;
     if (path === '/api/v1/tasks/create/{task_name}') return null;
     if (path === '/api/v1/providers/{id}/self-test') return 403;
-    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads)\//.test(path)) return 404;
+    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads|emails\/jobs)\//.test(path)) return 404;
     throw new Error(`no tenant isolation rule for ${method.toUpperCase()} ${path}: add one`);
   };
 
@@ -195,9 +206,11 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
       .expect(200);
     await http().get(`/api/v1/callbacks/${a.deliveryId}`).set(as(KEY_A)).expect(200);
     const op = await http().get(`/api/v1/tasks/${a.taskId}`).set(as(OPERATOR)).expect(200);
-    expect(op.body.tenant_id).toBe('tenant-a');
+    expect(op.body.tenant_id).toBe(TENANT_A);
     await http().get(`/api/v1/callbacks/${a.deliveryId}`).set(as(OPERATOR)).expect(200);
     await http().get('/api/v1/accounts/acct-a-only').set(as(OPERATOR)).expect(200);
+    await http().get(`/api/v1/emails/jobs/${a.emailJobId}`).set(as(KEY_A)).expect(200);
+    await http().get(`/api/v1/emails/jobs/${a.emailJobId}`).set(as(OPERATOR)).expect(200);
   });
 
   it('lists show a tenant its own items only', async () => {
@@ -224,6 +237,9 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     const leadIds = (b: Json) => b.items.map((i: Json) => i.id);
     expect(await mine(KEY_B, '/api/v1/leads?account_id=acct-a-only', leadIds)).toEqual([]);
     expect(await mine(KEY_A, '/api/v1/leads?account_id=acct-a-only', leadIds)).toContain(a.leadId);
+    const jobIds = (b: Json) => b.items.map((i: Json) => i.id);
+    expect(await mine(KEY_B, '/api/v1/emails/jobs?limit=200', jobIds)).not.toContain(a.emailJobId);
+    expect(await mine(KEY_A, '/api/v1/emails/jobs?limit=200', jobIds)).toContain(a.emailJobId);
     // Costs: a tenant's spend counts its own tasks' calls only (none for B here).
     const spend = (await http().get('/api/v1/providers').set(as(KEY_B)).expect(200)).body as Json[];
     expect(spend.every((p) => p.spend_30d.calls === 0)).toBe(true);

@@ -49,4 +49,13 @@ export class EmailsConfig extends LeadsConfig {
   @Min(0)
   @Max(100)
   EMAILS_MAX_PEOPLE = 10;
+
+  /**
+   * Email jobs sweep: running jobs unchanged for 10 minutes are reset to pending and started
+   * again; jobs whose tasks have all ended get their outcome and release their leads.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SWEEP_EMAIL_JOBS_INTERVAL_MS = 30000;
 }

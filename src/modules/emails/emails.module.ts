@@ -8,12 +8,14 @@ import { EmailFindingTask } from './finding/email-finding.task';
 import { PatternKnowledge } from './finding/pattern-knowledge';
 import { PersonFinder } from './finding/person.finder';
 import { VerifyStage } from './finding/verify.stage';
+import { EmailJobsController } from './jobs/email-jobs.controller';
+import { EmailJobsService } from './jobs/email-jobs.service';
 import { EmailsRepository } from './storage/emails.repository';
 
 /**
  * Emails: the `email_finding` task (a person's, a stored lead's or a domain's decision-makers'
  * work addresses, verified and kept by SEED-CONTRACTS part C's rules), the emails and domain
- * pattern store, feedback, and the API.
+ * pattern store, feedback, batch jobs (EmailJobsService), and the API.
  */
 @Module({})
 export class EmailsModule {
@@ -21,7 +23,7 @@ export class EmailsModule {
     return {
       module: EmailsModule,
       imports: [PeopleModule],
-      controllers: opts.api ? [EmailsController] : [],
+      controllers: opts.api ? [EmailsController, EmailJobsController] : [],
       providers: [
         EmailsRepository,
         EmailsService,
@@ -31,7 +33,9 @@ export class EmailsModule {
         PersonFinder,
         DomainFinder,
         EmailFindingTask,
+        EmailJobsService,
       ],
+      exports: [EmailJobsService],
     };
   }
 }

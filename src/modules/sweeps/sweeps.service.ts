@@ -1,14 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { AppConfig } from '../../common/config/app.config';
 import { CallbackOutbox } from '../callbacks/callback-outbox.service';
 import { MetricsService } from '../../common/metrics/metrics.service';
+import { EmailJobsService } from '../emails/jobs/email-jobs.service';
 import { TaskQueues } from '../tasks/engine/task-queues';
 import { TaskRegistry } from '../tasks/engine/task-registry';
 import { TaskLifecycle } from '../tasks/engine/task-lifecycle';
 import { backoffMs } from '../tasks/engine/task-runner';
 import { TasksRepository } from '../tasks/tasks.repository';
 
-export const SWEEPS = ['requeue', 'stuck', 'retention', 'callbacks'] as const;
+export const SWEEPS = ['requeue', 'stuck', 'retention', 'callbacks', 'email_jobs'] as const;
 export type SweepName = (typeof SWEEPS)[number];
 
 const BATCH = 500;
@@ -26,6 +28,7 @@ export class SweepsService {
     private readonly metrics: MetricsService,
     private readonly lifecycle: TaskLifecycle,
     private readonly callbackOutbox: CallbackOutbox,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   intervalMs(name: SweepName): number {
@@ -34,6 +37,7 @@ export class SweepsService {
       stuck: this.config.SWEEP_STUCK_INTERVAL_MS,
       retention: this.config.SWEEP_RETENTION_INTERVAL_MS,
       callbacks: this.config.SWEEP_CALLBACKS_INTERVAL_MS,
+      email_jobs: this.config.SWEEP_EMAIL_JOBS_INTERVAL_MS,
     }[name];
   }
 
@@ -95,6 +99,12 @@ export class SweepsService {
     const queued = await this.callbackOutbox.requeueDue(BATCH);
     const purged = await this.callbackOutbox.purgeFinished(this.config.TASK_RETENTION_DAYS, 5000);
     return queued + purged;
+  }
+
+  /** Email jobs (docs/emails.md "Jobs"): stuck ones requeued, ended ones given their outcome. */
+  private async email_jobs(): Promise<number> {
+    // The emails module's service, resolved at run time (the sweeps module does not import it).
+    return this.moduleRef.get(EmailJobsService, { strict: false }).sweep();
   }
 
   private async retention(): Promise<number> {

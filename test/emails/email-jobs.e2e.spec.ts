@@ -1,0 +1,299 @@
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { LeadsRepository } from '../../src/modules/leads/storage/leads.repository';
+import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
+import { TestSmtpServer } from '../support/smtp-server';
+import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
+import { domainOf, MailWorld, smtpEnv } from './emails-harness';
+
+/** Holds the mail server's answers for a domain until opened (a job stays running meanwhile). */
+class Gate {
+  private opened!: () => void;
+  private promise = this.reset();
+  isOpen = false;
+  private reset() {
+    this.isOpen = false;
+    return new Promise<void>((r) => (this.opened = r));
+  }
+  close() {
+    this.promise = this.reset();
+  }
+  open() {
+    this.isOpen = true;
+    this.opened();
+  }
+  wait() {
+    return this.promise;
+  }
+}
+
+/**
+ * Batch email jobs through HTTP: jobs over domains, lead ids and rows run as email_finding task
+ * batches to an outcome; a lead is worked on by one job at a time (409 naming the holder, or
+ * skipped); cancel, pause and resume; a dry run buys nothing; the sweep restarts a stuck job.
+ * One worker slot (WORKER_CONCURRENCY=1), so a job's later tasks wait in the queue.
+ */
+describe('email jobs', () => {
+  let t: TestApp;
+  let world: MailWorld;
+  let smtp: TestSmtpServer;
+  const gate = new Gate();
+  const globex = domainOf('jobs-globex');
+  const initech = domainOf('jobs-initech');
+  const held = domainOf('jobs-held');
+  const http = () => request(t.app.getHttpServer());
+
+  beforeAll(async () => {
+    world = await MailWorld.start();
+    world.domain(globex, { mailboxes: ['dreyes', 'sortiz'] });
+    world.domain(initech, { mailboxes: [] });
+    world.domain(held, { mailboxes: ['mlee', 'jkim', 'apark', 'tnguyen'] });
+    smtp = await TestSmtpServer.start({
+      rcpt: async (address) => {
+        if (address.endsWith(`@${held}`) && !gate.isOpen) await gate.wait();
+        return world.rcpt(address);
+      },
+    });
+    t = await startTestApp({ ...smtpEnv(world, smtp), WORKER_CONCURRENCY: '1' });
+  });
+  afterAll(async () => {
+    gate.open();
+    await t?.close();
+    await smtp?.close();
+    await world?.dns.close();
+  });
+
+  const leads = (domain: string, names: string[]) =>
+    t.app.get(LeadsRepository).saveLeads(
+      { tenantId: null, accountId: `acct-${domain}`, accountDomain: domain, taskId: null },
+      names.map((name) => {
+        const [first_name, last_name] = name.split(' ');
+        return {
+          person: { name, first_name, last_name, title: 'CEO' },
+          vendor: null,
+          provenance: {},
+        };
+      }),
+    );
+  const create = (body: Record<string, unknown>) =>
+    http().post('/api/v1/emails/jobs').set(authHeaders).send(body);
+  const job = async (id: string) =>
+    (await http().get(`/api/v1/emails/jobs/${id}`).set(authHeaders).expect(200)).body;
+  const ended = (id: string, state = 'completed') =>
+    waitFor(async () => {
+      const j = await job(id);
+      return j.state === state ? j : undefined;
+    }, `email job ${state}`);
+  const tasksOf = async (batchId: string) =>
+    (await http().get(`/api/v1/tasks?batch_id=${batchId}&limit=100`).set(authHeaders).expect(200))
+      .body.items as Array<{ status: string; task_name: string }>;
+
+  it('a job over domains runs each as an email_finding task, to completed with progress; listed and counted', async () => {
+    const res = await create({ domains: [`https://www.${globex}/`, initech, globex] });
+    expect(res.status).toBe(201);
+    expect(res.headers.location).toBe(`/api/v1/emails/jobs/${res.body.id}`);
+    expect(res.body).toMatchObject({ kind: 'domains', state: 'running', progress: { total: 2 } });
+    const done = await ended(res.body.id);
+    expect(done.progress).toEqual({ processed: 2, total: 2, percent: 100 });
+    expect(done.succeeded).toBe(2);
+    expect(done.started_at).toEqual(expect.any(String));
+    expect(done.completed_at).toEqual(expect.any(String));
+    const tasks = await tasksOf(done.batch_ids[0]);
+    expect(tasks.map((x) => [x.task_name, x.status])).toEqual([
+      ['email_finding', 'succeeded'],
+      ['email_finding', 'succeeded'],
+    ]);
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = (
+        await http()
+          .get(`/api/v1/emails/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+          .set(authHeaders)
+          .expect(200)
+      ).body;
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      listed.push(...page.items.map((j: { id: string }) => j.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(listed).toContain(res.body.id);
+    const stats = (await http().get('/api/v1/emails/stats').set(authHeaders).expect(200)).body;
+    expect(stats.jobs.completed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a job over lead ids finds and stores their addresses; with skip_existing a second job leaves the found leads out', async () => {
+    const [dana, sam] = await leads(globex, ['Dana Reyes', 'Sam Ortiz']);
+    const res = await create({ lead_ids: [dana.id, sam.id] });
+    expect(res.status).toBe(201);
+    const done = await ended(res.body.id);
+    expect(done).toMatchObject({ succeeded: 2, emails_found: 2, error_message: null });
+    expect(done.providers.builtin_smtp.calls).toBeGreaterThan(0);
+    const stored = (
+      await http().get(`/api/v1/emails?lead_id=${dana.id}`).set(authHeaders).expect(200)
+    ).body.items;
+    expect(stored).toEqual([expect.objectContaining({ email: `dreyes@${globex}` })]);
+
+    const again = await create({ lead_ids: [dana.id, sam.id] });
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ state: 'completed', skipped: 2, progress: { total: 0 } });
+  });
+
+  it('rows (a CSV upload) with names find the named people; a bad row is a 400 and stores nothing', async () => {
+    const bad = await create({ rows: [{ domain: globex, first_name: 'Dana' }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.errors)).toContain('payloads[0]');
+    const res = await create({
+      rows: [
+        { domain: globex, full_name: 'Dana Reyes' },
+        { domain: initech, full_name: 'Al Bo' },
+      ],
+      skip_existing: false,
+    });
+    expect(res.status).toBe(201);
+    const done = await ended(res.body.id);
+    expect(done).toMatchObject({ kind: 'rows', succeeded: 2, emails_found: 1 });
+  });
+
+  it('two concurrent jobs over the same leads: one gets them, the other a 409 naming it; skip leaves them out; once it ends they are free', async () => {
+    gate.close();
+    const [mia, jo] = await leads(held, ['Mia Lee', 'Jo Kim']);
+    const [fresh] = await leads(globex, ['Lou Free']);
+    const both = await Promise.all([
+      create({ lead_ids: [mia.id, jo.id] }),
+      create({ lead_ids: [jo.id, mia.id] }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const winner = both.find((r) => r.status === 201)!.body;
+    const loser = both.find((r) => r.status === 409)!.body;
+    expect(loser.job_id).toBe(winner.id);
+    expect(loser.detail).toContain(winner.id);
+
+    // A dry run says the same and stores nothing.
+    const dry = await create({ lead_ids: [mia.id], dry_run: true });
+    expect(dry.status).toBe(409);
+    expect(dry.body.job_id).toBe(winner.id);
+
+    const skip = await create({ lead_ids: [mia.id, jo.id, fresh.id], on_conflict: 'skip' });
+    expect(skip.status).toBe(201);
+    expect(skip.body).toMatchObject({ skipped: 2, progress: { total: 1 } });
+
+    gate.open();
+    await ended(skip.body.id);
+    await ended(winner.id);
+    const later = await create({ lead_ids: [mia.id], skip_existing: false });
+    expect(later.status).toBe(201);
+    await ended(later.body.id);
+  });
+
+  it('a dry run counts and estimates, and buys nothing: no job, no task, no SMTP session', async () => {
+    const dryDomain = domainOf('jobs-dry');
+    world.domain(dryDomain, { mailboxes: ['x'] });
+    const [a, b] = await leads(dryDomain, ['Ann Dry', 'Bob Dry']);
+    const before = (await http().get('/api/v1/emails/stats').set(authHeaders).expect(200)).body;
+    const res = await create({ lead_ids: [a.id, b.id], dry_run: true });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ dry_run: true, total: 2, skipped: 0 });
+    expect(res.body.estimate).toEqual(expect.objectContaining({ calls: expect.any(Number) }));
+    const after = (await http().get('/api/v1/emails/stats').set(authHeaders).expect(200)).body;
+    expect(after.jobs).toEqual(before.jobs);
+    expect(smtp.connectionsFor(dryDomain)).toEqual([]);
+    const claims = await t.app
+      .get(DataSource)
+      .query(`SELECT * FROM email_job_claims WHERE lead_id = ANY($1::uuid[])`, [[a.id, b.id]]);
+    expect(claims).toEqual([]);
+  });
+
+  it('pause cancels the queued tasks (the running one finishes); resume runs them again; every lead ends processed once', async () => {
+    gate.close();
+    const people = await leads(held, ['Ana Park', 'Tam Nguyen', 'Mia Lee']);
+    const res = await create({ lead_ids: people.map((p) => p.id), skip_existing: false });
+    expect(res.status).toBe(201);
+    // One worker slot: the first task waits on the mail server, the others in the queue.
+    const queued = await waitFor(async () => {
+      const tasks = await tasksOf(res.body.batch_ids[0]);
+      return tasks.filter((x) => x.status === 'running').length === 1 ? tasks : undefined;
+    }, 'one task running');
+    expect(queued.filter((x) => x.status === 'queued').length).toBe(2);
+
+    const paused = await http()
+      .post(`/api/v1/emails/jobs/${res.body.id}/pause`)
+      .set(authHeaders)
+      .expect(200);
+    expect(paused.body.state).toBe('paused');
+    await http().post(`/api/v1/emails/jobs/${res.body.id}/pause`).set(authHeaders).expect(409);
+    const afterPause = await tasksOf(res.body.batch_ids[0]);
+    expect(afterPause.filter((x) => x.status === 'cancelled').length).toBe(2);
+
+    gate.open();
+    await waitFor(
+      async () => (await tasksOf(res.body.batch_ids[0])).every((x) => x.status !== 'running'),
+      'the running task to finish',
+    );
+    expect((await job(res.body.id)).state).toBe('paused');
+
+    const resumed = await http()
+      .post(`/api/v1/emails/jobs/${res.body.id}/resume`)
+      .set(authHeaders)
+      .expect(200);
+    expect(resumed.body.batch_ids.length).toBe(2);
+    const done = await ended(res.body.id);
+    expect(done).toMatchObject({
+      progress: { processed: 3, total: 3, percent: 100 },
+      succeeded: 3,
+      emails_found: 3,
+    });
+    await http().post(`/api/v1/emails/jobs/${res.body.id}/resume`).set(authHeaders).expect(409);
+  });
+
+  it("cancel cancels the job's tasks through the engine and frees its leads", async () => {
+    gate.close();
+    const people = await leads(held, ['Cy Cancel', 'Di Cancel']);
+    const res = await create({ lead_ids: people.map((p) => p.id) });
+    expect(res.status).toBe(201);
+    const cancelled = await http()
+      .post(`/api/v1/emails/jobs/${res.body.id}/cancel`)
+      .set(authHeaders)
+      .expect(200);
+    expect(cancelled.body).toMatchObject({ state: 'cancelled', completed_at: expect.any(String) });
+    await http().post(`/api/v1/emails/jobs/${res.body.id}/cancel`).set(authHeaders).expect(409);
+    gate.open();
+    await waitFor(
+      async () => (await tasksOf(res.body.batch_ids[0])).every((x) => x.status === 'cancelled'),
+      'every task of the job cancelled',
+    );
+    const again = await create({ lead_ids: people.map((p) => p.id) });
+    expect(again.status).toBe(201);
+    await ended(again.body.id);
+    await http()
+      .get('/api/v1/emails/jobs/5a1e0000-0000-4000-8000-000000000000')
+      .set(authHeaders)
+      .expect(404);
+  });
+
+  it('the sweep restarts a running job left without tasks by a crash (reset to pending, then started)', async () => {
+    const [lead] = await leads(globex, ['Kai Stuck']);
+    const ds = t.app.get(DataSource);
+    // What a process dying between taking the job and storing its batch leaves behind.
+    const [{ id }] = await ds.query(
+      `INSERT INTO email_jobs (id, tenant_id, kind, options, state, items, total, started_at, updated_at)
+       VALUES (gen_random_uuid(), '', 'leads', '{}', 'running', $1, 1, now() - interval '11 minutes',
+               now() - interval '11 minutes') RETURNING id`,
+      [JSON.stringify([{ lead_id: lead.id }])],
+    );
+    await ds.query(
+      `INSERT INTO email_job_claims (tenant_id, lead_id, job_id) VALUES ('', $1, $2)`,
+      [lead.id, id],
+    );
+    expect(await t.app.get(SweepsService).run('email_jobs')).toBeGreaterThanOrEqual(1);
+    const running = await job(id);
+    expect(running.batch_ids.length).toBe(1);
+    const done = await ended(id);
+    expect(done).toMatchObject({ succeeded: 1, progress: { processed: 1, total: 1 } });
+    // A fresh running job is left alone.
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM email_jobs WHERE state = 'pending'`,
+    );
+    expect(n).toBe(0);
+  });
+});
