@@ -7,6 +7,9 @@ import { domainOf, find, MailWorld, smtpEnv } from './emails-harness';
 const OPERATOR = `operator-key-${randomBytes(8).toString('hex')}`;
 const KEY_A = `tenant-a-key-${randomBytes(8).toString('hex')}`;
 const KEY_B = `tenant-b-key-${randomBytes(8).toString('hex')}`;
+/** Tenant names of this suite alone: the run's database is shared by every suite. */
+const TENANT_A = `tenant-a-${randomBytes(4).toString('hex')}`;
+const TENANT_B = `tenant-b-${randomBytes(4).toString('hex')}`;
 const as = (key: string) => ({ 'x-api-key': key });
 
 /**
@@ -25,7 +28,7 @@ describe('emails per tenant', () => {
     smtp = await TestSmtpServer.start({ rcpt: world.rcpt });
     t = await startTestApp({
       ...smtpEnv(world, smtp),
-      ASSAY_API_KEYS: `${OPERATOR},${KEY_A}:tenant-a,${KEY_B}:tenant-b`,
+      ASSAY_API_KEYS: `${OPERATOR},${KEY_A}:${TENANT_A},${KEY_B}:${TENANT_B}`,
     });
   });
   afterAll(async () => {
