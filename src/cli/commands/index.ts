@@ -1,6 +1,7 @@
 import type { CommandGroup } from '../registry';
 import { accountsCommands } from './accounts.command';
 import { contactsCommands } from './contacts.command';
+import { emailsCommands } from './emails.command';
 import { leadsCommands } from './leads.command';
 import { tasksCommands } from './tasks.command';
 
@@ -13,4 +14,5 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   accountsCommands,
   leadsCommands,
   contactsCommands,
+  emailsCommands,
 ];
