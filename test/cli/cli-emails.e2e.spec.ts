@@ -126,4 +126,38 @@ describe('assay emails (CLI against a booted app)', () => {
     expect(cancel.code).toBe(1);
     expect(cancel.stderr).toContain('HTTP 409');
   });
+
+  it('verify --in writes each row with its verdict (formula-safe); a re-run resumes and asks no mail server', async () => {
+    writeFileSync(
+      join(dir, 'addresses.csv'),
+      [
+        'Name,E-mail',
+        `=Dana,dreyes@${acme}`,
+        `Nobody,nobody@${acme}`,
+        `Broken,not an address`,
+        `Dana again,DReyes@${acme}`,
+      ].join('\n'),
+    );
+    const verifyCsv = () =>
+      runCli(['emails', 'verify', '--in', 'addresses.csv', '--out', 'verified.csv'], env, {
+        cwd: dir,
+      });
+    const r = await verifyCsv();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('verifying 2 address(es)');
+    const rows = readCsv('verified.csv');
+    expect(rows.map((x) => [x.Name, x.verify_status, x.verify_provider, x.verify_error])).toEqual([
+      [`'=Dana`, 'deliverable', 'builtin_smtp', ''],
+      ['Nobody', 'undeliverable', 'builtin_smtp', ''],
+      ['Broken', '', '', 'not an email address'],
+      ['Dana again', 'deliverable', 'builtin_smtp', ''],
+    ]);
+
+    const before = smtp.connectionsFor(acme).length;
+    const again = await verifyCsv();
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('verifying 0 address(es)');
+    expect(smtp.connectionsFor(acme).length).toBe(before);
+    expect(readCsv('verified.csv')).toEqual(rows);
+  });
 });

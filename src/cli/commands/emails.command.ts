@@ -13,6 +13,7 @@ import {
   jobPath,
   jobTasks,
 } from '../emails-find/job';
+import { planVerify, runVerify } from '../emails-find/verify';
 import { CliError, EXIT, intOption } from '../io';
 import type { ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
@@ -30,6 +31,51 @@ interface FindOpts {
   maxEmails?: number;
   minScore?: number;
   progress: ProgressMode;
+}
+
+interface VerifyOpts {
+  in: string;
+  out?: string;
+  column?: string;
+  chunk: number;
+  dryRun?: boolean;
+  progress: ProgressMode;
+}
+
+async function verify(ctx: CliContext, opts: VerifyOpts, cmd: Command): Promise<number> {
+  const { input, output } = inOut(ctx, opts);
+  const plan = planVerify(input, output, opts.column);
+  if (opts.dryRun) {
+    ctx.out(
+      `Dry run, nothing created: ${plan.todo.length} address(es) of ${plan.rows.length} row(s) to verify ` +
+        `in ${Math.ceil(plan.todo.length / opts.chunk)} task(s) (${plan.done.size} row(s) already done)`,
+    );
+    return EXIT.ok;
+  }
+  const { abort, client, progress, close } = bulkSession(ctx, cmd, opts.progress, 'addresses');
+  try {
+    progress.note(
+      `verifying ${plan.todo.length} address(es) of ${basename(input)} into ${basename(output!)}` +
+        (plan.done.size ? ` (${plan.done.size} row(s) already done)` : ''),
+    );
+    const sum = await runVerify(client, abort.signal, plan, progress, {
+      output: output!,
+      chunk: opts.chunk,
+      pollMs: pollIntervalMs(ctx.env),
+    });
+    const counts = Object.entries(sum.counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    if (ctx.globals(cmd).json) ctx.out(JSON.stringify({ ...sum, out: output }, null, 2));
+    ctx.err(`done: ${plan.todo.length} address(es) → ${output} (${counts || 'nothing to do'})`);
+    if (sum.failed) {
+      ctx.err(`${sum.failed} address(es) were not verified: run the same command again to resume`);
+      return EXIT.failure;
+    }
+    return EXIT.ok;
+  } finally {
+    close();
+  }
 }
 
 /** Input columns, by the names they may have (case and spacing ignored). */
@@ -98,6 +144,20 @@ export const emailsCommands: CommandGroup = {
       .option('--min-score <n>', 'least verification score kept (0–100)', intOption(0, 100))
       .addOption(progressOption())
       .action(ctx.action((opts: FindOpts, cmd: Command) => find(ctx, opts, cmd)));
+
+    group
+      .command('verify')
+      .description(
+        'Verify the addresses of a CSV (email_verification tasks: the built-in SMTP verifier, then Hunter ' +
+          'when configured) into an output CSV; a re-run skips the rows already done',
+      )
+      .requiredOption('-i, --in <file>', 'input CSV with an email column')
+      .option('-o, --out <file>', 'output CSV (required unless --dry-run); resumed if it exists')
+      .option('--column <name>', 'the email column (default: email, email_address, …)')
+      .option('--chunk <n>', 'addresses per task (1–500)', intOption(1, 500), 500)
+      .option('--dry-run', 'print how many addresses would be verified; create nothing')
+      .addOption(progressOption())
+      .action(ctx.action((opts: VerifyOpts, cmd: Command) => verify(ctx, opts, cmd)));
 
     group
       .command('job-status [id]')

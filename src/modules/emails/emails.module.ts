@@ -5,6 +5,7 @@ import { EmailsController } from './api/emails.controller';
 import { EmailsService } from './api/emails.service';
 import { DomainFinder } from './finding/domain.finder';
 import { EmailFindingTask } from './finding/email-finding.task';
+import { EmailVerificationTask } from './verification/email-verification.task';
 import { PatternKnowledge } from './finding/pattern-knowledge';
 import { PersonFinder } from './finding/person.finder';
 import { VerifyStage } from './finding/verify.stage';
@@ -33,6 +34,7 @@ export class EmailsModule {
         PersonFinder,
         DomainFinder,
         EmailFindingTask,
+        EmailVerificationTask,
         EmailJobsService,
       ],
       exports: [EmailJobsService],

@@ -19,9 +19,15 @@ import { WaitQueryDto } from '../../tasks/dto/task-requests.dto';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../../tasks/dto/task-views.dto';
 import { ApiNativeCreate, submitNative } from '../../tasks/native-create';
 import { TasksService } from '../../tasks/tasks.service';
-import { EmailFeedbackDto, FindEmailsDto, ListEmailsQueryDto } from '../dto/email-requests.dto';
+import {
+  EmailFeedbackDto,
+  FindEmailsDto,
+  ListEmailsQueryDto,
+  VerifyEmailsDto,
+} from '../dto/email-requests.dto';
 import { EmailFeedbackResultDto, EmailListDto } from '../dto/email-views.dto';
 import { EMAIL_TASK } from '../finding/email-finding.task';
+import { VERIFY_TASK } from '../verification/email-verification.task';
 import { EmailsService } from './emails.service';
 
 @ApiTags('emails')
@@ -57,6 +63,33 @@ export class EmailsController {
     return submitNative(
       this.tasks,
       EMAIL_TASK,
+      body,
+      { wait: q.wait, idempotencyKey, traceId, caller },
+      res,
+    );
+  }
+
+  @Post('verify')
+  @ApiOperation({
+    operationId: 'verifyEmails',
+    summary: 'Verify addresses with the email.verify waterfall (an email_verification task)',
+    description:
+      'Each address goes to the built-in SMTP verifier (keyless) first, the ones it cannot settle to the next ' +
+      'verifier (Hunter when configured). 202 with the job id, `Location` and `Retry-After`; 200 with the ' +
+      'estimate for dry_run. With `?wait=<seconds>` (at most 60): 200 with the finished task when it ends in time.',
+  })
+  @ApiNativeCreate()
+  verify(
+    @Body() body: VerifyEmailsDto,
+    @Query() q: WaitQueryDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @TraceId() traceId: string,
+    @Caller() caller: Principal,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
+    return submitNative(
+      this.tasks,
+      VERIFY_TASK,
       body,
       { wait: q.wait, idempotencyKey, traceId, caller },
       res,

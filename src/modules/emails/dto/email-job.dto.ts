@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { ListEmailsQueryDto } from './email-requests.dto';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -122,25 +123,12 @@ export class CreateEmailJobDto {
   min_score?: number;
 }
 
-export class ListEmailJobsQueryDto {
+/** `GET /api/v1/emails/jobs`: cursor paging as the stored addresses' list, and a state. */
+export class ListEmailJobsQueryDto extends PickType(ListEmailsQueryDto, ['cursor', 'limit']) {
   @ApiPropertyOptional({ enum: JOB_STATES })
   @IsOptional()
   @IsIn(JOB_STATES)
   state?: JobState;
-
-  @ApiPropertyOptional({ description: 'next_cursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 export class EmailJobProgressDto {

@@ -13,9 +13,16 @@ import {
 } from 'class-validator';
 import { TypedTaskOptionsDto } from '../../tasks/dto/typed-task-options.dto';
 import { EmailFindingInput } from './email-finding.input';
+import { EmailVerificationInput } from './email-verification.input';
 
 /** `POST /api/v1/emails/find`: the task's input plus the typed task options. */
 export class FindEmailsDto extends IntersectionType(EmailFindingInput, TypedTaskOptionsDto) {}
+
+/** `POST /api/v1/emails/verify`: the task's input plus the typed task options. */
+export class VerifyEmailsDto extends IntersectionType(
+  EmailVerificationInput,
+  TypedTaskOptionsDto,
+) {}
 
 export const EMAIL_STATUSES = ['deliverable', 'risky', 'undeliverable', 'unknown'] as const;
 export const FEEDBACK_OUTCOMES = ['bounced', 'delivered'] as const;
