@@ -3,8 +3,9 @@ import { DataSource } from 'typeorm';
 import { LeadsRepository } from '../../src/modules/leads/storage/leads.repository';
 import { SweepsService } from '../../src/modules/sweeps/sweeps.service';
 import { TestSmtpServer } from '../support/smtp-server';
+import { API_KEY } from '../support/env';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
-import { domainOf, MailWorld, smtpEnv } from './emails-harness';
+import { domainOf, MailWorld, runId, smtpEnv } from './emails-harness';
 
 /** Holds the mail server's answers for a domain until opened (a job stays running meanwhile). */
 class Gate {
@@ -42,6 +43,9 @@ describe('email jobs', () => {
   const initech = domainOf('jobs-initech');
   const held = domainOf('jobs-held');
   const http = () => request(t.app.getHttpServer());
+  // A tenant of this file's own, for `all` (every stored lead of the caller's tenant).
+  const tenant = `email-jobs-${runId}`;
+  const tenantKey = `email-jobs-key-${runId}-0123456789abcdef`;
 
   beforeAll(async () => {
     world = await MailWorld.start();
@@ -54,7 +58,11 @@ describe('email jobs', () => {
         return world.rcpt(address);
       },
     });
-    t = await startTestApp({ ...smtpEnv(world, smtp), WORKER_CONCURRENCY: '1' });
+    t = await startTestApp({
+      ...smtpEnv(world, smtp),
+      WORKER_CONCURRENCY: '1',
+      ASSAY_API_KEYS: `${API_KEY},${tenantKey}:${tenant}`,
+    });
   });
   afterAll(async () => {
     gate.open();
@@ -63,9 +71,9 @@ describe('email jobs', () => {
     await world?.dns.close();
   });
 
-  const leads = (domain: string, names: string[]) =>
+  const leads = (domain: string, names: string[], tenantId: string | null = null) =>
     t.app.get(LeadsRepository).saveLeads(
-      { tenantId: null, accountId: `acct-${domain}`, accountDomain: domain, taskId: null },
+      { tenantId, accountId: `acct-${domain}`, accountDomain: domain, taskId: null },
       names.map((name) => {
         const [first_name, last_name] = name.split(' ');
         return {
@@ -137,6 +145,28 @@ describe('email jobs', () => {
     const again = await create({ lead_ids: [dana.id, sam.id] });
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ state: 'completed', skipped: 2, progress: { total: 0 } });
+  });
+
+  it("all: the tenant's stored leads without a deliverable address (limit honoured); found ones are left out next time", async () => {
+    const as = { 'x-api-key': tenantKey };
+    await leads(globex, ['Dana Reyes', 'Sam Ortiz'], tenant);
+    await leads(initech, ['Zed Nobody'], tenant);
+    const post = (body: Record<string, unknown>) =>
+      http().post('/api/v1/emails/jobs').set(as).send(body);
+    expect((await post({ all: true, dry_run: true })).body).toMatchObject({ total: 3, skipped: 0 });
+    const first = await post({ all: true, limit: 2 });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ kind: 'all', progress: { total: 2 } });
+    const done = await waitFor(async () => {
+      const j = (await http().get(`/api/v1/emails/jobs/${first.body.id}`).set(as)).body;
+      return j.state === 'completed' ? j : undefined;
+    }, 'the all job');
+    expect(done).toMatchObject({ succeeded: 2, emails_found: 2 });
+    // Dana and Sam are found now: only Zed is left.
+    expect((await post({ all: true, dry_run: true })).body).toMatchObject({ total: 1 });
+    // The tenant's key lists its own job only.
+    const tenantJobs = (await http().get('/api/v1/emails/jobs?limit=200').set(as)).body.items;
+    expect(tenantJobs.map((j: { id: string }) => j.id)).toEqual([first.body.id]);
   });
 
   it('rows (a CSV upload) with names find the named people; a bad row is a 400 and stores nothing', async () => {

@@ -49,6 +49,8 @@ interface Item {
 }
 
 const ACTIVE: JobState[] = ['pending', 'running'];
+/** Items of one job at most (`all` takes the first this many leads). */
+const MAX_ITEMS = 10_000;
 /** A running job whose row has not changed for this long is reset to pending by the sweep. */
 export const JOB_STUCK_AFTER_MS = 10 * 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -381,9 +383,14 @@ export class EmailJobsService {
         const leadId = typeof r.lead_id === 'string' && UUID.test(r.lead_id) ? r.lead_id : null;
         return { payload: { ...r }, leadId: leadId?.toLowerCase() ?? null };
       });
+    // `all`: the tenant's leads without a deliverable stored address (whatever skip_existing says).
     const leads: Array<{ id: string }> = await this.ds.query(
-      `SELECT id FROM leads WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2`,
-      [tenant, body.limit ? body.limit * 2 + 1000 : 100000],
+      `SELECT l.id FROM leads l
+        WHERE l.tenant_id = $1
+          AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.tenant_id = l.tenant_id
+                            AND e.lead_uuid = l.id AND e.status = 'deliverable' AND e.active)
+        ORDER BY l.created_at, l.id LIMIT $2`,
+      [tenant, body.limit ?? MAX_ITEMS],
     );
     return leads.map((l) => ({ payload: { lead_id: l.id }, leadId: l.id }));
   }
