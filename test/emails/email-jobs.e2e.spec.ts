@@ -301,7 +301,7 @@ describe('email jobs', () => {
       .expect(404);
   });
 
-  it('the sweep restarts a running job left without tasks by a crash (reset to pending, then started)', async () => {
+  it('the sweep restarts a running job left without tasks by a crash (reset to pending, then started), and starts an orphaned pending one', async () => {
     const [lead] = await leads(globex, ['Kai Stuck']);
     const ds = t.app.get(DataSource);
     // What a process dying between taking the job and storing its batch leaves behind.
@@ -315,15 +315,19 @@ describe('email jobs', () => {
       `INSERT INTO email_job_claims (tenant_id, lead_id, job_id) VALUES ('', $1, $2)`,
       [lead.id, id],
     );
-    expect(await t.app.get(SweepsService).run('email_jobs')).toBeGreaterThanOrEqual(1);
+    // And a pending job its creator never started (it died right after the job's transaction).
+    const [orphanLead] = await leads(globex, ['Ola Orphan']);
+    const [{ id: orphan }] = await ds.query(
+      `INSERT INTO email_jobs (id, tenant_id, kind, options, state, items, total, updated_at)
+       VALUES (gen_random_uuid(), '', 'leads', '{}', 'pending', $1, 1, now() - interval '2 minutes')
+       RETURNING id`,
+      [JSON.stringify([{ lead_id: orphanLead.id }])],
+    );
+    expect(await t.app.get(SweepsService).run('email_jobs')).toBeGreaterThanOrEqual(2);
+    expect((await ended(orphan)).succeeded).toBe(1);
     const running = await job(id);
     expect(running.batch_ids.length).toBe(1);
     const done = await ended(id);
     expect(done).toMatchObject({ succeeded: 1, progress: { processed: 1, total: 1 } });
-    // A fresh running job is left alone.
-    const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM email_jobs WHERE state = 'pending'`,
-    );
-    expect(n).toBe(0);
   });
 });

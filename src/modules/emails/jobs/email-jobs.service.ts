@@ -53,6 +53,8 @@ const ACTIVE: JobState[] = ['pending', 'running'];
 const MAX_ITEMS = 10_000;
 /** A running job whose row has not changed for this long is reset to pending by the sweep. */
 export const JOB_STUCK_AFTER_MS = 10 * 60_000;
+/** A pending job not started for this long was left by a process that died: the sweep starts it. */
+const ORPHAN_AFTER_MS = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const encodeCursor = (id: string) => Buffer.from(`email_job:${id}`).toString('base64url');
@@ -136,11 +138,12 @@ export class EmailJobsService {
         `INSERT INTO email_jobs (id, tenant_id, kind, options, state) VALUES ($1, $2, $3, $4, 'pending')`,
         [id, tenant, kind, JSON.stringify(options)],
       );
-      const leads = [...new Set(items.flatMap((i) => (i.leadId ? [i.leadId] : [])))];
+      // Claimed in one order (sorted), so two jobs over the same leads never deadlock.
+      const leads = [...new Set(items.flatMap((i) => (i.leadId ? [i.leadId] : [])))].sort();
       if (leads.length) {
         const claimed: Array<{ lead_id: string }> = await em.query(
           `INSERT INTO email_job_claims (tenant_id, lead_id, job_id)
-           SELECT $1, l, $3 FROM unnest($2::uuid[]) AS l
+           SELECT $1, l, $3 FROM unnest($2::uuid[]) AS l ORDER BY l
            ON CONFLICT (tenant_id, lead_id) DO NOTHING RETURNING lead_id`,
           [tenant, leads, id],
         );
@@ -279,13 +282,19 @@ export class EmailJobsService {
         RETURNING id`,
       [stuckAfterMs],
     );
-    for (const j of stuck) await this.start(j.id, `sweep-email-jobs-${j.id}`);
+    // …and pending jobs nobody started: their creator (or a resume) died before starting them.
+    const orphans: Array<{ id: string }> = await this.ds.query(
+      `SELECT id FROM email_jobs
+        WHERE state = 'pending' AND updated_at < now() - make_interval(secs => $1::int / 1000.0)`,
+      [ORPHAN_AFTER_MS],
+    );
+    for (const j of [...stuck, ...orphans]) await this.start(j.id, `sweep-email-jobs-${j.id}`);
     const active: JobRow[] = await this.ds.query(
       `SELECT * FROM email_jobs WHERE state = 'running' ORDER BY updated_at LIMIT 500`,
     );
     let ended = 0;
     for (const r of active) if (!ACTIVE.includes((await this.refresh(r)).state)) ended++;
-    return stuck.length + ended;
+    return stuck.length + orphans.length + ended;
   }
 
   async get(id: string, caller: Principal): Promise<EmailJobDto> {
