@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { bulkSession, inOut, printEstimate, progressOption } from '../bulk-command';
-import { escapeFormula, readCsv, writeCsvAtomic } from '../csv';
+import { readCsv, writeCsvAtomic } from '../csv';
 import {
   EmailJob,
   EmailJobDryRun,
@@ -13,11 +13,11 @@ import {
   jobPath,
   jobTasks,
 } from '../emails-find/job';
-import { planVerify, runVerify } from '../emails-find/verify';
+import { norm, planVerify, rowKey, runVerify } from '../emails-find/verify';
 import { CliError, EXIT, intOption } from '../io';
 import type { ProgressMode } from '../progress';
 import type { CliContext, CommandGroup } from '../registry';
-import { pollIntervalMs } from '../task-wait';
+import { pollIntervalMs, TaskDetail, taskError } from '../task-wait';
 
 interface FindOpts {
   in?: string;
@@ -228,15 +228,6 @@ interface InRow {
   problem?: string;
 }
 
-/** A row's key in the output file, whose cells were written formula-escaped. */
-const rowKey = (cells: string[]) => JSON.stringify(cells.map(escapeFormula));
-
-const norm = (s: string) =>
-  s
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
-
 function readInput(file: string): { header: string[]; rows: InRow[] } {
   const table = readCsv(file);
   const at = Object.fromEntries(
@@ -362,10 +353,7 @@ async function find(ctx: CliContext, opts: FindOpts, cmd: Command): Promise<numb
     else {
       const rows = tasks.flatMap((t) => {
         const i = t.input as Record<string, string>;
-        const error =
-          t.status === 'succeeded'
-            ? ''
-            : [t.error?.code, t.error?.message].filter(Boolean).join(': ') || t.status;
+        const error = t.status === 'succeeded' ? '' : taskError(t) || t.status;
         const found = emailsOf(t);
         const head = [
           i.domain ?? (t.result as { domain?: string } | null)?.domain ?? '',
@@ -400,10 +388,7 @@ function writeInOutput(
   output: string,
   table: { header: string[]; rows: InRow[] },
   done: Map<string, string[]>,
-  byKey: Map<
-    string,
-    { status: string; error?: { code?: string; message?: string } | null; result?: unknown }
-  >,
+  byKey: Map<string, TaskDetail>,
 ): void {
   const rows = table.rows.map((r) => {
     const prev = done.get(rowKey(r.cells));
@@ -411,12 +396,9 @@ function writeInOutput(
     if (!r.payload) return [...r.cells, '', '', '', '', '', 0, r.problem ?? ''];
     const t = byKey.get(keyOf(r.payload));
     if (!t) return [...r.cells, '', '', '', '', '', 0, 'not run'];
-    const found = emailsOf(t as never);
+    const found = emailsOf(t);
     const best = found[0];
-    const error =
-      t.status === 'succeeded'
-        ? ''
-        : [t.error?.code, t.error?.message].filter(Boolean).join(': ') || t.status;
+    const error = t.status === 'succeeded' ? '' : taskError(t) || t.status;
     return [
       ...r.cells,
       best?.email ?? '',

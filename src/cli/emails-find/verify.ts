@@ -39,8 +39,10 @@ export interface VerifyPlan {
   todo: string[];
 }
 
-const rowKey = (cells: string[]) => JSON.stringify(cells.map(escapeFormula));
-const norm = (s: string) =>
+/** An input row's key in an output file, whose cells were written formula-escaped. */
+export const rowKey = (cells: string[]) => JSON.stringify(cells.map(escapeFormula));
+/** A column name as matched against known names (case, spaces and dashes ignored). */
+export const norm = (s: string) =>
   s
     .trim()
     .toLowerCase()
