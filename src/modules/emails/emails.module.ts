@@ -9,6 +9,10 @@ import { EmailVerificationTask } from './verification/email-verification.task';
 import { PatternKnowledge } from './finding/pattern-knowledge';
 import { PersonFinder } from './finding/person.finder';
 import { VerifyStage } from './finding/verify.stage';
+import { EmailJobClaims } from './jobs/email-job-claims';
+import { EmailJobCreate } from './jobs/email-job-create';
+import { EmailJobProgress } from './jobs/email-job-progress';
+import { EmailJobStates } from './jobs/email-job-states';
 import { EmailJobsController } from './jobs/email-jobs.controller';
 import { EmailJobsService } from './jobs/email-jobs.service';
 import { EmailsRepository } from './storage/emails.repository';
@@ -35,6 +39,10 @@ export class EmailsModule {
         DomainFinder,
         EmailFindingTask,
         EmailVerificationTask,
+        EmailJobProgress,
+        EmailJobClaims,
+        EmailJobCreate,
+        EmailJobStates,
         EmailJobsService,
       ],
       exports: [EmailJobsService],
