@@ -50,9 +50,7 @@ describe('AccountsController.enrich (service tier, FakeTasksService)', () => {
     const answer = await controller.enrich(
       body({ company_name: undefined } as Partial<EnrichAccountDto>),
       {},
-      undefined,
-      'trace-1',
-      caller,
+      { idempotencyKey: undefined, traceId: 'trace-1', caller },
       r.res,
     );
 
@@ -71,16 +69,31 @@ describe('AccountsController.enrich (service tier, FakeTasksService)', () => {
   it('passes the Idempotency-Key: the same key and body answer 200 with the same task, another body 422', async () => {
     const { tasks, controller } = setup();
     const first = response();
-    const a = await controller.enrich(body(), {}, 'row-7', 't', caller, first.res);
+    const a = await controller.enrich(
+      body(),
+      {},
+      { idempotencyKey: 'row-7', traceId: 't', caller },
+      first.res,
+    );
     const again = response();
-    const b = await controller.enrich(body(), {}, 'row-7', 't', caller, again.res);
+    const b = await controller.enrich(
+      body(),
+      {},
+      { idempotencyKey: 'row-7', traceId: 't', caller },
+      again.res,
+    );
 
     expect(tasks.submissions.map((s) => s.opts.idempotencyKey)).toEqual(['row-7', 'row-7']);
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
     expect((b as { job_id: string }).job_id).toBe((a as { job_id: string }).job_id);
     await expect(
-      controller.enrich(body({ website: 'other.io' }), {}, 'row-7', 't', caller, response().res),
+      controller.enrich(
+        body({ website: 'other.io' }),
+        {},
+        { idempotencyKey: 'row-7', traceId: 't', caller },
+        response().res,
+      ),
     ).rejects.toMatchObject({ status: 422 });
   });
 
@@ -91,9 +104,7 @@ describe('AccountsController.enrich (service tier, FakeTasksService)', () => {
     const answer = await controller.enrich(
       body({ dry_run: true }),
       {},
-      undefined,
-      't',
-      caller,
+      { idempotencyKey: undefined, traceId: 't', caller },
       r.res,
     );
 
@@ -112,7 +123,12 @@ describe('AccountsController.enrich (service tier, FakeTasksService)', () => {
     const { tasks, controller } = setup();
     tasks.endWith(ACCOUNT_TASK, { status: 'succeeded', result: { company_name: 'Brightforge' } });
     const r = response();
-    const answer = await controller.enrich(body(), { wait: 30 }, undefined, 't', caller, r.res);
+    const answer = await controller.enrich(
+      body(),
+      { wait: 30 },
+      { idempotencyKey: undefined, traceId: 't', caller },
+      r.res,
+    );
 
     expect(tasks.submissions[0].opts.waitSeconds).toBe(30);
     expect(r.status).toBe(200);

@@ -19,15 +19,19 @@ export interface Principal {
 /** Requests the AuthGuard let through carry their principal here. */
 export type AuthenticatedRequest = { principal?: Principal };
 
-/** The principal of the current request (routes behind the AuthGuard always have one). */
-export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
-  const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+/** The principal of a request the AuthGuard let through. */
+export function principalOf(req: AuthenticatedRequest): Principal {
   if (!req.principal) {
     // A route without the guard asked for a caller: a programming error, not the client's.
-    throw new Error('@Caller() used on a route that is not behind the AuthGuard');
+    throw new Error('a caller was asked for on a route that is not behind the AuthGuard');
   }
   return req.principal;
-});
+}
+
+/** The principal of the current request (routes behind the AuthGuard always have one). */
+export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal =>
+  principalOf(ctx.switchToHttp().getRequest<AuthenticatedRequest>()),
+);
 
 /** Operators see every tenant. */
 export const isOperator = (p: Principal): boolean => p.tenant === null;

@@ -21,8 +21,12 @@ export function traceIdFor(req: IncomingMessage, res?: ServerResponse): string {
   return id;
 }
 
-/** The current request's trace id (see traceIdFor). */
-export const TraceId = createParamDecorator((_: unknown, ctx: ExecutionContext): string => {
-  const req = ctx.switchToHttp().getRequest<IncomingMessage & { id?: unknown }>();
+/** A request's trace id: the one pino-http gave it, else traceIdFor's. */
+export function requestTraceId(req: IncomingMessage & { id?: unknown }): string {
   return typeof req.id === 'string' ? req.id : traceIdFor(req);
-});
+}
+
+/** The current request's trace id (see traceIdFor). */
+export const TraceId = createParamDecorator((_: unknown, ctx: ExecutionContext): string =>
+  requestTraceId(ctx.switchToHttp().getRequest()),
+);

@@ -1,3 +1,4 @@
+import { mapLimit } from '../../common/map-limit';
 import { StreamOutcome, TaskContext } from '../tasks/engine/task-context';
 import { TaskError } from '../tasks/engine/task-errors';
 import {
@@ -113,24 +114,6 @@ export function accountOutcomes(result: unknown, input: Input): Array<StreamOutc
       error: { code: found.error_code, message: found.error, retryable: found.retryable },
     };
   });
-}
-
-/** Runs `fn` over `items` with at most `limit` at once; results in input order. */
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (t: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** One attempt's time: 30 minutes per started hundred accounts. */

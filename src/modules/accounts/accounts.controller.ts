@@ -1,13 +1,17 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
 import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../common/http/api-docs.decorators';
-import { TraceId } from '../../common/logging/trace';
 import { WaitQueryDto } from '../tasks/dto/task-requests.dto';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../tasks/dto/task-views.dto';
-import { ApiNativeCreate, submitNative } from '../tasks/native-create';
+import {
+  ApiNativeCreate,
+  CreateRequest,
+  CreateRequestOf,
+  submitNative,
+} from '../tasks/native-create';
 import { TasksService } from '../tasks/tasks.service';
 import { AccountsService } from './accounts.service';
 import {
@@ -43,18 +47,10 @@ export class AccountsController {
   enrich(
     @Body() body: EnrichAccountDto,
     @Query() q: WaitQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @TraceId() traceId: string,
-    @Caller() caller: Principal,
+    @CreateRequest() req: CreateRequestOf,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
-    return submitNative(
-      this.tasks,
-      ACCOUNT_TASK,
-      body,
-      { wait: q.wait, idempotencyKey, traceId, caller },
-      res,
-    );
+    return submitNative(this.tasks, ACCOUNT_TASK, body, { ...req, wait: q.wait }, res);
   }
 
   @Get()

@@ -1,13 +1,16 @@
-import { Body, Controller, Headers, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../common/auth/auth.guard';
-import { Caller, Principal } from '../../common/auth/principal';
 import { ApiAuthenticated } from '../../common/http/api-docs.decorators';
-import { TraceId } from '../../common/logging/trace';
 import { WaitQueryDto } from '../tasks/dto/task-requests.dto';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../tasks/dto/task-views.dto';
-import { ApiNativeCreate, submitNative } from '../tasks/native-create';
+import {
+  ApiNativeCreate,
+  CreateRequest,
+  CreateRequestOf,
+  submitNative,
+} from '../tasks/native-create';
 import { TasksService } from '../tasks/tasks.service';
 import { CONTACT_TASK } from './contact-enrichment.task';
 import { EnrichContactsDto } from './dto/contact-enrichment.input';
@@ -34,17 +37,9 @@ export class ContactsController {
   enrich(
     @Body() body: EnrichContactsDto,
     @Query() q: WaitQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @TraceId() traceId: string,
-    @Caller() caller: Principal,
+    @CreateRequest() req: CreateRequestOf,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
-    return submitNative(
-      this.tasks,
-      CONTACT_TASK,
-      body,
-      { wait: q.wait, idempotencyKey, traceId, caller },
-      res,
-    );
+    return submitNative(this.tasks, CONTACT_TASK, body, { ...req, wait: q.wait }, res);
   }
 }

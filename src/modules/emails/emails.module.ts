@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PeopleModule } from '../leads/people.module';
-import { LeadsRepository } from '../leads/storage/leads.repository';
+import { LeadsStorageModule } from '../leads/storage/leads-storage.module';
 import { EmailsController } from './api/emails.controller';
 import { EmailsService } from './api/emails.service';
 import { DomainFinder } from './finding/domain.finder';
@@ -27,12 +27,11 @@ export class EmailsModule {
   static forRoot(opts: { api: boolean }): DynamicModule {
     return {
       module: EmailsModule,
-      imports: [PeopleModule],
+      imports: [PeopleModule, LeadsStorageModule],
       controllers: opts.api ? [EmailsController, EmailJobsController] : [],
       providers: [
         EmailsRepository,
         EmailsService,
-        LeadsRepository,
         VerifyStage,
         PatternKnowledge,
         PersonFinder,

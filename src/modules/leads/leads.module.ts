@@ -7,7 +7,7 @@ import { LeadEstimate } from './generation/lead-estimate';
 import { LeadGenerationTask } from './generation/lead-generation.task';
 import { OrganizationStage } from './generation/organization.stage';
 import { PeopleModule } from './people.module';
-import { LeadsRepository } from './storage/leads.repository';
+import { LeadsStorageModule } from './storage/leads-storage.module';
 
 /**
  * Leads: the `lead_identification_apollo` task (people at an account from the people.search
@@ -19,10 +19,9 @@ export class LeadsModule {
   static forRoot(opts: { api: boolean }): DynamicModule {
     return {
       module: LeadsModule,
-      imports: [PeopleModule],
+      imports: [PeopleModule, LeadsStorageModule],
       controllers: opts.api ? [LeadsController] : [],
       providers: [
-        LeadsRepository,
         LeadsService,
         LeadEvaluator,
         OrganizationStage,

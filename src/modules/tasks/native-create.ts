@@ -1,7 +1,8 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { ApiExtension, ApiExtraModels, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '../../common/auth/principal';
+import { AuthenticatedRequest, Principal, principalOf } from '../../common/auth/principal';
+import { requestTraceId } from '../../common/logging/trace';
 import {
   ApiProblem,
   CREATES_TASK_EXTENSION,
@@ -18,6 +19,27 @@ export interface NativeCreateRequest {
   traceId: string;
   caller: Principal;
 }
+
+/** What CreateRequest gives a route: everything of NativeCreateRequest but `?wait=`. */
+export type CreateRequestOf = Omit<NativeCreateRequest, 'wait'>;
+
+/**
+ * The request side of a typed create route in one parameter: its Idempotency-Key header, trace id
+ * and caller (`?wait=` comes validated from the route's WaitQueryDto).
+ */
+export const CreateRequest = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): CreateRequestOf => {
+    const req = ctx
+      .switchToHttp()
+      .getRequest<AuthenticatedRequest & Parameters<typeof requestTraceId>[0]>();
+    const key = req.headers['idempotency-key'];
+    return {
+      idempotencyKey: typeof key === 'string' ? key : undefined,
+      traceId: requestTraceId(req),
+      caller: principalOf(req),
+    };
+  },
+);
 
 /**
  * The one way a typed create route (`POST /api/v1/accounts/enrich`, `/leads/generate`, …) submits

@@ -1,23 +1,17 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Post,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthGuard } from '../../../common/auth/auth.guard';
 import { Caller, Principal } from '../../../common/auth/principal';
 import { ApiAuthenticated, ApiProblem } from '../../../common/http/api-docs.decorators';
-import { TraceId } from '../../../common/logging/trace';
 import { WaitQueryDto } from '../../tasks/dto/task-requests.dto';
 import { DryRunDto, TaskCreatedDto, TaskDetailDto } from '../../tasks/dto/task-views.dto';
-import { ApiNativeCreate, submitNative } from '../../tasks/native-create';
+import {
+  ApiNativeCreate,
+  CreateRequest,
+  CreateRequestOf,
+  submitNative,
+} from '../../tasks/native-create';
 import { TasksService } from '../../tasks/tasks.service';
 import {
   EmailFeedbackDto,
@@ -55,18 +49,10 @@ export class EmailsController {
   find(
     @Body() body: FindEmailsDto,
     @Query() q: WaitQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @TraceId() traceId: string,
-    @Caller() caller: Principal,
+    @CreateRequest() req: CreateRequestOf,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
-    return submitNative(
-      this.tasks,
-      EMAIL_TASK,
-      body,
-      { wait: q.wait, idempotencyKey, traceId, caller },
-      res,
-    );
+    return submitNative(this.tasks, EMAIL_TASK, body, { ...req, wait: q.wait }, res);
   }
 
   @Post('verify')
@@ -82,18 +68,10 @@ export class EmailsController {
   verify(
     @Body() body: VerifyEmailsDto,
     @Query() q: WaitQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @TraceId() traceId: string,
-    @Caller() caller: Principal,
+    @CreateRequest() req: CreateRequestOf,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TaskCreatedDto | TaskDetailDto | DryRunDto> {
-    return submitNative(
-      this.tasks,
-      VERIFY_TASK,
-      body,
-      { wait: q.wait, idempotencyKey, traceId, caller },
-      res,
-    );
+    return submitNative(this.tasks, VERIFY_TASK, body, { ...req, wait: q.wait }, res);
   }
 
   @Post('feedback')
