@@ -118,6 +118,29 @@ describe('LeadsRepository (PostgreSQL)', () => {
     expect(d.id).not.toBe(a.id);
   });
 
+  it('a person found again for another account moves there, even where a namesake is stored', async () => {
+    const [moved] = await repo.saveLeads(scope('acct-5'), [
+      { vendor: 'apollo', person: { vendor_id: 'p5', name: 'Kim Lee' }, provenance: {} },
+    ]);
+    const [namesake] = await repo.saveLeads(scope('acct-6'), [
+      { vendor: null, person: { name: 'Kim Lee', title: 'Intern' }, provenance: {} },
+    ]);
+    const [again] = await repo.saveLeads(scope('acct-6'), [
+      {
+        vendor: 'apollo',
+        person: { vendor_id: 'p5', name: 'Kim Lee', title: 'CFO' },
+        provenance: {},
+      },
+    ]);
+    expect(again.id).toBe(moved.id);
+    expect(again).toMatchObject({ accountId: 'acct-6', title: 'CFO' });
+    expect(again.nameKey).not.toBe(namesake.nameKey);
+    const ids = (await repo.list({ tenantId: tenant, accountId: 'acct-6', limit: 10 })).map(
+      (r) => r.lead.id,
+    );
+    expect(ids.sort()).toEqual([moved.id, namesake.id].sort());
+  });
+
   it('lists by account with the newest evaluation, filtered by score and persona, paged by id', async () => {
     const saved = await repo.saveLeads(
       scope('acct-4'),

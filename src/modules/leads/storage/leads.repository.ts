@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import type { PersonProfile } from '../../../providers/person/person.types';
 import { LeadEvaluationEntity, StoredEvaluation } from './lead-evaluation.entity';
 import { FieldProvenance, LeadEntity } from './lead.entity';
@@ -68,9 +68,33 @@ export class LeadsRepository {
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
         `leads:${tenant}:${scope.accountId}`,
       ]);
+      // Every stored row one of these people could be, read once: not three lookups per person.
+      const index = new LeadIndex(await this.known(em, tenant, scope.accountId, leads));
       const out: LeadEntity[] = [];
-      for (const l of leads) out.push(await this.saveOne(em, tenant, scope, l));
+      for (const l of leads) out.push(await this.saveOne(em, tenant, scope, l, index));
       return out;
+    });
+  }
+
+  /** The tenant's rows with one of the leads' vendor ids or LinkedIn URLs, and the account's rows. */
+  private known(
+    em: EntityManager,
+    tenant: string,
+    accountId: string,
+    leads: LeadToSave[],
+  ): Promise<LeadEntity[]> {
+    const vendorIds = [
+      ...new Set(
+        leads.flatMap((l) => (l.vendor && l.person.vendor_id ? [l.person.vendor_id] : [])),
+      ),
+    ];
+    const linkedins = [...new Set(leads.flatMap((l) => linkedinKey(l.person.linkedin_url) ?? []))];
+    return em.getRepository(LeadEntity).find({
+      where: [
+        { tenantId: tenant, accountId },
+        ...(vendorIds.length ? [{ tenantId: tenant, vendorId: In(vendorIds) }] : []),
+        ...(linkedins.length ? [{ tenantId: tenant, linkedinUrl: In(linkedins) }] : []),
+      ],
     });
   }
 
@@ -79,21 +103,16 @@ export class LeadsRepository {
     tenant: string,
     scope: LeadScope,
     l: LeadToSave,
+    index: LeadIndex,
   ): Promise<LeadEntity> {
-    const repo = em.getRepository(LeadEntity);
     const linkedin = linkedinKey(l.person.linkedin_url);
-    const key = storedNameKey(l.person, l.vendor);
-    const existing =
-      (l.vendor && l.person.vendor_id
-        ? await repo.findOneBy({ tenantId: tenant, vendor: l.vendor, vendorId: l.person.vendor_id })
-        : null) ??
-      (linkedin ? await repo.findOneBy({ tenantId: tenant, linkedinUrl: linkedin }) : null) ??
-      (await repo.findOneBy({ tenantId: tenant, accountId: scope.accountId, nameKey: key }));
+    const existing = index.find(l, linkedin, scope.accountId);
 
     const person = { ...(existing?.person ?? {}), ...defined(l.person) } as PersonProfile;
     if (existing?.person && !l.person.obfuscated && existing.person.obfuscated)
       delete person.obfuscated;
     const provenance = { ...(existing?.provenance ?? {}), ...l.provenance };
+    const before = existing ? { ...existing } : null;
     const row: LeadEntity = Object.assign(existing ?? new LeadEntity(), {
       id: existing?.id ?? randomUUID(),
       tenantId: tenant,
@@ -112,16 +131,22 @@ export class LeadsRepository {
     });
     // A real name replaces a placeholder key unless another row of the account already has it.
     const nextKey = storedNameKey(person, row.vendor);
-    if (!existing) row.nameKey = nextKey;
-    else if (nextKey !== existing.nameKey) {
-      const taken = await repo.findOneBy({
-        tenantId: tenant,
-        accountId: row.accountId,
-        nameKey: nextKey,
-      });
-      if (!taken) row.nameKey = nextKey;
+    if (!before) row.nameKey = nextKey;
+    else if (nextKey !== before.nameKey && !index.nameTaken(row.accountId, nextKey, row.id))
+      row.nameKey = nextKey;
+    // Moved from another account whose namesake is already here: a key that cannot collide.
+    if (before && index.nameTaken(row.accountId, row.nameKey, row.id)) row.nameKey = `~${row.id}`;
+    const repo = em.getRepository(LeadEntity);
+    if (before) {
+      const { id, createdAt: _created, updatedAt: _updated, ...fields } = row;
+      await repo.update({ id }, fields);
+      row.updatedAt = new Date();
+      index.forget(before);
+    } else {
+      await repo.insert(row);
     }
-    return repo.save(row);
+    index.add(row);
+    return row;
   }
 
   async addEvaluations(rows: EvaluationToSave[]): Promise<void> {
@@ -206,5 +231,59 @@ export class LeadsRepository {
       lead: leadById.get(r.lead_id)!,
       evaluation: r.evaluation_id ? (evalById.get(r.evaluation_id) ?? null) : null,
     }));
+  }
+}
+
+/** The stored leads a batch may match, by the keys a person is found again by. */
+class LeadIndex {
+  private readonly byVendor = new Map<string, LeadEntity>();
+  private readonly byLinkedin = new Map<string, LeadEntity>();
+  private readonly byName = new Map<string, LeadEntity>();
+
+  constructor(rows: LeadEntity[]) {
+    rows.forEach((r) => this.add(r));
+  }
+
+  private keys(
+    r: Pick<LeadEntity, 'vendor' | 'vendorId' | 'linkedinUrl' | 'accountId' | 'nameKey'>,
+  ) {
+    return {
+      vendor: r.vendor && r.vendorId ? `${r.vendor}\u0000${r.vendorId}` : null,
+      linkedin: r.linkedinUrl,
+      name: `${r.accountId}\u0000${r.nameKey}`,
+    };
+  }
+
+  add(r: LeadEntity): void {
+    const k = this.keys(r);
+    if (k.vendor) this.byVendor.set(k.vendor, r);
+    if (k.linkedin) this.byLinkedin.set(k.linkedin, r);
+    this.byName.set(k.name, r);
+  }
+
+  /** Drops a row's keys as they were before an update (its new ones are added after). */
+  forget(
+    before: Pick<LeadEntity, 'vendor' | 'vendorId' | 'linkedinUrl' | 'accountId' | 'nameKey'>,
+  ): void {
+    const k = this.keys(before);
+    if (k.vendor) this.byVendor.delete(k.vendor);
+    if (k.linkedin) this.byLinkedin.delete(k.linkedin);
+    this.byName.delete(k.name);
+  }
+
+  /** The stored person: same vendor id, else LinkedIn URL, else name at the account. */
+  find(l: LeadToSave, linkedin: string | null, accountId: string): LeadEntity | undefined {
+    return (
+      (l.vendor && l.person.vendor_id
+        ? this.byVendor.get(`${l.vendor}\u0000${l.person.vendor_id}`)
+        : undefined) ??
+      (linkedin ? this.byLinkedin.get(linkedin) : undefined) ??
+      this.byName.get(`${accountId}\u0000${storedNameKey(l.person, l.vendor)}`)
+    );
+  }
+
+  nameTaken(accountId: string, nameKey: string, exceptId: string): boolean {
+    const r = this.byName.get(`${accountId}\u0000${nameKey}`);
+    return !!r && r.id !== exceptId;
   }
 }
