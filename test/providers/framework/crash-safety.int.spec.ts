@@ -128,8 +128,23 @@ describe('a retried or killed worker never pays twice for a finished stage', () 
       expect(vendorCalls(d2)).toHaveLength(1);
       await first.kill();
 
-      workers.push(await ChildApp.start({ ...workerEnv, ...env() }, metas));
-      const [r1, r2]: Json[] = [await a.until(t1, 90_000), await a.until(t2, 90_000)];
+      const second = await ChildApp.start({ ...workerEnv, ...env() }, metas);
+      workers.push(second);
+      // On a loaded machine this can take a while; if it ever times out, say where each task was
+      // and what both workers printed, instead of a bare timeout.
+      const finished = async (id: string): Promise<Json> => {
+        try {
+          return await a.until(id, 150_000);
+        } catch (err) {
+          const states = await Promise.all([t1, t2].map((t) => a.detail(t)));
+          throw new Error(
+            `${(err as Error).message}\ntasks: ${JSON.stringify(states)}\n` +
+              `first worker:\n${first.output}\nsecond worker:\n${second.output}`,
+            { cause: err },
+          );
+        }
+      };
+      const [r1, r2]: Json[] = [await finished(t1), await finished(t2)];
       expect(r1).toMatchObject({ status: 'succeeded', attempt_number: 2, cost_usd: 0.01 });
       expect(r1.result.lookup).toMatchObject({ attempt: 2, cached: true });
       expect(r2).toMatchObject({ status: 'succeeded', attempt_number: 2 });
@@ -143,6 +158,6 @@ describe('a retried or killed worker never pays twice for a finished stage', () 
         [[t1, t2]],
       );
       expect(paid.n).toBe(3);
-    });
+    }, 400_000);
   });
 });
