@@ -1,9 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Batch email jobs (issue 11 §3): a job's items (`email_finding` inputs) run as task batches
- * (tasks.batch_id; a resume adds one, the tasks a pause cancelled are `superseded`); its row keeps
- * the request, the state and the outcome. `email_job_claims` holds the leads an active
+ * Batch email jobs (issue 11 §3): a job's items (`email_finding` inputs) run as one task batch
+ * (tasks.batch_id), queued a few at a time (`max_concurrent`); its row keeps the request, the
+ * state and the outcome. `email_job_claims` holds the leads an active
  * job works on: one claim per (tenant, lead), so no two jobs ever work on the same lead at once.
  */
 export class EmailJobs1764000011000 implements MigrationInterface {
@@ -19,8 +19,6 @@ export class EmailJobs1764000011000 implements MigrationInterface {
         state varchar(10) NOT NULL,
         items jsonb NOT NULL DEFAULT '[]',
         batch_ids uuid[] NOT NULL DEFAULT '{}',
-        superseded uuid[] NOT NULL DEFAULT '{}',
-        replaced integer NOT NULL DEFAULT 0,
         total integer NOT NULL DEFAULT 0,
         skipped integer NOT NULL DEFAULT 0,
         summary jsonb NOT NULL DEFAULT '{}',

@@ -234,17 +234,55 @@ describe('email jobs', () => {
     expect(claims).toEqual([]);
   });
 
-  it('pause cancels the queued tasks (the running one finishes); resume runs them again; every lead ends processed once', async () => {
+  it('max_concurrent: at most that many of its tasks are queued or running at once, all in one batch', async () => {
+    gate.close();
+    const people = await leads(held, ['Ida Max', 'Jo Max', 'Kim Max', 'Lu Max', 'Mo Max']);
+    const res = await create({
+      lead_ids: people.map((p) => p.id),
+      skip_existing: false,
+      max_concurrent: 2,
+      batch_size: 10,
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.batch_ids).toHaveLength(1);
+    // The first task waits on the mail server; only one more is queued, not the other three.
+    await waitFor(
+      async () =>
+        (await tasksOf(res.body.batch_ids[0])).some((x) => x.status === 'running') || undefined,
+      'the first task running',
+    );
+    const early = await tasksOf(res.body.batch_ids[0]);
+    expect(early).toHaveLength(2);
+    gate.open();
+    const done = await ended(res.body.id);
+    expect(done).toMatchObject({ progress: { processed: 5, total: 5 }, succeeded: 5 });
+    expect(done.batch_ids).toHaveLength(1);
+    // When each task was queued, at most one other task of the job had not ended.
+    const overlaps: Array<{ n: number }> = await t.app.get(DataSource).query(
+      `SELECT (SELECT count(*)::int FROM tasks o
+                WHERE o.batch_id = t.batch_id AND o.id <> t.id AND o.created_at <= t.created_at
+                  AND (o.finished_at IS NULL OR o.finished_at > t.created_at)) AS n
+         FROM tasks t WHERE t.batch_id = $1`,
+      [done.batch_ids[0]],
+    );
+    expect(overlaps).toHaveLength(5);
+    expect(Math.max(...overlaps.map((o) => o.n))).toBeLessThanOrEqual(1);
+  });
+
+  it('pause queues no more of its items (the running task finishes); resume queues the rest; every lead ends processed once', async () => {
     gate.close();
     const people = await leads(held, ['Ana Park', 'Tam Nguyen', 'Mia Lee']);
-    const res = await create({ lead_ids: people.map((p) => p.id), skip_existing: false });
+    const res = await create({
+      lead_ids: people.map((p) => p.id),
+      skip_existing: false,
+      max_concurrent: 1,
+    });
     expect(res.status).toBe(201);
-    // One worker slot: the first task waits on the mail server, the others in the queue.
-    const queued = await waitFor(async () => {
-      const tasks = await tasksOf(res.body.batch_ids[0]);
-      return tasks.filter((x) => x.status === 'running').length === 1 ? tasks : undefined;
-    }, 'one task running');
-    expect(queued.filter((x) => x.status === 'queued').length).toBe(2);
+    await waitFor(
+      async () =>
+        (await tasksOf(res.body.batch_ids[0])).some((x) => x.status === 'running') || undefined,
+      'one task running',
+    );
 
     const paused = await http()
       .post(`/api/v1/emails/jobs/${res.body.id}/pause`)
@@ -252,27 +290,29 @@ describe('email jobs', () => {
       .expect(200);
     expect(paused.body.state).toBe('paused');
     await http().post(`/api/v1/emails/jobs/${res.body.id}/pause`).set(authHeaders).expect(409);
-    const afterPause = await tasksOf(res.body.batch_ids[0]);
-    expect(afterPause.filter((x) => x.status === 'cancelled').length).toBe(2);
 
     gate.open();
     await waitFor(
-      async () => (await tasksOf(res.body.batch_ids[0])).every((x) => x.status !== 'running'),
+      async () => (await tasksOf(res.body.batch_ids[0])).every((x) => x.status === 'succeeded'),
       'the running task to finish',
     );
+    // Its end queued nothing: the job is paused. The sweep does not feed a paused job either.
+    await t.app.get(SweepsService).run('email_jobs');
+    expect(await tasksOf(res.body.batch_ids[0])).toHaveLength(1);
     expect((await job(res.body.id)).state).toBe('paused');
 
     const resumed = await http()
       .post(`/api/v1/emails/jobs/${res.body.id}/resume`)
       .set(authHeaders)
       .expect(200);
-    expect(resumed.body.batch_ids.length).toBe(2);
+    expect(resumed.body.batch_ids).toEqual(res.body.batch_ids);
     const done = await ended(res.body.id);
     expect(done).toMatchObject({
       progress: { processed: 3, total: 3, percent: 100 },
       succeeded: 3,
       emails_found: 3,
     });
+    expect(await tasksOf(res.body.batch_ids[0])).toHaveLength(3);
     await http().post(`/api/v1/emails/jobs/${res.body.id}/resume`).set(authHeaders).expect(409);
   });
 

@@ -11,6 +11,7 @@ import { PersonFinder } from './finding/person.finder';
 import { VerifyStage } from './finding/verify.stage';
 import { EmailJobClaims } from './jobs/email-job-claims';
 import { EmailJobCreate } from './jobs/email-job-create';
+import { EmailJobFeeder } from './jobs/email-job-feeder';
 import { EmailJobProgress } from './jobs/email-job-progress';
 import { EmailJobStates } from './jobs/email-job-states';
 import { EmailJobsController } from './jobs/email-jobs.controller';
@@ -41,6 +42,7 @@ export class EmailsModule {
         EmailJobProgress,
         EmailJobClaims,
         EmailJobCreate,
+        EmailJobFeeder,
         EmailJobStates,
         EmailJobsService,
       ],

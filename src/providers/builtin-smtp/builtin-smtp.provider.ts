@@ -162,7 +162,14 @@ export class BuiltinSmtpProvider extends EnrichmentProvider {
         provider: 'builtin_smtp',
       };
     });
-    return { found: true, data: { results }, usage: { results: results.length } };
+    // An inconclusive answer (greylisted, blocked, timed out) is worth asking again soon.
+    const inconclusive = results.some((r) => r.status === 'unknown');
+    return {
+      found: true,
+      data: { results },
+      usage: { results: results.length },
+      ...(inconclusive ? { cacheTtlSeconds: deps.settings.unknownTtlSeconds } : {}),
+    };
   }
 
   private async domain(domain: string, addresses: ParsedAddress[], deps: DomainCheckDeps) {

@@ -17,13 +17,19 @@ export interface SmtpVerifierSettings {
   greylistRetries: number;
   greylistDelayMs: number;
   catchAllTtlSeconds: number;
+  /** How long an answer with an `unknown` verdict is reused (the rest: the provider's cache TTL). */
+  unknownTtlSeconds: number;
   /** SMTP sessions open at once to one domain, across every worker process. */
   domainConcurrency: number;
   /** SMTP sessions started per minute to one domain, across every worker process (0 = no limit). */
   domainRatePerMinute: number;
   /** `socks5://[user:pass@]host:port`, or null for direct connections. */
   proxy: SocksProxy | null;
-  /** Verify the mail server's certificate after STARTTLS. */
+  /**
+   * Verify the mail server's certificate after STARTTLS. Off by default: opportunistic TLS, as
+   * mail servers use between themselves (RFC 7435) — many MX hosts present self-signed or
+   * mismatched certificates, and the conversation carries no mail.
+   */
   tlsVerify: boolean;
   starttls: boolean;
   /** Ask about every address of a domain in one session (false: one session per address). */
@@ -48,10 +54,11 @@ const INT: Record<string, { min: number; max: number; def: number; what: string 
   GREYLIST_RETRIES: { min: 0, max: 5, def: 1, what: 'a whole number 0-5' },
   GREYLIST_DELAY_MS: { min: 0, max: 600_000, def: 20_000, what: 'milliseconds (0-600000)' },
   CATCH_ALL_TTL_SECONDS: { min: 0, max: 90 * 86400, def: 86400, what: 'seconds (0-7776000)' },
+  UNKNOWN_TTL_SECONDS: { min: 0, max: 90 * 86400, def: 3600, what: 'seconds (0-7776000)' },
   DOMAIN_CONCURRENCY: { min: 1, max: 100, def: 2, what: 'a whole number 1-100' },
   DOMAIN_RATE_PER_MINUTE: { min: 0, max: 100_000, def: 30, what: 'sessions (0 = no limit)' },
 };
-const BOOL: Record<string, boolean> = { TLS_VERIFY: true, STARTTLS: true, REUSE_SESSIONS: true };
+const BOOL: Record<string, boolean> = { TLS_VERIFY: false, STARTTLS: true, REUSE_SESSIONS: true };
 const TRUE = /^(true|1|yes|on)$/i;
 const FALSE = /^(false|0|no|off)$/i;
 const HOST_NAME =
@@ -148,6 +155,7 @@ export function smtpVerifierSettings(extra: Extra): SmtpVerifierSettings {
     greylistRetries: int('GREYLIST_RETRIES'),
     greylistDelayMs: int('GREYLIST_DELAY_MS'),
     catchAllTtlSeconds: int('CATCH_ALL_TTL_SECONDS'),
+    unknownTtlSeconds: int('UNKNOWN_TTL_SECONDS'),
     domainConcurrency: int('DOMAIN_CONCURRENCY'),
     domainRatePerMinute: int('DOMAIN_RATE_PER_MINUTE'),
     proxy: proxy ? parseProxy(proxy) : null,

@@ -34,6 +34,12 @@ export interface ProviderResult<T = unknown> {
   /** URLs that back the answer (LLM citations, pages read). */
   sources?: string[];
   model?: string;
+  /**
+   * This answer's own cache lifetime when it must not be kept as long as the operation's answers
+   * usually are (an inconclusive verification worth asking again soon). Never lengthens it; 0 keeps
+   * it for this task's retries only.
+   */
+  cacheTtlSeconds?: number;
 }
 
 /** Prices in USD. Token prices are per million tokens; `models` overrides per model id. */

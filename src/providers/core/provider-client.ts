@@ -162,7 +162,7 @@ export class ProviderClient {
         result,
         cost,
         taskId,
-        ttl,
+        result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
         scope.bypassCache ?? false,
       );
       if (taskId) await this.ledger.settle(taskId, reserved, cost);

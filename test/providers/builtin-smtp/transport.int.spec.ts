@@ -14,15 +14,16 @@ describe('STARTTLS', () => {
   });
   afterAll(() => tls.close());
 
-  it('upgrades when offered; a self-signed certificate is accepted only without verification', async () => {
-    const env = { BUILTIN_SMTP_TLS_VERIFY: 'false' };
-    const [ok] = await w.provider(env, { port: tls.port }).verify('alice@acme.test');
+  it('upgrades when offered; a self-signed certificate is accepted unless verification is asked for', async () => {
+    // The default: opportunistic TLS, as between mail servers.
+    const [ok] = await w.provider({}, { port: tls.port }).verify('alice@acme.test');
     expect(ok).toMatchObject({ status: 'deliverable' });
     const [session] = tls.connectionsFor('acme.test');
     expect(session.secure).toBe(true);
     expect(session.commands.filter((c) => /^EHLO/.test(c))).toHaveLength(2);
 
-    const [refused] = await w.provider({}, { port: tls.port }).verify('bob@acme.test');
+    const env = { BUILTIN_SMTP_TLS_VERIFY: 'true' };
+    const [refused] = await w.provider(env, { port: tls.port }).verify('bob@acme.test');
     expect(refused).toMatchObject({ status: 'unknown', smtp: null });
     expect(refused.reasons).toContain('smtp_error');
   });

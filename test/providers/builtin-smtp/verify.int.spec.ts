@@ -71,6 +71,16 @@ describe('verdicts', () => {
     expect(w.smtp.connectionsFor('alwaysgrey.test')).toHaveLength(3);
   });
 
+  it('an answer with an unknown verdict asks to be cached briefly (BUILTIN_SMTP_UNKNOWN_TTL_SECONDS); a conclusive one does not', async () => {
+    const call = (env: Record<string, string>, email: string) =>
+      provider(env).call({ capability: 'email.verify', input: { emails: [email] } });
+    expect((await call({}, 'kim@blocked.test')).cacheTtlSeconds).toBe(3600);
+    expect(
+      (await call({ BUILTIN_SMTP_UNKNOWN_TTL_SECONDS: '120' }, 'kim@blocked.test')).cacheTtlSeconds,
+    ).toBe(120);
+    expect((await call({}, 'kim@grey.test')).cacheTtlSeconds).toBeUndefined();
+  });
+
   it('a policy block is unknown (smtp_blocked), never undeliverable', async () => {
     const [b] = await provider().verify('kim@blocked.test');
     expect(b).toMatchObject({ status: 'unknown', smtp: { code: 554, enhanced_code: '5.7.1' } });

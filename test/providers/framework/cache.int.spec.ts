@@ -61,6 +61,39 @@ describe('provider response cache', () => {
     );
   });
 
+  it("an answer's own shorter cache lifetime is kept (never a longer one); 0 shares it with no other task", async () => {
+    const ttlOf = async (domain: string) => {
+      const [row] = await t.app.get(DataSource).query(
+        `SELECT extract(epoch FROM expires_at - created_at)::int AS ttl FROM provider_cache
+          WHERE provider = $1 AND operation = 'lookup' AND response->'data'->>'domain' = $2`,
+        [shared, domain],
+      );
+      return row?.ttl as number | undefined;
+    };
+    const answer = (domain: string, ttl: number) => ({
+      status: 200,
+      json: { company: { domain, legal_name: domain }, cache_ttl_seconds: ttl },
+    });
+    const short = uniq('short');
+    stub.reply(answer(short, 60));
+    await api(t).run({ steps: [{ stage: 'lookup', provider: shared, domain: short }] });
+    expect(await ttlOf(short)).toBe(60);
+
+    const long = uniq('long');
+    stub.reply(answer(long, 999_999));
+    await api(t).run({ steps: [{ stage: 'lookup', provider: shared, domain: long }] });
+    expect(await ttlOf(long)).toBe(3600);
+
+    const none = uniq('none');
+    stub.reply(answer(none, 0));
+    const steps = [{ stage: 'lookup', provider: shared, domain: none }];
+    await api(t).run({ steps });
+    const before = vendorCalls(shared);
+    const again = await api(t).run({ steps });
+    expect(again.result.lookup).toMatchObject({ cached: false });
+    expect(vendorCalls(shared)).toBe(before + 1);
+  });
+
   it('a refresh (bypass) from another task calls the vendor again', async () => {
     const domain = uniq('refresh');
     const steps = [{ stage: 'lookup', provider: shared, domain }];

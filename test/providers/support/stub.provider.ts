@@ -22,6 +22,8 @@ export interface Company {
 /** What the stub vendor sends (vendor types stay inside the adapter). */
 interface VendorCompany {
   company?: { domain?: string; legal_name?: string };
+  /** The stub's way to ask for a shorter cache lifetime of this answer (ProviderResult.cacheTtlSeconds). */
+  cache_ttl_seconds?: number;
 }
 
 export function toCompany(body: VendorCompany): Company | null {
@@ -72,9 +74,11 @@ export abstract class StubVendorProvider extends EnrichmentProvider {
       });
     }
     const company = toCompany(body);
+    const ttl =
+      body.cache_ttl_seconds !== undefined ? { cacheTtlSeconds: body.cache_ttl_seconds } : {};
     return company
-      ? { found: true, data: company, usage: { results: 1 } }
-      : { found: false, data: null, usage: { results: 0 } };
+      ? { found: true, data: company, usage: { results: 1 }, ...ttl }
+      : { found: false, data: null, usage: { results: 0 }, ...ttl };
   }
 
   override selfTestRequest(): ProviderRequest {

@@ -16,6 +16,9 @@ import {
 } from 'class-validator';
 import { normaliseDomain } from '../../accounts/extraction';
 
+/** The task type that finds emails (seed part C). */
+export const EMAIL_TASK = 'email_finding';
+
 /** The registrable domain a find works at, or null when `value` names none. */
 export function emailDomain(value: unknown): string | null {
   if (typeof value !== 'string' || value.length > 255) return null;

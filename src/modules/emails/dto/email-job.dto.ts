@@ -72,14 +72,24 @@ export class CreateEmailJobDto {
   @Max(10000)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 5 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 100,
+    default: 5,
+    description: "At most this many of the job's tasks are queued or running at once",
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(100)
   max_concurrent?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    default: 50,
+    description: "At most this many of the job's items are queued in one go (one transaction)",
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

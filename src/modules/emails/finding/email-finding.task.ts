@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '../../../common/config/app.config';
 import { TaskContext } from '../../tasks/engine/task-context';
 import { TaskError } from '../../tasks/engine/task-errors';
+import type { TaskEntity } from '../../tasks/task.entity';
 import { TaskEstimate, TaskHandler, TaskType } from '../../tasks/engine/task-type.decorator';
-import { EmailFindingInput, emailDomain } from '../dto/email-finding.input';
+import { EMAIL_TASK, EmailFindingInput, emailDomain } from '../dto/email-finding.input';
+import { EmailJobFeeder } from '../jobs/email-job-feeder';
 import { EmailsRepository } from '../storage/emails.repository';
 import { LeadsRepository } from '../../leads/storage/leads.repository';
 import { addCounts, DomainFinder, emptyStep, namedPeople } from './domain.finder';
@@ -13,7 +15,7 @@ import { domainList as domainListOf } from './keep';
 import { PatternKnowledge } from './pattern-knowledge';
 import { FindRun, PersonFinder, PersonToFind } from './person.finder';
 
-export const EMAIL_TASK = 'email_finding';
+export { EMAIL_TASK };
 
 export interface EmailFindingResult {
   domain: string;
@@ -74,7 +76,13 @@ export class EmailFindingTask implements TaskHandler<EmailFindingInput, EmailFin
     private readonly domains: DomainFinder,
     private readonly repo: EmailsRepository,
     private readonly leads: LeadsRepository,
+    private readonly jobs: EmailJobFeeder,
   ) {}
+
+  /** One of a job's tasks ended: the job queues its next item (docs/emails.md "Jobs"). */
+  async ended(task: TaskEntity): Promise<void> {
+    if (task.batchId) await this.jobs.taskEnded(task.batchId, task.traceId);
+  }
 
   estimate(input: EmailFindingInput): TaskEstimate {
     const single = !!(input.lead_id || input.full_name || input.first_name);

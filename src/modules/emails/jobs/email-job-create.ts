@@ -6,14 +6,15 @@ import type { Principal } from '../../../common/auth/principal';
 import { InvalidFieldsException } from '../../../common/http/validation';
 import { TasksService } from '../../tasks/tasks.service';
 import type { CreateEmailJobDto, EmailJobDryRunDto, EmailJobDto } from '../dto/email-job.dto';
-import { EMAIL_TASK } from '../finding/email-finding.task';
+import { EMAIL_TASK } from '../dto/email-finding.input';
 import { EmailJobClaims } from './email-job-claims';
+import { EmailJobFeeder } from './email-job-feeder';
 import { EmailJobProgress } from './email-job-progress';
-import type { JobRow } from './email-job-row';
+import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_CONCURRENT, type JobRow } from './email-job-row';
 
 /**
  * Creating a job: its items validated, its leads claimed in the transaction that stores it,
- * and starting it (pending → running: its items not yet run become a task batch).
+ * and starting it (pending → running: its first items queued by EmailJobFeeder).
  */
 @Injectable()
 export class EmailJobCreate {
@@ -22,6 +23,7 @@ export class EmailJobCreate {
     private readonly tasks: TasksService,
     private readonly claims: EmailJobClaims,
     private readonly progress: EmailJobProgress,
+    private readonly feeder: EmailJobFeeder,
   ) {}
 
   async create(
@@ -50,8 +52,8 @@ export class EmailJobCreate {
     );
     const payloads = () => items.map((i) => ({ ...i.payload, ...extra }));
     const options = {
-      max_concurrent: body.max_concurrent ?? 5,
-      batch_size: body.batch_size ?? 50,
+      max_concurrent: body.max_concurrent ?? DEFAULT_MAX_CONCURRENT,
+      batch_size: body.batch_size ?? DEFAULT_BATCH_SIZE,
       skip_existing: body.skip_existing !== false,
       on_conflict: body.on_conflict ?? 'fail',
       ...(body.limit ? { limit: body.limit } : {}),
@@ -81,9 +83,11 @@ export class EmailJobCreate {
 
     const id = randomUUID();
     await this.ds.transaction(async (em) => {
+      // Its tasks all go into one batch, queued a few at a time (EmailJobFeeder).
       await em.query(
-        `INSERT INTO email_jobs (id, tenant_id, kind, options, state) VALUES ($1, $2, $3, $4, 'pending')`,
-        [id, tenant, kind, JSON.stringify(options)],
+        `INSERT INTO email_jobs (id, tenant_id, kind, options, state, batch_ids)
+         VALUES ($1, $2, $3, $4, 'pending', ARRAY[$5::uuid])`,
+        [id, tenant, kind, JSON.stringify(options), randomUUID()],
       );
       // Claimed in one order (sorted), so two jobs over the same leads never deadlock.
       const leads = [...new Set(items.flatMap((i) => (i.leadId ? [i.leadId] : [])))].sort();
@@ -115,10 +119,9 @@ export class EmailJobCreate {
   }
 
   /**
-   * pending → running: the job's items not yet run become a task batch. A job with no items
-   * is completed at once. Only one caller starts a job (the state changes in one update); a
-   * crash before the batch is stored leaves a running job without tasks, which the sweep resets
-   * to pending once it has not changed for JOB_STUCK_AFTER_MS.
+   * pending → running, and its first items queued (EmailJobFeeder). A job with no items is
+   * completed at once. Only one caller starts a job (the state changes in one update); a crash
+   * before the first items are queued leaves a running job without tasks, which the sweep feeds.
    */
   async start(id: string, traceId: string): Promise<void> {
     const [[row]]: [JobRow[]] = await this.ds.query(
@@ -128,40 +131,7 @@ export class EmailJobCreate {
       [id],
     );
     if (!row) return;
-    const payloads = await this.notRun(row);
-    if (!payloads.length) {
-      if (!row.batch_ids.length) await this.progress.finish(id, 'completed', null);
-      return;
-    }
-    const caller: Principal = {
-      method: 'none',
-      tenant: row.tenant_id === '' ? null : row.tenant_id,
-      subject: `email_job:${id}`,
-    };
-    const { batchId } = await this.tasks.createBatch(EMAIL_TASK, payloads, {}, traceId, caller);
-    await this.ds.query(
-      `UPDATE email_jobs SET batch_ids = array_append(batch_ids, $2::uuid), updated_at = now()
-        WHERE id = $1`,
-      [id, batchId],
-    );
-  }
-
-  /**
-   * What a start runs: every item when the job has no batch yet; after a pause, the inputs of
-   * the tasks the pause cancelled (superseded) and no batch has run again (from `replaced` on).
-   */
-  private async notRun(row: JobRow): Promise<Array<Record<string, unknown>>> {
-    if (!row.batch_ids.length) return row.items;
-    const again = row.superseded.slice(row.replaced);
-    if (!again.length) return [];
-    const rows: Array<{ input: Record<string, unknown> }> = await this.ds.query(
-      `SELECT input FROM tasks WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
-      [again],
-    );
-    await this.ds.query(`UPDATE email_jobs SET replaced = $2 WHERE id = $1`, [
-      row.id,
-      row.superseded.length,
-    ]);
-    return rows.map((r) => r.input);
+    if (row.total === 0) return this.progress.finish(id, 'completed', null);
+    await this.feeder.feed(id, traceId);
   }
 }

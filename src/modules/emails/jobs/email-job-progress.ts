@@ -65,7 +65,6 @@ export class EmailJobProgress {
   }
 
   private async summary(row: JobRow): Promise<Summary> {
-    const args = [row.batch_ids, row.superseded];
     const tasks: Array<{
       status: string;
       code: string | null;
@@ -76,9 +75,9 @@ export class EmailJobProgress {
       `SELECT status, error->>'code' AS code, count(*)::int AS n,
                 count(*) FILTER (WHERE jsonb_array_length(COALESCE(result->'emails', '[]')) > 0)::int AS found,
                 COALESCE(sum(cost_usd), 0) AS cost
-           FROM tasks WHERE batch_id = ANY($1::uuid[]) AND NOT (id = ANY($2::uuid[]))
+           FROM tasks WHERE batch_id = ANY($1::uuid[])
           GROUP BY status, error->>'code'`,
-      args,
+      [row.batch_ids],
     );
     const calls: Array<{ provider: string; calls: number; live: number; cost: string }> =
       await this.ds.query(

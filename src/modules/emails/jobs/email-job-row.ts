@@ -10,8 +10,6 @@ export interface JobRow {
   state: JobState;
   items: Array<Record<string, unknown>>;
   batch_ids: string[];
-  superseded: string[];
-  replaced: number;
   total: number;
   skipped: number;
   summary: Partial<Summary>;
@@ -32,6 +30,10 @@ export interface Item {
   leadId: string | null;
 }
 
+/** A job's tasks queued or running at once, unless it says otherwise (`max_concurrent`). */
+export const DEFAULT_MAX_CONCURRENT = 5;
+/** At most this many of a job's items are queued in one go (`batch_size`). */
+export const DEFAULT_BATCH_SIZE = 50;
 export const ACTIVE: JobState[] = ['pending', 'running'];
 /** Items of one job at most (`all` takes the first this many leads). */
 export const MAX_ITEMS = 10_000;

@@ -5,6 +5,7 @@ import type { Principal } from '../../../common/auth/principal';
 import { TasksService } from '../../tasks/tasks.service';
 import type { EmailJobDto } from '../dto/email-job.dto';
 import { EmailJobCreate } from './email-job-create';
+import { EmailJobFeeder } from './email-job-feeder';
 import { EmailJobProgress } from './email-job-progress';
 import { ACTIVE, JOB_STUCK_AFTER_MS, JobRow, ORPHAN_AFTER_MS } from './email-job-row';
 
@@ -19,43 +20,29 @@ export class EmailJobStates {
     private readonly tasks: TasksService,
     private readonly creation: EmailJobCreate,
     private readonly progress: EmailJobProgress,
+    private readonly feeder: EmailJobFeeder,
   ) {}
 
-  /** running → paused: its queued tasks are cancelled by the engine (running ones finish). */
+  /**
+   * running → paused: no more of its items are queued; the few already queued or running (at
+   * most `max_concurrent`) finish. Resume queues the rest.
+   */
   async pause(id: string, caller: Principal): Promise<EmailJobDto> {
     const job = await this.progress.get(id, caller);
-    if (job.state !== 'running')
-      throw new ConflictException({
-        detail: `Only running jobs can be paused; this one is ${job.state}`,
-        status_now: job.state,
-      });
     const [[paused]]: [JobRow[]] = await this.ds.query(
       `UPDATE email_jobs SET state = 'paused', updated_at = now() WHERE id = $1 AND state = 'running'
         RETURNING *`,
       [id],
     );
-    if (paused) {
-      const queued: Array<{ id: string }> = await this.ds.query(
-        `SELECT id FROM tasks WHERE batch_id = ANY($1::uuid[]) AND status = 'queued'`,
-        [paused.batch_ids],
-      );
-      const cancelled: string[] = [];
-      for (const t of queued) {
-        const out = await this.tasks.cancel(t.id, caller).catch((e: unknown) => {
-          if (e instanceof ConflictException) return null;
-          throw e;
-        });
-        if (out && !out.pending) cancelled.push(t.id);
-      }
-      await this.ds.query(
-        `UPDATE email_jobs SET superseded = superseded || $2::uuid[] WHERE id = $1`,
-        [id, cancelled],
-      );
-    }
+    if (!paused)
+      throw new ConflictException({
+        detail: `Only running jobs can be paused; this one is ${job.state}`,
+        status_now: job.state,
+      });
     return this.progress.get(id, caller);
   }
 
-  /** paused → pending, and started again: the items a pause cancelled become a new batch. */
+  /** paused → pending, and started again: its items not yet queued are fed again. */
   async resume(id: string, caller: Principal, traceId: string): Promise<EmailJobDto> {
     const job = await this.progress.get(id, caller);
     const [[row]]: [JobRow[]] = await this.ds.query(
@@ -74,8 +61,9 @@ export class EmailJobStates {
 
   /**
    * The maintenance sweep: running jobs unchanged for JOB_STUCK_AFTER_MS are reset to pending
-   * (part C) and started again (their items without a task become a batch); active jobs whose
-   * tasks have all ended get their outcome and release their leads.
+   * (part C) and started again; orphaned pending ones started; every running job fed (the
+   * backstop for a task end whose hook was lost) and, once its tasks have all ended, given its
+   * outcome, its leads released.
    */
   async sweep(stuckAfterMs = JOB_STUCK_AFTER_MS): Promise<number> {
     const [stuck]: [Array<{ id: string }>] = await this.ds.query(
@@ -97,7 +85,11 @@ export class EmailJobStates {
       `SELECT * FROM email_jobs WHERE state = 'running' ORDER BY updated_at LIMIT 500`,
     );
     let ended = 0;
-    for (const r of active) if (!ACTIVE.includes((await this.progress.refresh(r)).state)) ended++;
+    for (const r of active) {
+      await this.feeder.feed(r.id, `sweep-email-jobs-${r.id}`);
+      const now = await this.progress.row(r.id);
+      if (now && !ACTIVE.includes((await this.progress.refresh(now)).state)) ended++;
+    }
     return stuck.length + orphans.length + ended;
   }
 

@@ -4,6 +4,7 @@ import type { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from '../tas
 import { TasksRepository } from '../tasks.repository';
 import { TaskCallbacks } from './task-callbacks';
 import { TaskEndBus } from './task-end-bus';
+import { TaskRegistry } from './task-registry';
 import type { ProgressOptions, StreamOutcome } from './task-context';
 
 type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
@@ -21,6 +22,7 @@ export class TaskLifecycle {
     private readonly metrics: MetricsService,
     private readonly callbacks: TaskCallbacks,
     private readonly endBus: TaskEndBus,
+    private readonly registry: TaskRegistry,
   ) {}
 
   async succeed(task: TaskEntity, result: unknown, seconds?: number): Promise<TaskEntity | null> {
@@ -110,6 +112,7 @@ export class TaskLifecycle {
   /** A task failed for good outside this class (the stuck sweep's bulk UPDATE): its callbacks. */
   async announceEnd(task: TaskEntity): Promise<void> {
     void this.endBus.publish(task.id);
+    this.notifyHandler(task);
     if (!this.callbacks.wanted(task)) return;
     const ids = await this.repo.transaction((em) => this.callbacks.stageEnd(task, em));
     await this.callbacks.relay(ids);
@@ -156,9 +159,21 @@ export class TaskLifecycle {
     return out.done;
   }
 
+  /** The task type's own `ended` hook (TaskHandler.ended), if it has one; never throws. */
+  private notifyHandler(task: TaskEntity): void {
+    const handler = this.registry.get(task.type)?.handler;
+    if (!handler?.ended) return;
+    void (async () => handler.ended!(task))().catch((err: unknown) =>
+      this.logger.warn(
+        `the ended hook of ${task.type} failed for task ${task.id}: ${(err as Error).message}`,
+      ),
+    );
+  }
+
   private recordEnd(task: TaskEntity, seconds?: number): void {
     // Requests waiting for this task (`?wait=`), in any process, read it now.
     void this.endBus.publish(task.id);
+    this.notifyHandler(task);
     // One line per task end: what an operator greps for.
     this.logger.log(
       {

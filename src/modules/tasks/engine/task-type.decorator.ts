@@ -130,6 +130,13 @@ export interface TaskHandler<I extends object = object, R = unknown> {
    * type without one makes no paid calls (estimate: zero).
    */
   estimate?(input: I): Promise<TaskEstimate> | TaskEstimate;
+  /**
+   * Called once a task of this type has reached a final state (succeeded, failed for good,
+   * cancelled), in the process that stored that state, after it is committed. Best effort: a
+   * crash in between loses the call, so whatever it drives needs a sweep as its backstop. Errors
+   * are logged, never thrown at the engine.
+   */
+  ended?(task: TaskEntity): Promise<void> | void;
 }
 
 /** Marks a provider as a task type. Discovered once at boot by the TaskRegistry. */

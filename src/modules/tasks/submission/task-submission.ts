@@ -191,7 +191,7 @@ export class TaskSubmission {
   async createBatch(
     name: string,
     payloads: Record<string, unknown>[],
-    opts: { callbackUrl?: string; budgetUsd?: number; dryRun?: boolean },
+    opts: { callbackUrl?: string; budgetUsd?: number; dryRun?: boolean; batchId?: string },
     traceId: string,
     caller: Principal,
   ): Promise<{ batchId: string; ids: string[]; estimate?: TaskEstimate }> {
@@ -207,7 +207,8 @@ export class TaskSubmission {
       const estimate = await this.estimates.ofBatch(type, payloads, opts.budgetUsd);
       return { batchId: '', ids: [], estimate };
     }
-    const batchId = randomUUID();
+    // A given batch id adds the tasks to that batch (a job that queues its items a few at a time).
+    const batchId = opts.batchId ?? randomUUID();
     const drafts = payloads.map((p) =>
       this.payloads.newTask(type, p, traceId, caller, {
         batchId,
