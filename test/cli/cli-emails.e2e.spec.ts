@@ -18,6 +18,7 @@ describe('assay emails (CLI against a booted app)', () => {
   let env: Record<string, string>;
   let dir: string;
   const acme = domainOf('cli-acme');
+  const beta = domainOf('cli-beta');
   const readCsv = (file: string) =>
     parse(readFileSync(join(dir, file), 'utf8'), { columns: true }) as Array<
       Record<string, string>
@@ -26,6 +27,7 @@ describe('assay emails (CLI against a booted app)', () => {
   beforeAll(async () => {
     world = await MailWorld.start();
     world.domain(acme, { mailboxes: ['dreyes', 'sortiz'] });
+    world.domain(beta, { mailboxes: ['info'] });
     smtp = await TestSmtpServer.start({ rcpt: world.rcpt });
     t = await startTestApp(smtpEnv(world, smtp));
     env = cliEnv(t.url);
@@ -111,6 +113,27 @@ describe('assay emails (CLI against a booted app)', () => {
     const rows = readCsv('domains.csv');
     expect(rows.map((x) => x.domain)).toEqual([acme]);
     const id = /email job ([0-9a-f-]{36})/.exec(ok.stderr)![1];
+
+    // A re-run with one more domain resumes: the finished domain is not sent again (no new mail
+    // session), its row stays, and the new domain's row is added.
+    expect(rows[0].error).toBe('');
+    const sessions = smtp.connectionsFor(acme).length;
+    const more = await runCli(
+      ['emails', 'find', '--domains', `${acme},${beta}`, '--out', 'domains.csv'],
+      env,
+      { cwd: dir },
+    );
+    expect([0, 1]).toContain(more.code);
+    expect(readCsv('domains.csv').map((x) => x.domain)).toEqual([acme, beta]);
+    expect(smtp.connectionsFor(acme)).toHaveLength(sessions);
+    expect(more.stderr).toContain('1 item(s)');
+    const again = await runCli(
+      ['emails', 'find', '--domains', `${acme},${beta}`, '--out', 'domains.csv'],
+      env,
+      { cwd: dir },
+    );
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('nothing to do');
 
     const status = await runCli(['emails', 'job-status', id], env);
     expect(status.code).toBe(0);

@@ -1,7 +1,13 @@
 import { callbackEnv, openaiEnv } from '../leads/leads-env';
 import { chatAnswer, ChatRequest, schemaOf } from '../leads/llm-reply';
 import { TestSmtpServer } from '../support/smtp-server';
-import { startTestApp, TestApp } from '../support/test-app';
+import request from 'supertest';
+import {
+  HUNTER_USD_PER_SEARCH_CREDIT,
+  HUNTER_USD_PER_VERIFICATION,
+} from '../../src/providers/hunter/hunter.metadata';
+import { PATTERNS } from '../../src/modules/emails/finding/email-patterns';
+import { authHeaders, startTestApp, TestApp } from '../support/test-app';
 import { fixture, VendorStub } from '../support/vendor-stub';
 import {
   domainOf,
@@ -88,6 +94,38 @@ describe('email finding with Hunter and an LLM', () => {
     await openai?.close();
     await smtp?.close();
     await world?.dns.close();
+  });
+
+  it("a dry run prices the configured providers' worst case and calls none of them", async () => {
+    const before = hunter.requests.length + openai.requests.length;
+    const res = await request(t.app.getHttpServer())
+      .post('/api/v1/emails/find')
+      .set(authHeaders)
+      .send({ domain: initech, first_name: 'Olivia', last_name: 'Martin', dry_run: true })
+      .expect(200);
+    // Hunter: a domain search (one credit for 10 addresses), the email-finder (one credit), the
+    // finder's answer and every permutation verified (builtin_smtp free, then Hunter's).
+    const verified = PATTERNS.length + 1;
+    expect(res.body.estimate).toMatchObject({
+      calls: 4,
+      cost_min_usd: 0,
+      cost_max_usd: +(
+        2 * HUNTER_USD_PER_SEARCH_CREDIT +
+        verified * HUNTER_USD_PER_VERIFICATION
+      ).toFixed(6),
+    });
+    // A domain find adds the people search (the LLM) and each person's address.
+    const domain = await request(t.app.getHttpServer())
+      .post('/api/v1/emails/find')
+      .set(authHeaders)
+      .send({ domain: initech, dry_run: true })
+      .expect(200);
+    // (EMAILS_MAX_PEOPLE = 10 people, each a finder call and two verifications, at least.)
+    expect(domain.body.estimate.calls).toBeGreaterThanOrEqual(10 * 3 + 4);
+    expect(domain.body.estimate.cost_max_usd).toBeGreaterThan(
+      10 * (HUNTER_USD_PER_SEARCH_CREDIT + verified * HUNTER_USD_PER_VERIFICATION),
+    );
+    expect(hunter.requests.length + openai.requests.length).toBe(before);
   });
 
   it('a domain with enough personal addresses: Hunter confident ones verified, generic inboxes never asked', async () => {

@@ -60,6 +60,7 @@ export async function runFind(ctx: CliContext, opts: FindOpts, cmd: Command): Pr
     ...(opts.dryRun ? { dry_run: true } : {}),
   };
   let table: { header: string[]; rows: InRow[] } | undefined;
+  let previous: string[][] = [];
   const done = new Map<string, string[]>();
   if (input) {
     table = readInput(input);
@@ -79,12 +80,23 @@ export async function runFind(ctx: CliContext, opts: FindOpts, cmd: Command): Pr
     }
     body.rows = [...new Map(todo.map((r) => [keyOf(r.payload!), r.payload!])).values()];
     body.skip_existing = false;
-  } else if (opts.domains) {
-    body.domains = opts.domains
-      .split(',')
-      .map((d) => d.trim())
-      .filter(Boolean);
-  } else body.all = true;
+  } else {
+    // Resume: rows of an earlier output are kept; with --domains, its domains that ended without
+    // an error are not sent again (with --all the job itself leaves found leads out).
+    previous = output && existsSync(output) ? readFoundOutput(output) : [];
+    if (opts.domains) {
+      const finished = finishedDomains(previous);
+      const wanted = opts.domains
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean);
+      body.domains = wanted.filter((d) => !finished.has(domainKey(d)));
+      if (!(body.domains as string[]).length && !opts.dryRun) {
+        ctx.err(`done: nothing to do (every domain already in ${basename(output!)})`);
+        return EXIT.ok;
+      }
+    } else body.all = true;
+  }
 
   const { abort, client, progress, close } = bulkSession(ctx, cmd, opts.progress, 'items');
   const json = ctx.globals(cmd).json;
@@ -120,7 +132,7 @@ export async function runFind(ctx: CliContext, opts: FindOpts, cmd: Command): Pr
       if ((err as CliError).exitCode === EXIT.interrupted)
         ctx.err(
           `the job keeps running: assay emails job-status ${created.id}` +
-            (input ? '; run the same command again to resume' : ''),
+            (output ? '; run the same command again to resume' : ''),
         );
       throw err;
     }
@@ -150,7 +162,12 @@ export async function runFind(ctx: CliContext, opts: FindOpts, cmd: Command): Pr
           error,
         ]);
       });
-      writeCsvAtomic(output!, FOUND, rows);
+      // Earlier rows stay unless this run answered for the same domain or lead.
+      const answered = new Set(rows.map(foundKey));
+      writeCsvAtomic(output!, FOUND, [
+        ...previous.filter((r) => !answered.has(foundKey(r))),
+        ...rows,
+      ]);
     }
     if (json) ctx.out(JSON.stringify({ ...job, out: output }, null, 2));
     ctx.err(`${ENDED.has(job.state) ? 'done' : job.state}: ${jobLine(job)} → ${output}`);
@@ -158,4 +175,29 @@ export async function runFind(ctx: CliContext, opts: FindOpts, cmd: Command): Pr
   } finally {
     close();
   }
+}
+
+/** An earlier `--domains` / `--all` output's rows, in FOUND's columns (another layout: none). */
+function readFoundOutput(path: string): string[][] {
+  const prev = readCsv(path);
+  const at = FOUND.map((c) => prev.header.indexOf(c));
+  if (at.some((i) => i < 0)) return [];
+  return prev.rows.map((r) => at.map((i) => r[i] ?? ''));
+}
+
+const domainKey = (d: string) =>
+  d
+    .toLowerCase()
+    .replace(/^[a-z]+:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/[/?#].*$/, '');
+
+/** A row's domain or lead (the unit a job's task answers for). */
+const foundKey = (r: Array<string | number>) =>
+  r[1] ? `lead:${String(r[1])}` : `domain:${domainKey(String(r[0]))}`;
+
+/** Domains of an earlier output whose every row ended without an error. */
+function finishedDomains(rows: string[][]): Set<string> {
+  const failed = new Set(rows.filter((r) => r[10] !== '').map((r) => domainKey(r[0])));
+  return new Set(rows.map((r) => domainKey(r[0])).filter((d) => d && !failed.has(d)));
 }

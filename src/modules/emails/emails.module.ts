@@ -4,6 +4,7 @@ import { LeadsStorageModule } from '../leads/storage/leads-storage.module';
 import { EmailsController } from './api/emails.controller';
 import { EmailsService } from './api/emails.service';
 import { DomainFinder } from './finding/domain.finder';
+import { EmailEstimate } from './finding/email-estimate';
 import { EmailFindingTask } from './finding/email-finding.task';
 import { EmailVerificationTask } from './verification/email-verification.task';
 import { PatternKnowledge } from './finding/pattern-knowledge';
@@ -38,6 +39,7 @@ export class EmailsModule {
         PersonFinder,
         DomainFinder,
         EmailFindingTask,
+        EmailEstimate,
         EmailVerificationTask,
         EmailJobProgress,
         EmailJobClaims,

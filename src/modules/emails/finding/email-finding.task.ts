@@ -10,6 +10,7 @@ import { EmailsRepository } from '../storage/emails.repository';
 import { LeadsRepository } from '../../leads/storage/leads.repository';
 import { addCounts, DomainFinder, emptyStep, namedPeople } from './domain.finder';
 import type { FindRules, FoundAddress, PatternInfo } from './email-candidate';
+import { DOMAIN_SEARCH_LIMIT, EmailEstimate } from './email-estimate';
 import { addressPart } from './email-patterns';
 import { domainList as domainListOf } from './keep';
 import { PatternKnowledge } from './pattern-knowledge';
@@ -77,6 +78,7 @@ export class EmailFindingTask implements TaskHandler<EmailFindingInput, EmailFin
     private readonly repo: EmailsRepository,
     private readonly leads: LeadsRepository,
     private readonly jobs: EmailJobFeeder,
+    private readonly estimates: EmailEstimate,
   ) {}
 
   /** One of a job's tasks ended: the job queues its next item (docs/emails.md "Jobs"). */
@@ -85,14 +87,7 @@ export class EmailFindingTask implements TaskHandler<EmailFindingInput, EmailFin
   }
 
   estimate(input: EmailFindingInput): TaskEstimate {
-    const single = !!(input.lead_id || input.full_name || input.first_name);
-    return {
-      calls: single ? 4 : 4 + this.config.EMAILS_MAX_PEOPLE * 2,
-      cost_min_usd: 0,
-      // Hunter at its assumed list prices: a search credit per find, a verification per address.
-      cost_max_usd: single ? 0.1 : 0.1 + this.config.EMAILS_MAX_PEOPLE * 0.05,
-      notes: ['builtin_smtp verifies without cost; Hunter is asked only when configured'],
-    };
+    return this.estimates.estimate(input);
   }
 
   private rules(input: EmailFindingInput): FindRules {
@@ -218,7 +213,7 @@ export class EmailFindingTask implements TaskHandler<EmailFindingInput, EmailFin
   ): Promise<EmailFindingResult> {
     await ctx.progress('domain_search', 20, 'searching the domain', { callback: false });
     const searched = await ctx.checkpoint('domain_search', async () => {
-      const search = await this.patterns.searchDomain(run.domain, 10, run.scope());
+      const search = await this.patterns.searchDomain(run.domain, DOMAIN_SEARCH_LIMIT, run.scope());
       const k = await this.patterns.known(run.tenantId, run.domain, {
         searched: search,
         search: false,

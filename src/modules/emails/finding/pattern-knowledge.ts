@@ -7,6 +7,7 @@ import { mustStop } from '../../leads/generation/call-errors';
 import { EmailsRepository } from '../storage/emails.repository';
 import type { FoundAddress, PatternInfo } from './email-candidate';
 import { inferPattern, PATTERNS } from './email-patterns';
+import { DOMAIN_SEARCH_LIMIT } from './email-estimate';
 
 /** Confidence a pattern starts with, by where it was learned. */
 export const PATTERN_START = { verified: 0.8, hunter: 0.7 } as const;
@@ -79,7 +80,8 @@ export class PatternKnowledge {
         search: opts.searched ?? null,
       };
     const search =
-      opts.searched ?? (opts.search ? await this.searchDomain(domain, 10, opts.scope) : null);
+      opts.searched ??
+      (opts.search ? await this.searchDomain(domain, DOMAIN_SEARCH_LIMIT, opts.scope) : null);
     const vendor = search?.result?.pattern;
     if (isPattern(vendor)) {
       await this.repo.observePattern(tenantId, domain, vendor, {

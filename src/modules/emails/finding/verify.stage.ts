@@ -6,7 +6,7 @@ import type { EmailVerification, EmailVerifyResult } from '../../../providers/em
 import { mustStop } from '../../leads/generation/call-errors';
 
 /** Addresses per email.verify call (the capability's limit). */
-const VERIFY_BATCH = 50;
+export const VERIFY_BATCH = 50;
 
 export interface Verified {
   byEmail: Map<string, EmailVerification>;
