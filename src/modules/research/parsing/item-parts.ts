@@ -1,0 +1,234 @@
+import type { Cheerio, CheerioAPI } from 'cheerio';
+import type { AnyNode, Element } from 'domhandler';
+import type { ActivityAuthor } from './activity.types';
+import { findRelativeDate, type RelativeDate } from './relative-date';
+import { profileUrl } from './linkedin-urls';
+
+/** The blocks of one feed item, found by LinkedIn's class names with text fallbacks. */
+export interface ActorBlock {
+  el: Element;
+  author: ActivityAuthor;
+  date: RelativeDate | null;
+}
+
+export interface CommentBlock {
+  el: Element;
+  author: ActivityAuthor | null;
+  date: RelativeDate | null;
+  /** The elements holding the comment's own words (not its replies). */
+  textEls: Element[];
+}
+
+const hasToken = (el: Element, re: RegExp) =>
+  (el.attribs.class ?? '').split(/\s+/).some((t) => re.test(t));
+
+export const ACTOR_CLASS = /^(update-components-actor|feed-shared-actor)(--[\w-]+)?$/;
+export const HEADER_CLASS = /^(update-components-header|feed-shared-header)(--[\w-]+)?$/;
+export const COMMENT_CLASS =
+  /^(comments-comment-item|comments-comment-entity|comments-reply-item)$/;
+export const TEXT_CLASS =
+  /^(feed-shared-update-v2__description|feed-shared-update-v2__commentary|update-components-update-v2__commentary|update-components-text|feed-shared-text|feed-shared-inline-show-more-text|feed-shared-text-view)$/;
+
+export const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Elements of `root` matching `test`, outermost only, in document order. */
+export function outermost(
+  $: CheerioAPI,
+  root: Cheerio<AnyNode>,
+  test: (el: Element) => boolean,
+): Element[] {
+  const found = root
+    .find('*')
+    .filter((_, el) => test(el))
+    .toArray();
+  const set = new Set(found);
+  return found.filter(
+    (el) =>
+      !$(el)
+        .parents()
+        .toArray()
+        .some((p) => set.has(p)),
+  );
+}
+
+export function isInside(el: AnyNode, containers: Element[]): boolean {
+  for (let p = el.parent; p; p = p.parent) if (containers.includes(p as Element)) return true;
+  return false;
+}
+
+function firstText($: CheerioAPI, scope: Cheerio<AnyNode>, selector: string): string {
+  const el = scope.find(selector).first();
+  if (!el.length) return '';
+  const visible = el.find('[aria-hidden="true"]').first();
+  return clean((visible.length ? visible : el).text());
+}
+
+/** "Jane Doe • 1st", "Jane Doe Verified", "Acme Corp 12,345 followers" → the name alone. */
+export function cleanName(raw: string): string {
+  return clean(raw)
+    .split(/\s[•·]\s?|\s?[•·]\s/)[0]
+    .replace(/\s+(Verified|Premium|Status is \w+|Verifiziert|Vérifié)\b.*$/i, '')
+    .replace(/\s+\d[\d.,]*\s*[KkMm]?\s+(followers|follower|Follower|abonnés|seguidores)\b.*$/, '')
+    .replace(/^View\s+(.+?)[’']s?\s+profile$/i, '$1')
+    .trim();
+}
+
+/** The first relative date in an element's leaf texts ("3d • Edited • ", "2 Wochen •"). */
+export function dateIn($: CheerioAPI, scope: Cheerio<AnyNode>, hint?: string): RelativeDate | null {
+  if (hint) {
+    const hinted = scope.find(hint).first();
+    const found = hinted.length ? findRelativeDate(clean(hinted.text())) : null;
+    if (found) return found;
+  }
+  for (const el of scope.find('*').toArray()) {
+    const $el = $(el);
+    if ($el.children().length > 0 && el.name !== 'time') continue;
+    const found = findRelativeDate(clean($el.text()));
+    if (found) return found;
+  }
+  return null;
+}
+
+function authorFrom(
+  name: string,
+  href: string | undefined,
+  headline: string,
+): ActivityAuthor | null {
+  const profile = profileUrl(href);
+  const n = cleanName(name);
+  if (!n && !profile) return null;
+  return {
+    name: n,
+    profile_url: profile?.url ?? null,
+    headline: clean(headline) || null,
+    type: profile?.kind ?? 'person',
+  };
+}
+
+function profileLinkHref($: CheerioAPI, scope: Cheerio<AnyNode>): string | undefined {
+  return scope
+    .find('a[href]')
+    .toArray()
+    .map((a) => a.attribs.href)
+    .find((h) => profileUrl(h) !== null);
+}
+
+/** Actor blocks (`update-components-actor`): the author's name, profile, headline and time. */
+export function actorBlocks(
+  $: CheerioAPI,
+  item: Cheerio<AnyNode>,
+  exclude: Element[],
+): ActorBlock[] {
+  return outermost($, item, (el) => hasToken(el, ACTOR_CLASS))
+    .filter((el) => !isInside(el, exclude))
+    .map((el) => {
+      const $el = $(el);
+      const href = profileLinkHref($, $el);
+      let name = firstText($, $el, '[class*="actor__title"], [class*="actor__name"]');
+      if (!name) {
+        const link = $el
+          .find('a[href]')
+          .filter((_, a) => profileUrl(a.attribs.href) !== null && clean($(a).text()) !== '');
+        name = clean(link.first().text());
+      }
+      const headline = firstText($, $el, '[class*="actor__description"]');
+      const author = authorFrom(name, href, headline) ?? {
+        name: '',
+        profile_url: null,
+        headline: null,
+        type: 'person' as const,
+      };
+      return { el, author, date: dateIn($, $el, '[class*="actor__sub-description"]') };
+    });
+}
+
+/** Comment blocks (`comments-comment-item`/`-entity`, or anything with a comment URN). */
+export function commentBlocks($: CheerioAPI, item: Cheerio<AnyNode>): CommentBlock[] {
+  const els = item
+    .find('*')
+    .filter(
+      (_, el) => hasToken(el, COMMENT_CLASS) || /urn:li:comment/.test(el.attribs['data-id'] ?? ''),
+    )
+    .toArray();
+  // A comment-item wrapping a comment-entity is one comment: the outer one has no profile
+  // link of its own. A comment with replies keeps its own author link outside them.
+  const comments = els.filter((el) => {
+    const inner = els.filter((o) => o !== el && isInside(o, [el]));
+    if (!inner.length) return true;
+    return $(el)
+      .find('a[href]')
+      .toArray()
+      .some((a) => profileUrl(a.attribs.href) !== null && !isInside(a, inner));
+  });
+  return comments.map((el) => {
+    const nested = comments.filter((o) => o !== el && isInside(o, [el]));
+    const own = (sel: string) =>
+      $(el)
+        .find(sel)
+        .filter((_, x) => !isInside(x, nested))
+        .first();
+    const meta = own(
+      '[class*="meta__description-title"], [class*="post-meta__name"], [class*="meta__name"], [class*="comment-meta__title"]',
+    );
+    const visible = meta.find('[aria-hidden="true"]').first();
+    const name = clean((visible.length ? visible : meta).text());
+    const metaLink = own('a[href*="/in/"], a[href*="/company/"]');
+    const headline = clean(
+      own(
+        '[class*="description-subtitle"], [class*="post-meta__headline"], [class*="meta__headline"]',
+      ).text(),
+    );
+    const timeEl = own('time, [class*="meta__data"], [class*="timestamp"]');
+    const texts = $(el)
+      .find(
+        '[class*="main-content"], [class*="comment-item__content"], [class*="update-components-text"], [class*="comment-text"]',
+      )
+      .filter((_, x) => !isInside(x, nested))
+      .toArray();
+    const textEls = texts.filter((t) => !texts.some((o) => o !== t && isInside(t, [o])));
+    return {
+      el,
+      author: authorFrom(name || clean(metaLink.text()), metaLink.attr('href'), headline),
+      date: findRelativeDate(clean(timeEl.text())),
+      textEls,
+    };
+  });
+}
+
+/**
+ * Without actor classes: the first profile link with text outside the header, texts and
+ * comments is the author; its box grows while a parent only adds a little text (headline,
+ * time) and holds none of the excluded blocks.
+ */
+export function fallbackActor(
+  $: CheerioAPI,
+  item: Cheerio<AnyNode>,
+  exclude: Element[],
+): ActorBlock[] {
+  const link = item
+    .find('a[href]')
+    .toArray()
+    .find(
+      (a) =>
+        profileUrl(a.attribs.href) !== null && clean($(a).text()) !== '' && !isInside(a, exclude),
+    );
+  if (!link) return [];
+  let box: Element = link;
+  for (let p = box.parent; p && p.type === 'tag' && p !== item[0]; p = p.parent) {
+    const parent = p as Element;
+    const holdsExcluded = exclude.some((x) => x === parent || isInside(x, [parent]));
+    if (holdsExcluded || clean($(parent).text()).length > clean($(box).text()).length + 200) break;
+    box = parent;
+  }
+  const name = cleanName($(link).text());
+  const date = dateIn($, $(box));
+  const headline =
+    $(box)
+      .find('*')
+      .toArray()
+      .filter((e) => $(e).children().length === 0 && !isInside(e, [link]) && e !== link)
+      .map((e) => clean($(e).text()))
+      .find((t) => t && t !== name && !findRelativeDate(t)) ?? '';
+  const author = authorFrom(name, link.attribs.href, headline);
+  return author ? [{ el: box, author, date }] : [];
+}

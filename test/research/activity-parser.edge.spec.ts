@@ -1,0 +1,122 @@
+import { parseActivities } from '../../src/modules/research/parsing/activity-parser';
+import { CAPTURED_AT, PERSON_URL, fixture } from './activity-fixtures';
+
+const opts = { personLinkedinUrl: PERSON_URL, capturedAt: CAPTURED_AT };
+
+const item = (n: number, inner: string) =>
+  `<li><div class="feed-shared-update-v2" data-urn="urn:li:activity:70000000000000000${n}"><h2 class="visually-hidden">Feed post number ${n}</h2>${inner}</div></li>`;
+
+const actor = (name: string, href: string, sub: string) =>
+  `<div class="update-components-actor"><a class="update-components-actor__meta-link" href="${href}"><span class="update-components-actor__title"><span aria-hidden="true">${name}</span></span><span class="update-components-actor__description">Founder</span><span class="update-components-actor__sub-description"><span aria-hidden="true">${sub}</span></span></a></div>`;
+
+const text = (t: string) => `<div class="update-components-text"><span dir="ltr">${t}</span></div>`;
+
+describe('captures without activities', () => {
+  it.each([
+    ['null', null],
+    ['undefined', undefined],
+    ['the string "null"', 'null'],
+    ['" NULL "', ' NULL '],
+    ['an empty string', ''],
+    ['whitespace', '  \n '],
+    ['plain text', 'this is not html at all'],
+    ['broken markup', '<<<div>>><ul><li'],
+    ['JSON', '{"posts": []}'],
+    ['a list with no items', '<ul class="display-flex"></ul>'],
+  ])('%s gives []', (_, html) => {
+    expect(
+      parseActivities({ posts_html: html, comments_html: html, reactions_html: html }, opts),
+    ).toEqual([]);
+  });
+
+  it('no captures object, or non-string values, give []', () => {
+    expect(parseActivities(null, opts)).toEqual([]);
+    expect(parseActivities({ posts_html: 42 as unknown as string }, opts)).toEqual([]);
+  });
+
+  it('pathologically nested markup does not throw', () => {
+    const deep = '<div>'.repeat(20_000) + 'x' + '</div>'.repeat(20_000);
+    expect(() => parseActivities({ posts_html: deep }, opts)).not.toThrow();
+  });
+});
+
+describe('parsing rules', () => {
+  it('all three tabs in one call: posts, then comments, then reactions, indexed per tab', () => {
+    const acts = parseActivities(
+      {
+        posts_html: fixture('posts-original.html'),
+        comments_html: fixture('comments-tab.html'),
+        reactions_html: 'null',
+      },
+      opts,
+    );
+    expect(acts.map((a) => [a.source_tab, a.index, a.type])).toEqual([
+      ['posts', 0, 'post'],
+      ['posts', 1, 'post'],
+      ['posts', 2, 'post'],
+      ['comments', 0, 'comment'],
+      ['comments', 1, 'comment'],
+    ]);
+  });
+
+  it('an unknown date token leaves date_token and published_at unset', () => {
+    const html = `<ul>${item(1, actor('Jane Doe', PERSON_URL, 'Promoted • ') + text('Hello'))}</ul>`;
+    const [a] = parseActivities({ posts_html: html }, opts);
+    expect(a.type).toBe('post');
+    expect(a.text_md).toBe('Hello');
+    expect(a).not.toHaveProperty('date_token');
+    expect(a).not.toHaveProperty('published_at');
+    // no counts bar and no count anywhere: unknown, not zero
+    expect(a.counts).toEqual({ reactions: null, comments: null, reposts: null });
+  });
+
+  it('long and non-English tokens are read in code', () => {
+    const html = `<ul>${item(1, actor('Jane Doe', PERSON_URL, '3 days ago • ') + text('A'))}${item(2, actor('Jane Doe', PERSON_URL, 'il y a 3 sem. • ') + text('B'))}${item(3, actor('Jane Doe', PERSON_URL, 'Edited • 1m • ') + text('C'))}</ul>`;
+    const acts = parseActivities({ posts_html: html }, opts);
+    expect(acts.map((a) => [a.date_token, a.published_at])).toEqual([
+      ['3 days ago', '2026-11-29T10:00:00.000Z'],
+      ['il y a 3 sem.', '2026-11-11T10:00:00.000Z'],
+      ['1m', '2026-12-02T09:59:00.000Z'],
+    ]);
+  });
+
+  it('a post by someone else on the posts tab without a header is a repost', () => {
+    const html = `<ul>${item(1, actor('Max Mustermann', 'https://www.linkedin.com/in/max-mustermann/', '2d • ') + text('Original words'))}</ul>`;
+    const [a] = parseActivities(
+      {
+        posts_html: `${html}<ul>${item(2, actor('Jane Doe', PERSON_URL, '1d • ') + text('Mine'))}</ul>`,
+      },
+      opts,
+    );
+    expect(a.type).toBe('repost');
+    expect(a.author?.name).toBe('Jane Doe');
+    expect(a.original_author).toEqual({
+      name: 'Max Mustermann',
+      profile_url: 'https://www.linkedin.com/in/max-mustermann',
+      headline: 'Founder',
+      type: 'person',
+    });
+    expect(a.text_md).toBe('');
+    expect(a.parent_text_md).toBe('Original words');
+  });
+
+  it('a namesake with another profile URL is not the person', () => {
+    const html = `<ul>${item(1, actor('Jane Doe', 'https://www.linkedin.com/in/another-jane-doe/', '2d • ') + text('Not her'))}${item(2, actor('Jane Doe', PERSON_URL, '1d • ') + text('Hers'))}</ul>`;
+    const acts = parseActivities({ posts_html: html }, opts);
+    expect(acts.map((a) => a.type)).toEqual(['repost', 'post']);
+    expect(acts[0].original_author?.profile_url).toBe(
+      'https://www.linkedin.com/in/another-jane-doe',
+    );
+  });
+
+  it('an item whose only profile is the viewer (div.member) has no author rather than the viewer', () => {
+    const viewer = `<div class="member"><a href="https://www.linkedin.com/in/victor-viewer/">Victor Viewer</a><span>Recruiter</span></div>`;
+    const html = `<ul>${item(1, viewer + text('Nobody signed this'))}</ul>`;
+    const [a] = parseActivities(
+      { posts_html: html },
+      { ...opts, personLinkedinUrl: 'https://www.linkedin.com/in/someone-else' },
+    );
+    expect(a.author).toBeNull();
+    expect(JSON.stringify(a)).not.toMatch(/victor/i);
+  });
+});
