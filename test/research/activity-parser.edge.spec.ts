@@ -120,3 +120,59 @@ describe('parsing rules', () => {
     expect(JSON.stringify(a)).not.toMatch(/victor/i);
   });
 });
+
+describe('wording and layouts not in the fixtures', () => {
+  const header = (t: string) =>
+    `<div class="update-components-header"><span><a href="${PERSON_URL}">Jane Doe</a> ${t}</span></div>`;
+
+  it('headings in another UI language that count up still split the items', () => {
+    const de = (n: number, body: string) =>
+      `<li><div><h2 class="visually-hidden">Feed-Beitrag Nummer ${n}</h2>${body}</div></li>`;
+    const html = `<ul>${de(1, actor('Jane Doe', PERSON_URL, '1 T. • ') + text('Eins'))}${de(2, actor('Jane Doe', PERSON_URL, '2 Tage • ') + text('Zwei'))}</ul>`;
+    const acts = parseActivities({ posts_html: html }, opts);
+    expect(acts.map((a) => [a.text_md, a.date_token, a.published_at])).toEqual([
+      ['Eins', '1 T.', '2026-12-01T10:00:00.000Z'],
+      ['Zwei', '2 Tage', '2026-11-30T10:00:00.000Z'],
+    ]);
+    expect(JSON.stringify(acts)).not.toContain('Feed-Beitrag');
+  });
+
+  it('a reaction to a comment, and a German "und 45 weitere" count', () => {
+    const counts = `<ul class="social-details-social-counts"><li><span>Max und 45 weitere</span></li></ul>`;
+    const html = `<ul>${item(1, header('likes Max Mustermann’s comment') + actor('Max Mustermann', 'https://www.linkedin.com/in/max-mustermann', '5d • ') + text('Post') + counts)}</ul>`;
+    const [a] = parseActivities({ reactions_html: html }, opts);
+    expect([a.type, a.reaction_kind, a.counts]).toEqual([
+      'reaction',
+      'like',
+      { reactions: 46, comments: 0, reposts: 0 },
+    ]);
+  });
+
+  it('"#1" is not a hashtag; literal "…see more" text and name badges are dropped', () => {
+    const body =
+      actor('Jane Doe (She/Her)', PERSON_URL, '1w • ') +
+      text('We are #1 in #SaaS again … see more');
+    const [a] = parseActivities({ posts_html: `<ul>${item(1, body)}</ul>` }, opts);
+    expect(a.hashtags).toEqual(['#SaaS']);
+    expect(a.text_md).toBe('We are #1 in #SaaS again…');
+    expect(a.author?.name).toBe('Jane Doe');
+  });
+
+  it('an occluded (empty) item is skipped and the next one is index 0', () => {
+    const html = `<ul>${item(1, '<div class="occludable-update"></div>')}${item(2, actor('Jane Doe', PERSON_URL, '3h • ') + text('Hi'))}</ul>`;
+    const acts = parseActivities({ posts_html: html }, opts);
+    expect(acts.map((a) => [a.index, a.text_md])).toEqual([[0, 'Hi']]);
+  });
+
+  it('a person URL typed without a scheme, and an invalid capture time, are tolerated', () => {
+    const html = `<ul>${item(1, actor('Jane Doe', PERSON_URL, '3h • ') + text('Hi'))}</ul>`;
+    const [a] = parseActivities(
+      { posts_html: html },
+      { personLinkedinUrl: 'linkedin.com/in/Jane-Doe-12345', capturedAt: new Date('not a date') },
+    );
+    expect(a.activity_url).toBe('https://www.linkedin.com/in/jane-doe-12345/recent-activity/all');
+    expect(a.author?.profile_url).toBe('https://www.linkedin.com/in/jane-doe-12345');
+    expect(a.date_token).toBe('3h');
+    expect(a.published_at).toBeUndefined();
+  });
+});

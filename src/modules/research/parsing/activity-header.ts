@@ -31,32 +31,32 @@ const RULES: Rule[] = [
     type: 'comment',
   },
   {
-    re: /\blikes? this\b|\bliked this\b|gefällt (das|dies)|\baime ça\b|\ble gusta esto\b|\bgostou (disso|disto)\b|\bvindt dit leuk\b/i,
+    re: /\blikes? (this|\S.{0,80}?[’']s? (post|comment|reply|repost|article))\b|\bliked this\b|gefällt (das|dies)|\baime ça\b|\ble gusta esto\b|\bgostou (disso|disto)\b|\bvindt dit leuk\b/i,
     type: 'reaction',
     kind: 'like',
   },
   {
-    re: /\bcelebrates? this\b|\bfeiert (das|dies)\b|\bcélèbre (ça|ceci)\b|\bcelebra esto\b|\bcomemorou\b/i,
+    re: /\bcelebrates? (this|\S.{0,80}?[’']s? (post|comment|reply))\b|\bfeiert (das|dies)\b|\bcélèbre (ça|ceci)\b|\bcelebra esto\b|\bcomemorou\b/i,
     type: 'reaction',
     kind: 'celebrate',
   },
   {
-    re: /\bsupports? this\b|\bunterstützt (das|dies)\b|\bsoutient (ça|ceci)\b|\bapoya esto\b|\bapoiou\b/i,
+    re: /\bsupports? (this|\S.{0,80}?[’']s? (post|comment|reply))\b|\bunterstützt (das|dies)\b|\bsoutient (ça|ceci)\b|\bapoya esto\b|\bapoiou\b/i,
     type: 'reaction',
     kind: 'support',
   },
   {
-    re: /\bloves? this\b|\bliebt (das|dies)\b|\badore (ça|ceci)\b|\ble encanta esto\b|\bamou\b/i,
+    re: /\bloves? (this|\S.{0,80}?[’']s? (post|comment|reply))\b|\bliebt (das|dies)\b|\badore (ça|ceci)\b|\ble encanta esto\b|\bamou\b/i,
     type: 'reaction',
     kind: 'love',
   },
   {
-    re: /\bfinds? this insightful\b|\bfindet (das|dies) (aufschlussreich|interessant)\b|\btrouve (ça|ceci) (instructif|intéressant)\b|\ble parece interesante\b|\bachou (isso|isto) (interessante|esclarecedor)\b/i,
+    re: /\bfinds? (this|\S.{0,80}?[’']s? (post|comment|reply)) insightful\b|\bfindet (das|dies) (aufschlussreich|interessant)\b|\btrouve (ça|ceci) (instructif|intéressant)\b|\ble parece interesante\b|\bachou (isso|isto) (interessante|esclarecedor)\b/i,
     type: 'reaction',
     kind: 'insightful',
   },
   {
-    re: /\bfinds? this funny\b|\bfindet (das|dies) lustig\b|\btrouve (ça|ceci) (drôle|amusant)\b|\ble hace gracia\b|\bachou (isso|isto) engraçado\b/i,
+    re: /\bfinds? (this|\S.{0,80}?[’']s? (post|comment|reply)) funny\b|\bfindet (das|dies) lustig\b|\btrouve (ça|ceci) (drôle|amusant)\b|\ble hace gracia\b|\bachou (isso|isto) engraçado\b/i,
     type: 'reaction',
     kind: 'funny',
   },

@@ -199,7 +199,10 @@ export function readItem($: CheerioAPI, el: Element, ctx: ItemContext): ItemPart
   const inText = [...`${text_md}\n${parent_text_md}`.matchAll(HASHTAG_IN_TEXT)].map(
     (m) => `#${m[1]}`,
   );
-  const hashtags = uniqueBy([...tagged, ...inText], (t) => t.toLowerCase());
+  const hashtags = uniqueBy(
+    [...tagged, ...inText].filter((t) => /\p{L}/u.test(t)),
+    (t) => t.toLowerCase(),
+  );
 
   const mentionEls = [...texts, ...personComments.flatMap((c) => c.textEls)];
   const mentioned = mentionEls.flatMap((t) =>
@@ -230,7 +233,10 @@ export function readItem($: CheerioAPI, el: Element, ctx: ItemContext): ItemPart
     text_md,
     parent_text_md,
     date,
-    published_at: date ? subtractRelative(ctx.capturedAt, date).toISOString() : undefined,
+    published_at:
+      date && !Number.isNaN(ctx.capturedAt.getTime())
+        ? subtractRelative(ctx.capturedAt, date).toISOString()
+        : undefined,
     links,
     hashtags,
     mentions: { people: entity('person'), companies: entity('company') },

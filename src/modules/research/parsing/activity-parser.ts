@@ -51,7 +51,9 @@ function prepare(tab: (typeof TABS)[number], html: unknown): PreparedTab | null 
     return { el, counts: readCounts($, copy as Cheerio<AnyNode>) };
   });
   dropChrome($);
-  return { tab: tab.tab, listing: tab.listing, $, items };
+  // Occluded placeholders (LinkedIn empties off-screen items) and stray list entries.
+  const filled = items.filter(({ el }) => $(el).text().trim() !== '');
+  return { tab: tab.tab, listing: tab.listing, $, items: filled };
 }
 
 const mostVoted = (votes: string[]): string => {
@@ -140,7 +142,7 @@ export function parseActivities(
         person,
         personName,
         personHeadline,
-        capturedAt: options.capturedAt,
+        capturedAt: new Date(options.capturedAt),
         isPerson,
       });
       out.push({

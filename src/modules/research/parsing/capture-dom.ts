@@ -84,13 +84,31 @@ function itemHeadings($: CheerioAPI): Element[] {
 }
 
 /**
+ * The same heading in another UI language ("Feed-Beitrag Nummer 1" or the like): visually
+ * hidden h2/h3s whose text is a few words and a number counting up from the first.
+ */
+function numberedHeadings($: CheerioAPI): Element[] {
+  const found = $('h2, h3')
+    .filter((_, el) => VISUALLY_HIDDEN.test(el.attribs.class ?? ''))
+    .toArray()
+    .map((el) => ({ el, m: /^(\D{3,50}?)\s*(\d{1,4})$/u.exec(clean($(el).text())) }))
+    .filter((h): h is { el: Element; m: RegExpExecArray } => h.m !== null);
+  if (!found.length) return [];
+  const words = found[0].m[1];
+  const same = found.filter((h) => h.m[1] === words);
+  const counting = same.every((h, i) => Number(h.m[2]) === Number(same[0].m[2]) + i);
+  return counting ? same.map((h) => h.el) : [];
+}
+
+/**
  * The feed items of a capture. Each "Feed post number N" heading marks one item: its item is
- * the largest ancestor holding no other heading. Without headings (other UI languages, a
- * partial capture), the outermost elements carrying an activity URN, then the `<li>`s of the
- * first list, stand in.
+ * the largest ancestor holding no other heading. Without them, numbered headings in another
+ * UI language, then the outermost elements carrying an activity URN, then the `<li>`s of the
+ * first list stand in.
  */
 export function splitItems($: CheerioAPI): Element[] {
-  const headings = itemHeadings($);
+  const english = itemHeadings($);
+  const headings = english.length ? english : numberedHeadings($);
   if (headings.length) {
     const counts = new Map<AnyNode, number>();
     for (const h of headings) {

@@ -76,7 +76,11 @@ export function readCounts($: CheerioAPI, item: Cheerio<AnyNode>): ActivityCount
   if (reactions === null) {
     // "Jane Doe and 45 others" (the reactor names stand in for the number).
     const others = usable
-      .map((t) => /\band\s+(\d[\d.,]*\s*[km]?)\s+others?\b/i.exec(t))
+      .map((t) =>
+        /\b(?:and|und|et|y|e)\s+(\d[\d.,]*\s*[km]?)\s+(?:others?|weitere|autres|personas|outras|outros|andere)/i.exec(
+          t,
+        ),
+      )
       .find((m) => m);
     if (others) reactions = (parseCount(others[1]) ?? 0) + 1;
   }

@@ -118,6 +118,10 @@ export function tidyMarkdown(md: string): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .replace(/hashtag#/gi, '#')
+    .replace(
+      /\s*(?:…|\.\.\.)\s*(?:see more|more|mehr anzeigen|mehr|voir plus|ver más|ver mais)\s*$/gim,
+      '…',
+    )
     .trim();
 }
 

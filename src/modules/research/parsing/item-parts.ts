@@ -70,6 +70,8 @@ export function cleanName(raw: string): string {
     .replace(/\s+(Verified|Premium|Status is \w+|Verifiziert|Vérifié)\b.*$/i, '')
     .replace(/\s+\d[\d.,]*\s*[KkMm]?\s+(followers|follower|Follower|abonnés|seguidores)\b.*$/, '')
     .replace(/^View\s+(.+?)[’']s?\s+profile$/i, '$1')
+    .replace(/\s*\((she|he|they|sie|er|elle|il)\/\w+\)/gi, '')
+    .replace(/\s+(Author|Autor|Auteur|Autore|Creator)$/i, '')
     .trim();
 }
 

@@ -5,7 +5,9 @@ const TRACKING =
   /^(utm_.*|trk|trkinfo|trackingid|lipi|licu|midtoken|midsig|eid|refid|origin|original_referer|li_fat_id|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi|mkt_tok|igshid|si|ref|ref_src|rcm|position|originalsubdomain|miniprofileurn|highlightedupdateurns)$/i;
 
 function parse(href: string | null | undefined): URL | null {
-  const raw = (href ?? '').trim();
+  let raw = (href ?? '').trim();
+  // "linkedin.com/in/jane" as typed by a user: a host, not a relative path.
+  if (/^([\w-]+\.)?linkedin\.com\//i.test(raw)) raw = `https://${raw}`;
   if (!raw || /^(javascript|mailto|tel|data):/i.test(raw) || raw.startsWith('#')) return null;
   try {
     return new URL(raw, BASE);
