@@ -49,6 +49,8 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
     limit: config.HTTP_BODY_LIMIT,
     type: ['application/json', 'application/*+json'],
   });
+  // CSV uploads (POST /api/v1/emails/jobs/csv) arrive as text.
+  app.useBodyParser('text', { limit: config.HTTP_BODY_LIMIT, type: ['text/csv'] });
   // NUL, lone surrogates, prototype keys and deep nesting: a 400 before any route or pipe.
   app.use(inputShapeMiddleware());
   app.useGlobalPipes(new ParamShapePipe(), validationPipe);

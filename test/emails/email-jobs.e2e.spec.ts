@@ -185,6 +185,53 @@ describe('email jobs', () => {
     expect(done).toMatchObject({ kind: 'rows', succeeded: 2, emails_found: 1 });
   });
 
+  it('an uploaded CSV (text/csv): columns recognised by name, options as query parameters; bad files and rows are 400s naming them', async () => {
+    const csv = (body: string, query = '') =>
+      http()
+        .post(`/api/v1/emails/jobs/csv${query}`)
+        .set(authHeaders)
+        .set('Content-Type', 'text/csv')
+        .send(body);
+    const file = [
+      '\uFEFFCompany Website,First Name,Last Name,Notes',
+      `https://www.${globex}/,Sam,Ortiz,"met at a fair, 2024"`,
+      `${initech},Al,Bo,`,
+    ].join('\r\n');
+    const dry = await csv(file, '?dry_run=true&skip_existing=false');
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({ dry_run: true, total: 2 });
+    const res = await csv(file, '?skip_existing=false&max_concurrent=1');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ kind: 'rows', options: { max_concurrent: 1 } });
+    const done = await ended(res.body.id);
+    expect(done).toMatchObject({ succeeded: 2, emails_found: 1 });
+    const tasks = await tasksOf(done.batch_ids[0]);
+    expect(tasks).toHaveLength(2);
+
+    const before = (await http().get('/api/v1/emails/stats').set(authHeaders).expect(200)).body;
+    const cases: Array<[string, string, string]> = [
+      ['name,title\nDana Reyes,CEO', '', 'body'],
+      ['domain,first_name\n', '', 'body'],
+      [`domain,first_name\n${globex},Dana\n,Nobody`, '', 'line 3'],
+      [`domain\n${globex}`, '?max_concurrent=0', 'max_concurrent'],
+      [`domain\n${globex}`, '?dry_run=maybe', 'dry_run'],
+      [`domain\n${globex}`, '?colour=blue', 'colour'],
+      ['domain\n"unclosed', '', 'body'],
+    ];
+    for (const [body, query, field] of cases) {
+      const r = await csv(body, query);
+      expect(r.status).toBe(400);
+      expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    const json = await http()
+      .post('/api/v1/emails/jobs/csv')
+      .set(authHeaders)
+      .send({ rows: [{ domain: globex }] });
+    expect(json.status).toBe(415);
+    const after = (await http().get('/api/v1/emails/stats').set(authHeaders).expect(200)).body;
+    expect(after.jobs).toEqual(before.jobs);
+  });
+
   it('two concurrent jobs over the same leads: one gets them, the other a 409 naming it; skip leaves them out; once it ends they are free', async () => {
     gate.close();
     const [mia, jo] = await leads(held, ['Mia Lee', 'Jo Kim']);

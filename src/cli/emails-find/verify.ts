@@ -6,6 +6,7 @@ import { escapeFormula, readCsv, writeCsvAtomic } from '../csv';
 import { CliError, EXIT } from '../io';
 import type { Progress } from '../progress';
 import { taskError, waitForTask } from '../task-wait';
+import { columnKey } from '../../modules/emails/dto/email-csv';
 
 /** Columns `assay emails verify` adds after the input's. */
 export const VERIFY_COLUMNS = [
@@ -41,18 +42,12 @@ export interface VerifyPlan {
 
 /** An input row's key in an output file, whose cells were written formula-escaped. */
 export const rowKey = (cells: string[]) => JSON.stringify(cells.map(escapeFormula));
-/** A column name as matched against known names (case, spaces and dashes ignored). */
-export const norm = (s: string) =>
-  s
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
 
 export function planVerify(input: string, output: string | undefined, column?: string): VerifyPlan {
   const table = readCsv(input);
   const emailAt = column
     ? table.header.indexOf(column)
-    : table.header.findIndex((h) => EMAIL_COLUMNS.includes(norm(h)));
+    : table.header.findIndex((h) => EMAIL_COLUMNS.includes(columnKey(h)));
   if (emailAt < 0)
     throw new CliError(
       column

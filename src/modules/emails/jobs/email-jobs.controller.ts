@@ -7,13 +7,17 @@ import {
   Post,
   Query,
   Res,
+  UnsupportedMediaTypeException,
   UseGuards,
 } from '@nestjs/common';
 import {
+  ApiBody,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -30,6 +34,7 @@ import {
   EmailStatsDto,
   ListEmailJobsQueryDto,
 } from '../dto/email-job.dto';
+import { csvJobRequest } from './email-job-csv';
 import { EmailJobsService } from './email-jobs.service';
 
 /** Batch email jobs (docs/emails.md "Jobs") and the tenant's email figures. */
@@ -67,6 +72,52 @@ export class EmailJobsController {
     if ('dry_run' in out) res.status(200);
     else res.status(201).setHeader('Location', `/api/v1/emails/jobs/${out.id}`);
     return out;
+  }
+
+  @Post('jobs/csv')
+  @ApiOperation({
+    operationId: 'createEmailJobFromCsv',
+    summary: 'A job over an uploaded CSV (Content-Type: text/csv), one item per row',
+    description:
+      'Columns are recognised by name (case, spaces and dashes ignored): `lead_id`; or `domain` ' +
+      '(also company_domain, website, url) with `first_name` + `last_name` or `full_name` (also name). ' +
+      "The job's options are query parameters (`max_concurrent`, `batch_size`, `limit`, `skip_existing`, " +
+      '`on_conflict`, `max_emails`, `min_score`, `dry_run`). A row without a domain or lead id is a 400 ' +
+      'naming its line, and nothing is stored; `rows[i]` in other errors is the CSV line i + 2.',
+  })
+  @ApiConsumes('text/csv')
+  @ApiBody({
+    schema: { type: 'string', example: 'domain,first_name,last_name\nacme.com,Dana,Reyes\n' },
+  })
+  @ApiQuery({ name: 'max_concurrent', required: false, type: Number })
+  @ApiQuery({ name: 'batch_size', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiQuery({ name: 'skip_existing', required: false, type: Boolean })
+  @ApiQuery({ name: 'on_conflict', required: false, enum: ['fail', 'skip'] })
+  @ApiQuery({ name: 'max_emails', required: false, type: Number })
+  @ApiQuery({ name: 'min_score', required: false, type: Number })
+  @ApiQuery({ name: 'dry_run', required: false, type: Boolean })
+  @ApiCreatedResponse({ type: EmailJobDto })
+  @ApiOkResponse({
+    description: 'dry_run: counts and estimate',
+    schema: { $ref: getSchemaPath(EmailJobDryRunDto) },
+  })
+  @ApiProblem(400, 'Not a usable CSV, a row without a domain or lead id, or an invalid option')
+  @ApiProblem(409, 'Leads are held by another active job (`job_id`)')
+  @ApiProblem(415, 'The body is not text/csv')
+  async createFromCsv(
+    @Body() body: unknown,
+    @Query() query: Record<string, unknown>,
+    @Caller() caller: Principal,
+    @TraceId() traceId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<EmailJobDto | EmailJobDryRunDto> {
+    if (typeof body !== 'string')
+      throw new UnsupportedMediaTypeException({
+        detail: 'send the CSV as the request body with Content-Type: text/csv',
+      });
+    const job = await csvJobRequest(body, query);
+    return this.create(job, caller, traceId, res);
   }
 
   @Get('jobs')
