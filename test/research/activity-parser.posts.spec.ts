@@ -181,3 +181,52 @@ describe('posts tab, reposts (posts-reposts.html)', () => {
 
   it('has 2 items', () => expect(acts).toHaveLength(2));
 });
+
+describe('posts tab, 2025 markup: obfuscated classes, whole item inside the control-menu container (posts-2025-layout.html)', () => {
+  const acts = parseFixture('posts-2025-layout.html', 'posts');
+
+  it('item 1: post', () => {
+    const expected: ParsedActivity = {
+      index: 0,
+      source_tab: 'posts',
+      type: 'post',
+      activity_url: 'https://www.linkedin.com/in/jane-doe-12345/recent-activity/all',
+      post_url: 'https://www.linkedin.com/feed/update/urn:li:activity:7366700000000000061/',
+      author: JANE,
+      text_md:
+        'Our SDR team tried something new this quarter 🧪\n\nWe stopped sending sequences to anyone who had not visited the pricing page.\n\n[Aromal Sivadasan](https://www.linkedin.com/in/ACoAAB1234567890abcdefGHIJKL) ran the numbers: reply rate went from 2% to 9%.\n\nFull write-up from [Acme Corp](https://www.linkedin.com/company/acme-corp): <https://lnkd.in/gQ7xYzA>\n\n#SalesDevelopment #outbound',
+      date_token: '1d',
+      published_at: '2026-12-01T10:00:00.000Z',
+      counts: {
+        reactions: 2048,
+        comments: 131,
+        reposts: 17,
+      },
+      links: ['https://lnkd.in/gQ7xYzA'],
+      hashtags: ['#SalesDevelopment', '#outbound'],
+      mentions: {
+        people: [
+          {
+            name: 'Aromal Sivadasan',
+            url: 'https://www.linkedin.com/in/ACoAAB1234567890abcdefGHIJKL',
+          },
+        ],
+        companies: [
+          {
+            name: 'Acme Corp',
+            url: 'https://www.linkedin.com/company/acme-corp',
+          },
+        ],
+      },
+      content_md:
+        '[Jane Doe • You](https://www.linkedin.com/in/jane-doe-12345)\n\nVP Sales at Acme Corp | Revenue Operations\n[Visit my website](http://www.janedoe.example/)\n1d •\n\nOur SDR team tried something new this quarter 🧪\n\nWe stopped sending sequences to anyone who had not visited the pricing page.\n\n[Aromal Sivadasan](https://www.linkedin.com/in/ACoAAB1234567890abcdefGHIJKL) ran the numbers: reply rate went from 2% to 9%.\n\nFull write-up from [Acme Corp](https://www.linkedin.com/company/acme-corp): <https://lnkd.in/gQ7xYzA>\n\n#SalesDevelopment #outbound\n\n- 2,048 reactions\n- 131 comments\n- 17 reposts',
+    };
+    expect(acts).toHaveLength(1);
+    expect(acts[0]).toEqual(expected);
+  });
+
+  it('the author website button is not a post link, and the viewer in the identity toggle is nowhere', () => {
+    expect(acts[0].links).not.toContain('http://www.janedoe.example/');
+    expect(JSON.stringify(acts)).not.toMatch(/victor|see more|…more|Visible to anyone/i);
+  });
+});

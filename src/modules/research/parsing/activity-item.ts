@@ -183,8 +183,12 @@ export function readItem($: CheerioAPI, el: Element, ctx: ItemContext): ItemPart
     .find('a[href]')
     .filter((_, a) => !isInside(a, ignored))
     .toArray();
+  // An actor's "Visit my website" button is the author's profile, not the post's content.
+  const contentAnchors = anchors.filter(
+    (a) => !isInside(a, [...actorEls, ...(header?.el ? [header.el] : [])]),
+  );
   const links = uniqueBy(
-    anchors.map((a) => externalUrl(a.attribs.href)).filter((u): u is string => u !== null),
+    contentAnchors.map((a) => externalUrl(a.attribs.href)).filter((u): u is string => u !== null),
     (u) => u,
   );
   const text_md = md(own);

@@ -26,7 +26,7 @@ const SEE_MORE =
  * is an actor, not a menu): action bars, menus, follow buttons, comment boxes, "load more".
  */
 const CHROME_TOKEN =
-  /^(artdeco-dropdown|social-actions-button|see-more|[\w-]*(__|-)(control-menu|control-menu-container|social-action-bar|comment-box|comment-texteditor|comment-social-bar|load-more-comments-button|follow-button|see-more-less-toggle|social-bar))$/;
+  /^(artdeco-dropdown|social-actions-button|see-more|[\w-]*(__|-)(control-menu|social-action-bar|comment-box|comment-texteditor|comment-social-bar|load-more-comments-button|follow-button|see-more-less-toggle|social-bar))$/;
 const CHROME_TAGS = 'li-icon, svg, form, script, style, noscript, template, input, textarea';
 
 const clean = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -116,7 +116,9 @@ export function splitItems($: CheerioAPI): Element[] {
     }
     const items = headings.map((h) => {
       let c: Element = h;
+      // An <li> holding one heading is the item; the list around it is not.
       while (
+        c.name !== 'li' &&
         c.parent &&
         c.parent.type === 'tag' &&
         counts.get(c.parent) === 1 &&
@@ -159,12 +161,26 @@ export function dropScreenReaderDuplicates($: CheerioAPI): void {
     });
 }
 
+/**
+ * A wrapper LinkedIn names like chrome can hold the whole post (2025 markup wraps each item in
+ * `feed-shared-update-v2__control-menu-container`): such an element is never removed.
+ */
+function holdsContent($: CheerioAPI, el: Element): boolean {
+  return (
+    $(el).find('[class*="update-components-"], [class*="feed-shared-update-v2__"], [data-urn], h2')
+      .length > 0
+  );
+}
+
 /** Buttons, menus and "…see more" toggles: not content, and they would leak into the text. */
 export function dropChrome($: CheerioAPI): void {
   $(CHROME_TAGS).remove();
   $('[class]')
-    .filter((_, el) =>
-      (el.attribs.class ?? '').split(/\s+/).some((t) => !t.includes('--') && CHROME_TOKEN.test(t)),
+    .filter(
+      (_, el) =>
+        (el.attribs.class ?? '')
+          .split(/\s+/)
+          .some((t) => !t.includes('--') && CHROME_TOKEN.test(t)) && !holdsContent($, el),
     )
     .remove();
   $('button, a, span')

@@ -101,7 +101,11 @@ function renderNode(node: AnyNode, depth: number): string {
   if (name === 'strong' || name === 'b') return inner.trim() ? `**${inner.trim()}**` : inner;
   if (name === 'em' || (name === 'i' && inner.trim()))
     return inner.trim() ? `*${inner.trim()}*` : inner;
-  if (name === 'li') return inner.trim() ? `\n- ${inner.trim()}` : '';
+  if (name === 'li') {
+    const body = inner.trim();
+    // An entry holding a nested list is that list, not an entry of its own ("- - x").
+    return !body ? '' : body.startsWith('- ') ? `\n${body}` : `\n- ${body}`;
+  }
   const h = /^h([1-6])$/.exec(name);
   if (h && name !== 'h2')
     return inner.trim() ? `\n\n${'#'.repeat(Number(h[1]))} ${inner.trim()}\n\n` : '';

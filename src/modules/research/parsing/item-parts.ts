@@ -76,16 +76,13 @@ export function cleanName(raw: string): string {
 }
 
 /** The first relative date in an element's leaf texts ("3d • Edited • ", "2 Wochen •"). */
-export function dateIn($: CheerioAPI, scope: Cheerio<AnyNode>, hint?: string): RelativeDate | null {
-  if (hint) {
-    const hinted = scope.find(hint).first();
-    const found = hinted.length ? findRelativeDate(clean(hinted.text())) : null;
-    if (found) return found;
-  }
-  for (const el of scope.find('*').toArray()) {
-    const $el = $(el);
-    if ($el.children().length > 0 && el.name !== 'time') continue;
-    const found = findRelativeDate(clean($el.text()));
+export function dateIn($: CheerioAPI, scope: Cheerio<AnyNode>, hint?: RegExp): RelativeDate | null {
+  const all = scope.find('*').toArray();
+  const hinted = hint ? all.filter((el) => hasToken(el, hint)) : [];
+  // Short texts only: "3d • Edited •" sits in a span of its own, with icons beside it.
+  for (const el of [...hinted, ...all]) {
+    const text = clean($(el).text());
+    const found = text.length <= 60 ? findRelativeDate(text) : null;
     if (found) return found;
   }
   return null;
@@ -140,7 +137,7 @@ export function actorBlocks(
         headline: null,
         type: 'person' as const,
       };
-      return { el, author, date: dateIn($, $el, '[class*="actor__sub-description"]') };
+      return { el, author, date: dateIn($, $el, /actor__sub-description$/) };
     });
 }
 
