@@ -7,13 +7,13 @@ import type {
   MentionedEntity,
 } from './activity.types';
 import { readHeader } from './activity-header';
+import { textBlocks } from './text-blocks';
+import { commentBlocks } from './comment-blocks';
 import { toMarkdown } from './html-to-markdown';
 import {
-  TEXT_CLASS,
   actorBlocks,
   clean,
   cleanName,
-  commentBlocks,
   fallbackActor,
   isInside,
   outermost,
@@ -90,15 +90,7 @@ export function readItem($: CheerioAPI, el: Element, ctx: ItemContext): ItemPart
   const actorEls = actors.map((a) => a.el);
   const skip = [...commentEls, ...actorEls, ...(header?.el ? [header.el] : [])];
 
-  let texts = outermost($, item, (e) =>
-    (e.attribs.class ?? '').split(/\s+/).some((t) => TEXT_CLASS.test(t)),
-  );
-  texts = texts.filter((t) => !isInside(t, skip) && !skip.includes(t));
-  if (!texts.length) {
-    texts = outermost($, item, (e) => e.attribs.dir === 'ltr').filter(
-      (t) => !isInside(t, skip) && clean($(t).text()) !== '',
-    );
-  }
+  const texts = textBlocks($, item, skip);
   // Each text belongs to the nearest actor before it (a repost's own thoughts, then the original).
   const order = new Map<Element, number>();
   item.find('*').each((i, e) => void order.set(e, i));

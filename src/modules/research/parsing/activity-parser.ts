@@ -18,7 +18,8 @@ import {
 } from './capture-dom';
 import { readCounts } from './counts';
 import { toMarkdown } from './html-to-markdown';
-import { actorBlocks, cleanName, commentBlocks } from './item-parts';
+import { commentBlocks } from './comment-blocks';
+import { actorBlocks, cleanName } from './item-parts';
 import { isOpaqueProfileUrl, normalizePersonUrl, profileUrl } from './linkedin-urls';
 import { readItem } from './activity-item';
 

@@ -18,6 +18,10 @@ const KEEP_ATTRS = new Set([
   'datetime',
   'alt',
   'role',
+  // 2026 markup carries URNs in ids and component keys instead of classes.
+  'id',
+  'componentkey',
+  'data-view-name',
 ]);
 const SEE_MORE =
   /^(?:…|\.\.\.)?\s*(see more|see less|show more|show less|more|less|mehr anzeigen|weniger anzeigen|mehr|voir plus|voir moins|ver más|ver menos|ver mais|mostra altro|meer weergeven)$/i;

@@ -79,6 +79,25 @@ function renderLink(el: Element, inner: string): string {
   return `[${text}](${external})`;
 }
 
+/**
+ * Children in order. Two elements side by side with no whitespace between them ("<span>2nd
+ * </span><span>Head of Growth</span>") are separate pieces on screen (CSS puts them on their
+ * own lines); a space keeps their words apart. Text next to an element joins as written.
+ */
+function joinChildren(children: AnyNode[], depth: number): string {
+  let out = '';
+  let prevElement = false;
+  for (const c of children) {
+    const r = render(c, depth);
+    if (!r) continue;
+    const element = isElement(c);
+    if (element && prevElement && /\S$/.test(out) && /^\S/.test(r)) out += ' ';
+    out += r;
+    prevElement = element;
+  }
+  return out;
+}
+
 function render(node: AnyNode, depth: number): string {
   const out = renderNode(node, depth);
   if (!isElement(node) || !out.trim()) return out;
@@ -93,7 +112,7 @@ function renderNode(node: AnyNode, depth: number): string {
   if (SKIP.has(name)) return '';
   if (name === 'br') return '\n';
   if (name === 'img') return imageText(node);
-  const inner = node.children.map((c) => render(c, depth + 1)).join('');
+  const inner = joinChildren(node.children, depth + 1);
   if (name === 'a') return renderLink(node, inner);
   // A count button shows "1,234"; its label says what is counted ("1,234 reactions").
   const label = node.attribs['aria-label'] ?? '';
@@ -138,7 +157,7 @@ export function toMarkdown(nodes: AnyNode | AnyNode[]): string {
   const list = Array.isArray(nodes) ? nodes : [nodes];
   // A feed item is itself an <li>: its content, not a one-entry list.
   const rendered = list.map((n) =>
-    isElement(n) && n.name === 'li' ? n.children.map((c) => render(c, 1)).join('') : render(n, 0),
+    isElement(n) && n.name === 'li' ? joinChildren(n.children, 1) : render(n, 0),
   );
   return tidyMarkdown(rendered.join('\n'));
 }

@@ -19,7 +19,7 @@ export interface CommentBlock {
   textEls: Element[];
 }
 
-const hasToken = (el: Element, re: RegExp) =>
+export const hasToken = (el: Element, re: RegExp) =>
   (el.attribs.class ?? '').split(/\s+/).some((t) => re.test(t));
 
 export const ACTOR_CLASS = /^(update-components-actor|feed-shared-actor)(--[\w-]+)?$/;
@@ -63,6 +63,43 @@ function firstText($: CheerioAPI, scope: Cheerio<AnyNode>, selector: string): st
   return clean((visible.length ? visible : el).text());
 }
 
+/** The first non-empty text node under an element: a name before its badges and headline. */
+export function firstLine(el: Element): string {
+  const stack: AnyNode[] = [...el.children].reverse();
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'text') {
+      const t = clean((n as unknown as { data: string }).data);
+      if (t && !/^[•·|]$/.test(t)) return t;
+    }
+    const kids = (n as Element).children ?? [];
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  return '';
+}
+
+/** Badges and degrees that sit between a name and a headline ("• 1st", "Author", "You"). */
+const BADGE =
+  /^(•\s*)?(1st|2nd|3rd\+?|\d+(st|nd|rd|th)\+?|you|author|premium|verified( profile)?|following|follow|influencer|top voice|creator|open to work|hiring|•)$/i;
+
+/**
+ * A headline among an element's leaf texts when no class marks it: the first text that is not
+ * the name, a badge, a date or a count.
+ */
+export function headlineIn($: CheerioAPI, el: Element, name: string, skip: Element[] = []): string {
+  const leaves = $(el)
+    .find('*')
+    .toArray()
+    .filter((e) => $(e).children().length === 0 && !isInside(e, skip));
+  for (const leaf of leaves) {
+    const t = clean($(leaf).text());
+    if (!t || t === name || cleanName(t) === name || BADGE.test(t) || findRelativeDate(t)) continue;
+    if (/^\d[\d.,]*\s*[km]?$/i.test(t)) continue;
+    return t.replace(/^•\s*/, '');
+  }
+  return '';
+}
+
 /** "Jane Doe • 1st", "Jane Doe Verified", "Acme Corp 12,345 followers" → the name alone. */
 export function cleanName(raw: string): string {
   return clean(raw)
@@ -88,7 +125,7 @@ export function dateIn($: CheerioAPI, scope: Cheerio<AnyNode>, hint?: RegExp): R
   return null;
 }
 
-function authorFrom(
+export function authorFrom(
   name: string,
   href: string | undefined,
   headline: string,
@@ -141,59 +178,6 @@ export function actorBlocks(
     });
 }
 
-/** Comment blocks (`comments-comment-item`/`-entity`, or anything with a comment URN). */
-export function commentBlocks($: CheerioAPI, item: Cheerio<AnyNode>): CommentBlock[] {
-  const els = item
-    .find('*')
-    .filter(
-      (_, el) => hasToken(el, COMMENT_CLASS) || /urn:li:comment/.test(el.attribs['data-id'] ?? ''),
-    )
-    .toArray();
-  // A comment-item wrapping a comment-entity is one comment: the outer one has no profile
-  // link of its own. A comment with replies keeps its own author link outside them.
-  const comments = els.filter((el) => {
-    const inner = els.filter((o) => o !== el && isInside(o, [el]));
-    if (!inner.length) return true;
-    return $(el)
-      .find('a[href]')
-      .toArray()
-      .some((a) => profileUrl(a.attribs.href) !== null && !isInside(a, inner));
-  });
-  return comments.map((el) => {
-    const nested = comments.filter((o) => o !== el && isInside(o, [el]));
-    const own = (sel: string) =>
-      $(el)
-        .find(sel)
-        .filter((_, x) => !isInside(x, nested))
-        .first();
-    const meta = own(
-      '[class*="meta__description-title"], [class*="post-meta__name"], [class*="meta__name"], [class*="comment-meta__title"]',
-    );
-    const visible = meta.find('[aria-hidden="true"]').first();
-    const name = clean((visible.length ? visible : meta).text());
-    const metaLink = own('a[href*="/in/"], a[href*="/company/"]');
-    const headline = clean(
-      own(
-        '[class*="description-subtitle"], [class*="post-meta__headline"], [class*="meta__headline"]',
-      ).text(),
-    );
-    const timeEl = own('time, [class*="meta__data"], [class*="timestamp"]');
-    const texts = $(el)
-      .find(
-        '[class*="main-content"], [class*="comment-item__content"], [class*="update-components-text"], [class*="comment-text"]',
-      )
-      .filter((_, x) => !isInside(x, nested))
-      .toArray();
-    const textEls = texts.filter((t) => !texts.some((o) => o !== t && isInside(t, [o])));
-    return {
-      el,
-      author: authorFrom(name || clean(metaLink.text()), metaLink.attr('href'), headline),
-      date: findRelativeDate(clean(timeEl.text())),
-      textEls,
-    };
-  });
-}
-
 /**
  * Without actor classes: the first profile link with text outside the header, texts and
  * comments is the author; its box grows while a parent only adds a little text (headline,
@@ -219,15 +203,9 @@ export function fallbackActor(
     if (holdsExcluded || clean($(parent).text()).length > clean($(box).text()).length + 200) break;
     box = parent;
   }
-  const name = cleanName($(link).text());
+  const name = cleanName(firstLine(link));
   const date = dateIn($, $(box));
-  const headline =
-    $(box)
-      .find('*')
-      .toArray()
-      .filter((e) => $(e).children().length === 0 && !isInside(e, [link]) && e !== link)
-      .map((e) => clean($(e).text()))
-      .find((t) => t && t !== name && !findRelativeDate(t)) ?? '';
+  const headline = headlineIn($, box, name);
   const author = authorFrom(name, link.attribs.href, headline);
   return author ? [{ el: box, author, date }] : [];
 }
