@@ -176,3 +176,40 @@ describe('wording and layouts not in the fixtures', () => {
     expect(a.published_at).toBeUndefined();
   });
 });
+
+describe('markup without semantic classes', () => {
+  it('a repost with thoughts: two actors found by the time beside their links, texts split between them', () => {
+    const html =
+      '<ul><li><div data-urn="urn:li:activity:7391000000000000001"><h2 class="visually-hidden">Feed post number 1</h2>' +
+      `<div class="a1"><a href="${PERSON_URL}"><span>Jane Doe</span><span>VP Sales</span></a><span>2d • </span></div>` +
+      '<div class="t1"><span>Could not agree more, a must read for every founder.</span></div>' +
+      '<div class="n1"><div class="a2"><a href="/in/max-mustermann/"><span>Max Mustermann</span><span>Founder at Maxco</span></a><span>1w • </span></div>' +
+      `<div class="t2"><span>Hiring is the most important job of a founder. Full stop. Thanks <a href="${PERSON_URL}">Jane Doe</a></span></div></div>` +
+      '<div><button aria-label="10 reactions"><span>10</span></button></div>' +
+      '</div></li></ul>';
+    const [a] = parseActivities({ posts_html: html }, opts);
+    expect(a).toMatchObject({
+      type: 'repost',
+      author: {
+        name: 'Jane Doe',
+        profile_url: 'https://www.linkedin.com/in/jane-doe-12345',
+        headline: 'VP Sales',
+      },
+      original_author: {
+        name: 'Max Mustermann',
+        profile_url: 'https://www.linkedin.com/in/max-mustermann',
+        headline: 'Founder at Maxco',
+        type: 'person',
+      },
+      text_md: 'Could not agree more, a must read for every founder.',
+      parent_text_md:
+        'Hiring is the most important job of a founder. Full stop. Thanks [Jane Doe](https://www.linkedin.com/in/jane-doe-12345)',
+      date_token: '2d',
+      counts: { reactions: 10, comments: 0, reposts: 0 },
+      mentions: {
+        people: [{ name: 'Jane Doe', url: 'https://www.linkedin.com/in/jane-doe-12345' }],
+        companies: [],
+      },
+    });
+  });
+});

@@ -38,7 +38,8 @@ interface PreparedTab {
 }
 
 const COMMENT_LISTS =
-  '[class*="comments-comments-list"], [class*="comments-comment-item"], [class*="comments-comment-entity"], [class*="comments-reply-item"]';
+  '[class*="comments-comments-list"], [class*="comments-comment-item"], [class*="comments-comment-entity"], [class*="comments-reply-item"], ' +
+  '[id*="urn:li:comment"], [componentkey*="urn:li:comment"], [data-id*="urn:li:comment"]';
 
 function prepare(tab: (typeof TABS)[number], html: unknown): PreparedTab | null {
   const $ = loadCapture(html);

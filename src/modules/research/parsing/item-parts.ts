@@ -179,33 +179,65 @@ export function actorBlocks(
 }
 
 /**
- * Without actor classes: the first profile link with text outside the header, texts and
- * comments is the author; its box grows while a parent only adds a little text (headline,
- * time) and holds none of the excluded blocks.
+ * A profile link's author box: the smallest ancestor that shows a time ("3d •"), grown no
+ * further than a parent holding another profile (a mention, the other actor of a repost) or an
+ * excluded block, so that it never swallows the post text.
+ */
+function linkBlock(
+  $: CheerioAPI,
+  item: Cheerio<AnyNode>,
+  link: Element,
+  exclude: Element[],
+): ActorBlock | null {
+  const url = profileUrl(link.attribs.href)?.url;
+  let box: Element = link;
+  let date: RelativeDate | null = null;
+  for (let p = box.parent; p && p.type === 'tag' && p !== item[0]; p = p.parent) {
+    const parent = p as Element;
+    const holdsExcluded = exclude.some((x) => x === parent || isInside(x, [parent]));
+    const holdsOther = $(parent)
+      .find('a[href]')
+      .toArray()
+      .some((a) => {
+        const other = profileUrl(a.attribs.href)?.url;
+        return other !== undefined && other !== url;
+      });
+    if (holdsExcluded || holdsOther) break;
+    if (clean($(parent).text()).length > clean($(box).text()).length + 300) break;
+    box = parent;
+    date = dateIn($, $(box));
+    if (date) break;
+  }
+  const name = cleanName(firstLine(link));
+  const author = authorFrom(name, link.attribs.href, headlineIn($, box, name));
+  return author ? { el: box, author, date } : null;
+}
+
+/**
+ * Without actor classes: profile links outside the header, texts and comments whose box shows
+ * a time ("3d •") are the actors (a repost with thoughts has two); a mention in the text has
+ * no time beside it. Without any time, the first such link stands in.
  */
 export function fallbackActor(
   $: CheerioAPI,
   item: Cheerio<AnyNode>,
   exclude: Element[],
 ): ActorBlock[] {
-  const link = item
+  const blocks = item
     .find('a[href]')
     .toArray()
-    .find(
+    .filter(
       (a) =>
         profileUrl(a.attribs.href) !== null && clean($(a).text()) !== '' && !isInside(a, exclude),
+    )
+    .map((a) => linkBlock($, item, a, exclude))
+    .filter((b): b is ActorBlock => b !== null);
+  const dated: ActorBlock[] = [];
+  for (const b of blocks) {
+    const overlaps = dated.some(
+      (d) => d.el === b.el || isInside(b.el, [d.el]) || isInside(d.el, [b.el]),
     );
-  if (!link) return [];
-  let box: Element = link;
-  for (let p = box.parent; p && p.type === 'tag' && p !== item[0]; p = p.parent) {
-    const parent = p as Element;
-    const holdsExcluded = exclude.some((x) => x === parent || isInside(x, [parent]));
-    if (holdsExcluded || clean($(parent).text()).length > clean($(box).text()).length + 200) break;
-    box = parent;
+    if (b.date && !overlaps) dated.push(b);
   }
-  const name = cleanName(firstLine(link));
-  const date = dateIn($, $(box));
-  const headline = headlineIn($, box, name);
-  const author = authorFrom(name, link.attribs.href, headline);
-  return author ? [{ el: box, author, date }] : [];
+  return dated.length ? dated : blocks.slice(0, 1);
 }
