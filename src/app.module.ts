@@ -21,6 +21,7 @@ import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { EmailsModule } from './modules/emails/emails.module';
 import { LeadsModule } from './modules/leads/leads.module';
+import { ResearchModule } from './modules/research/research.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
 import { HealthModule } from './modules/health/health.module';
@@ -57,6 +58,7 @@ export class AppModule {
     features.push(LeadsModule.forRoot({ api }));
     features.push(ContactsModule.forRoot({ api }));
     features.push(EmailsModule.forRoot({ api }));
+    features.push(ResearchModule.forRoot({ api }));
     return {
       module: AppModule,
       imports: [

@@ -13,7 +13,7 @@ import {
   type RequestBodyObject,
   type SchemaObject,
 } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { AuthGuard } from './common/auth/auth.guard';
 import { AppConfig } from './common/config/app.config';
@@ -44,6 +44,15 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig): () =>
   const relaxed = helmet({ contentSecurityPolicy: false });
   app.use((req: Request, res: Response, next: NextFunction) =>
     /^\/(docs|queues)(\/|$)/.test(req.path) ? relaxed(req, res, next) : strict(req, res, next),
+  );
+  // Captured pages (LinkedIn activity HTML, a few MB) have their own, larger limit; the parser
+  // mounted first reads the body, the global one below then leaves it alone.
+  app.use(
+    ['/api/v1/tasks/create/lead_linkedin_research', '/api/v1/research/linkedin'],
+    json({
+      limit: config.HTTP_CAPTURE_BODY_LIMIT,
+      type: ['application/json', 'application/*+json'],
+    }),
   );
   app.useBodyParser('json', {
     limit: config.HTTP_BODY_LIMIT,

@@ -17,6 +17,15 @@ export class OpsConfig extends AuthConfig {
   @Matches(/^\d+(b|kb|mb)$/i, { message: 'HTTP_BODY_LIMIT must look like 1mb, 512kb or 1000b' })
   HTTP_BODY_LIMIT = '1mb';
 
+  /**
+   * Body limit of the routes that take captured pages (LinkedIn activity HTML:
+   * `/api/v1/tasks/create/lead_linkedin_research`, `/api/v1/research/linkedin`).
+   */
+  @Matches(/^\d+(b|kb|mb)$/i, {
+    message: 'HTTP_CAPTURE_BODY_LIMIT must look like 20mb, 512kb or 1000b',
+  })
+  HTTP_CAPTURE_BODY_LIMIT = '25mb';
+
   @BoolSetting()
   DOCS_ENABLED = true;
 

@@ -12,6 +12,8 @@ export interface StructuredAnswer<T> {
   model?: string;
   citations: string[];
   cost_usd: number;
+  /** Tokens of the answer's calls (both, after a repair); a cached answer's as first spent. */
+  usage: { input_tokens: number; output_tokens: number };
   repaired: boolean;
   steps?: WaterfallStep[];
 }
@@ -74,6 +76,7 @@ export class LlmService {
         false,
         first.outcome.costUsd,
         first.steps,
+        [first.outcome],
       );
 
     const repairPrompt =
@@ -92,6 +95,7 @@ export class LlmService {
         true,
         first.outcome.costUsd + second.outcome.costUsd,
         first.steps,
+        [first.outcome, second.outcome],
       );
     }
     throw new ProviderError(
@@ -147,7 +151,8 @@ export class LlmService {
     value: T,
     repaired: boolean,
     cost: number,
-    steps?: WaterfallStep[],
+    steps: WaterfallStep[] | undefined,
+    calls: Array<CallOutcome<LlmGenerateOutput>>,
   ): StructuredAnswer<T> {
     return {
       value,
@@ -155,6 +160,10 @@ export class LlmService {
       model: o.model,
       citations: [...new Set([...(o.data?.citations ?? []), ...(o.sources ?? [])])],
       cost_usd: cost,
+      usage: {
+        input_tokens: calls.reduce((n, c) => n + (c.usage?.inputTokens ?? 0), 0),
+        output_tokens: calls.reduce((n, c) => n + (c.usage?.outputTokens ?? 0), 0),
+      },
       repaired,
       ...(steps ? { steps } : {}),
     };
