@@ -150,3 +150,17 @@ describe('HTML to Markdown', () => {
     );
   });
 });
+
+describe('hashtag links in newer markup', () => {
+  it('reads the search-results form of a hashtag link', () => {
+    expect(
+      hashtagOf(
+        'https://www.linkedin.com/search/results/all/?keywords=%23hiring&origin=HASH_TAG_FROM_FEED',
+      ),
+    ).toBe('#hiring');
+    expect(hashtagOf('/search/results/all/?keywords=saas&origin=HASH_TAG_FROM_FEED')).toBe('#saas');
+    expect(
+      hashtagOf('/search/results/all/?keywords=jane%20doe&origin=GLOBAL_SEARCH_HEADER'),
+    ).toBeNull();
+  });
+});

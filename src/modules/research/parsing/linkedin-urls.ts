@@ -58,16 +58,26 @@ export function isOpaqueProfileUrl(url: string): boolean {
   return /\/in\/aco[a-z0-9_-]{20,}$/i.test(url);
 }
 
-/** The hashtag of a `/feed/hashtag/…` link ("#ai"), or null. */
+/**
+ * The hashtag of a hashtag link ("#ai"): `/feed/hashtag/?keywords=ai`, `/feed/hashtag/ai/`, or
+ * the search link newer markup uses (`/search/results/all/?keywords=%23ai&origin=HASH_TAG_FROM_FEED`).
+ */
 export function hashtagOf(href: string | null | undefined): string | null {
   const u = parse(href);
-  if (!u || !isLinkedInHost(u.hostname) || !/^\/feed\/hashtag\b/i.test(u.pathname)) return null;
-  const tag = u.searchParams.get('keywords') ?? /^\/feed\/hashtag\/([^/]+)/i.exec(u.pathname)?.[1];
+  if (!u || !isLinkedInHost(u.hostname)) return null;
+  let tag: string | null | undefined = null;
+  if (/^\/feed\/hashtag\b/i.test(u.pathname)) {
+    tag = u.searchParams.get('keywords') ?? /^\/feed\/hashtag\/([^/]+)/i.exec(u.pathname)?.[1];
+  } else if (/^\/search\/results\//i.test(u.pathname)) {
+    const keywords = u.searchParams.get('keywords') ?? '';
+    const fromTag = /hash_?tag/i.test(u.searchParams.get('origin') ?? '');
+    if (/^#\S+$/.test(keywords) || (fromTag && /^\S+$/.test(keywords))) tag = keywords;
+  }
   if (!tag) return null;
   try {
     return `#${decodeURIComponent(tag).replace(/^#/, '')}`;
   } catch {
-    return `#${tag}`;
+    return `#${tag.replace(/^#/, '')}`;
   }
 }
 
