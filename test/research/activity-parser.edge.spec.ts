@@ -213,3 +213,28 @@ describe('markup without semantic classes', () => {
     });
   });
 });
+
+describe('a short class-less item', () => {
+  it('the header wrapper does not swallow the original author', () => {
+    const html =
+      '<ul><li><div><h2 class="visually-hidden">Feed post number 1</h2><div>' +
+      `<span><a href="${PERSON_URL}">Jane Doe</a> reposted this</span>` +
+      '<div><a href="https://www.linkedin.com/company/initech/"><span>Initech</span></a><span>1,204 followers</span><span>4d •</span></div>' +
+      '</div><div><span>We are hiring in Lisbon.</span></div></div></li></ul>';
+    const [a] = parseActivities({ posts_html: html }, opts);
+    expect(a).toMatchObject({
+      type: 'repost',
+      author: { name: 'Jane Doe', profile_url: 'https://www.linkedin.com/in/jane-doe-12345' },
+      original_author: {
+        name: 'Initech',
+        profile_url: 'https://www.linkedin.com/company/initech',
+        headline: '1,204 followers',
+        type: 'company',
+      },
+      text_md: '',
+      parent_text_md: 'We are hiring in Lisbon.',
+      date_token: '4d',
+      published_at: '2026-11-28T10:00:00.000Z',
+    });
+  });
+});

@@ -81,15 +81,18 @@ export function readHeader(
     (el.attribs.class ?? '').split(/\s+/).some((t) => HEADER_CLASS.test(t)),
   );
   if (!candidates.length) {
-    candidates = item
+    const matches = item
       .find('*')
       .filter((_, el) => {
-        const text = clean($(el).text());
         if (exclude.includes(el) || isInside(el, exclude)) return false;
+        const text = clean($(el).text());
         return text.length > 0 && text.length < 160 && match(text) !== null;
       })
-      .toArray()
-      .slice(0, 1);
+      .toArray();
+    // The innermost match: a short wrapper around the header and the actor must not swallow
+    // the actor ("Jane Doe reposted this" is one span, not the div holding it and the author).
+    const innermost = matches.find((m) => !matches.some((o) => o !== m && isInside(o, [m])));
+    candidates = innermost ? [innermost] : [];
   }
   for (const el of candidates) {
     if (isInside(el, exclude)) continue;
