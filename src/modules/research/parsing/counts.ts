@@ -25,7 +25,7 @@ const WORDS = {
   reactions: 'reactions?|reaktionen|réactions?|reacciones|reações|reazioni|likes?',
   comments: 'comments?|kommentare?|commentaires?|comentarios?|comentários?|reacties|commenti',
   reposts:
-    'reposts?|shares?|republications?|partages?|veces compartido|compartilhamentos?|gedeeld|diffusioni',
+    'reposts?|shares?|republications?|partages?|veces compartido|compartilhamentos?|mal geteilt|gedeeld|diffusioni',
 };
 
 /** "1,234 reactions", "12 comments", "3 reposts" (a number then the word). */

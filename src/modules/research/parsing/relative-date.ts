@@ -171,7 +171,9 @@ export function parseRelativeDate(raw: string | null | undefined): RelativeDate 
   if (NOW_WORDS.test(bare)) return { token: text, amount: 0, unit: 'minute' };
   const m = /^(\d{1,4})\s?([\p{L}]{1,12})\.?$/u.exec(bare);
   if (!m) return null;
-  const unit = UNIT_BY_WORD.get(m[2].toLowerCase());
+  const word = m[2].toLowerCase();
+  // German abbreviates Jahr as "J." with a dot; French jour is a bare "j".
+  const unit = word === 'j' && bare.endsWith('.') ? 'year' : UNIT_BY_WORD.get(word);
   return unit ? { token: text, amount: Number(m[1]), unit } : null;
 }
 
