@@ -3,6 +3,7 @@ import { accountsCommands } from './accounts.command';
 import { contactsCommands } from './contacts.command';
 import { emailsCommands } from './emails.command';
 import { leadsCommands } from './leads.command';
+import { researchCommands } from './research.command';
 import { tasksCommands } from './tasks.command';
 
 /**
@@ -15,4 +16,5 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   leadsCommands,
   contactsCommands,
   emailsCommands,
+  researchCommands,
 ];

@@ -1,14 +1,10 @@
-import { ApiClient, ApiError, oneLineError } from '../api-client';
-import { eachRow, isFatal } from '../accounts-enrich/row-pool';
+import type { ApiClient } from '../api-client';
+import { eachRow } from '../accounts-enrich/row-pool';
 import { writeCsvAtomic } from '../csv';
 import { Progress } from '../progress';
-import { TaskDetail, taskError, waitForTask } from '../task-wait';
+import { FINAL_ROW_STATUSES, submitAndWait } from '../task-row';
+import type { TaskDetail } from '../task-wait';
 import { AccountRow, LEAD_COLUMNS, leadsIdempotencyKey, LeadsPlan } from './plan';
-
-interface Created {
-  job_id: string;
-  status: string;
-}
 
 interface EvaluatedLead {
   id: string;
@@ -96,31 +92,18 @@ export async function runLeads(
       row.error = 'the website cell is empty';
       return;
     }
-    try {
-      const { body } = await client.post<Created>('/api/v1/leads/generate', row.body, {
+    const task = await submitAndWait(
+      client,
+      abort,
+      row,
+      {
+        path: '/api/v1/leads/generate',
+        body: row.body,
         idempotencyKey: leadsIdempotencyKey(row.body),
-      });
-      row.jobId = body.job_id;
-      row.status = body.status;
-      const { task, timedOut } = await waitForTask(client, row.jobId, {
-        intervalMs: opts.pollMs,
-        timeoutMs: opts.timeoutMs,
-        signal: abort.signal,
-        onChange: (t) => (row.status = t.status),
-      });
-      row.status = task.status;
-      row.error = timedOut
-        ? 'still not finished when --timeout passed: run again to resume'
-        : taskError(task);
-      if (task.status === 'succeeded') row.leads = leadCells(task);
-    } catch (err) {
-      if (abort.signal.aborted || isFatal(err)) throw err;
-      row.status =
-        err instanceof ApiError && [400, 413, 422].includes(err.status) && !row.jobId
-          ? 'rejected'
-          : 'error';
-      row.error = oneLineError(err);
-    }
+      },
+      opts,
+    );
+    if (task?.status === 'succeeded') row.leads = leadCells(task);
   };
   saveLeads(opts.output, plan);
   progress.start(plan.rows.length, plan.rows.length - plan.todo.length);
@@ -144,10 +127,8 @@ export async function runLeads(
     skipped: plan.rows.length - plan.todo.length,
     leads,
     counts,
-    unfinished: plan.rows.filter(
-      (r) =>
-        !r.previous && !['succeeded', 'failed', 'cancelled', 'rejected'].includes(r.status ?? ''),
-    ).length,
+    unfinished: plan.rows.filter((r) => !r.previous && !FINAL_ROW_STATUSES.includes(r.status ?? ''))
+      .length,
     interrupted: abort.signal.aborted,
   };
 }
