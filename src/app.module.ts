@@ -20,6 +20,7 @@ import { dataSourceOptions } from './database/data-source';
 import { AccountsModule } from './modules/accounts/accounts.module';
 import { ContactsModule } from './modules/contacts/contacts.module';
 import { EmailsModule } from './modules/emails/emails.module';
+import { CustomColumnsModule } from './modules/custom-columns/custom-columns.module';
 import { LeadsModule } from './modules/leads/leads.module';
 import { ResearchModule } from './modules/research/research.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
@@ -58,6 +59,7 @@ export class AppModule {
     features.push(LeadsModule.forRoot({ api }));
     features.push(ContactsModule.forRoot({ api }));
     features.push(EmailsModule.forRoot({ api }));
+    features.push(CustomColumnsModule.forRoot({ api }));
     features.push(ResearchModule.forRoot({ api }));
     return {
       module: AppModule,
