@@ -238,3 +238,32 @@ describe('a short class-less item', () => {
     });
   });
 });
+
+describe('a repost whose nested original has no actor class', () => {
+  it('finds the original author by the time beside the link', () => {
+    const nested =
+      '<div class="update-components-mini-update-v2"><div class="mini-actor">' +
+      '<a href="https://www.linkedin.com/in/max-mustermann/"><span>Max Mustermann</span></a>' +
+      '<span>Founder at Maxco</span><span>3w •</span></div>' +
+      text('Original words with <a href="https://www.linkedin.com/company/maxco/">Maxco</a>') +
+      '</div>';
+    const html = `<ul>${item(1, actor('Jane Doe', PERSON_URL, '2d • ') + text('My thoughts') + nested)}</ul>`;
+    const [a] = parseActivities({ posts_html: html }, opts);
+    expect(a).toMatchObject({
+      type: 'repost',
+      author: { name: 'Jane Doe', headline: 'Founder' },
+      original_author: {
+        name: 'Max Mustermann',
+        profile_url: 'https://www.linkedin.com/in/max-mustermann',
+        headline: 'Founder at Maxco',
+      },
+      text_md: 'My thoughts',
+      parent_text_md: 'Original words with [Maxco](https://www.linkedin.com/company/maxco)',
+      date_token: '2d',
+      mentions: {
+        people: [],
+        companies: [{ name: 'Maxco', url: 'https://www.linkedin.com/company/maxco' }],
+      },
+    });
+  });
+});

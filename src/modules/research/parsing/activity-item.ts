@@ -75,25 +75,30 @@ export function readItem($: CheerioAPI, el: Element, ctx: ItemContext): ItemPart
   const commentEls = comments.map((c) => c.el);
   let actors = actorBlocks($, item, commentEls);
   const header = readHeader($, item, [...commentEls, ...actors.map((a) => a.el)]);
+  const headerEls = header?.el ? [header.el] : [];
+  const order = new Map<Element, number>();
+  item.find('*').each((i, e) => void order.set(e, i));
   if (!actors.length) {
     const textLike = outermost(
       $,
       item,
       (e) => e.attribs.dir === 'ltr' && clean($(e).text()).length > 80,
     );
-    actors = fallbackActor($, item, [
-      ...commentEls,
-      ...textLike,
-      ...(header?.el ? [header.el] : []),
-    ]);
+    actors = fallbackActor($, item, [...commentEls, ...textLike, ...headerEls]);
+  } else {
+    // An original post nested in a repost may carry its author without the actor class: a
+    // profile link with a time beside it, outside the known actors and the post texts.
+    const known = [...commentEls, ...actors.map((a) => a.el), ...headerEls];
+    const extra = fallbackActor($, item, [...known, ...textBlocks($, item, known)]).filter(
+      (b) => b.date && !actors.some((a) => isInside(b.el, [a.el]) || isInside(a.el, [b.el])),
+    );
+    actors = [...actors, ...extra].sort((a, b) => (order.get(a.el) ?? 0) - (order.get(b.el) ?? 0));
   }
   const actorEls = actors.map((a) => a.el);
-  const skip = [...commentEls, ...actorEls, ...(header?.el ? [header.el] : [])];
+  const skip = [...commentEls, ...actorEls, ...headerEls];
 
   const texts = textBlocks($, item, skip);
   // Each text belongs to the nearest actor before it (a repost's own thoughts, then the original).
-  const order = new Map<Element, number>();
-  item.find('*').each((i, e) => void order.set(e, i));
   const ownerOf = (t: Element): ActorBlock | undefined =>
     actors.filter((a) => (order.get(a.el) ?? 0) < (order.get(t) ?? 0)).pop();
   const md = (els: Element[]) =>
