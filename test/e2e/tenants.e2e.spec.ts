@@ -94,6 +94,22 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
       .send({ lead_ids: [randomUUID()] })
       .expect(201);
     a.emailJobId = emailJob.body.id;
+    // A research report of tenant A (no LLM here: the activities parsed, a partial report).
+    a.researchLeadId = `lead-a-research-${randomUUID().slice(0, 8)}`;
+    await http()
+      .post('/api/v1/research/linkedin?wait=60')
+      .set(as(KEY_A))
+      .send({
+        lead_id: a.researchLeadId,
+        account_id: 'acct-a-only',
+        company_name: 'Brightforge',
+        person_name: 'Dana Smith',
+        person_linkedin_url: 'https://www.linkedin.com/in/dana-smith',
+        posts_html: '<ul><li><h2 class="visually-hidden">Feed post number 1</h2>Hello</li></ul>',
+        comments_html: null,
+        reactions_html: null,
+      })
+      .expect(200);
   });
   afterAll(async () => {
     await t?.close();
@@ -109,6 +125,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (path.startsWith('/api/v1/accounts/')) return a.account.id;
     if (path.startsWith('/api/v1/leads/')) return a.leadId;
     if (path.startsWith('/api/v1/emails/jobs/')) return a.emailJobId;
+    if (path.startsWith('/api/v1/research/')) return a.researchLeadId;
     if (path.startsWith('/api/v1/providers/')) return 'builtin_web';
     throw new Error(`no tenant isolation rule for parameter {${name}} of ${path}: add one`);
   };
@@ -122,7 +139,8 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (!/\{[^}]+\}/.test(path)) return null;
     if (path === '/api/v1/tasks/create/{task_name}') return null;
     if (path === '/api/v1/providers/{id}/self-test') return 403;
-    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads|emails\/jobs)\//.test(path)) return 404;
+    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads|emails\/jobs|research)\//.test(path))
+      return 404;
     throw new Error(`no tenant isolation rule for ${method.toUpperCase()} ${path}: add one`);
   };
 
@@ -211,6 +229,8 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     await http().get('/api/v1/accounts/acct-a-only').set(as(OPERATOR)).expect(200);
     await http().get(`/api/v1/emails/jobs/${a.emailJobId}`).set(as(KEY_A)).expect(200);
     await http().get(`/api/v1/emails/jobs/${a.emailJobId}`).set(as(OPERATOR)).expect(200);
+    await http().get(`/api/v1/research/${a.researchLeadId}`).set(as(KEY_A)).expect(200);
+    await http().get(`/api/v1/research/${a.researchLeadId}`).set(as(OPERATOR)).expect(200);
   });
 
   it('lists show a tenant its own items only', async () => {
