@@ -267,3 +267,21 @@ describe('a repost whose nested original has no actor class', () => {
     });
   });
 });
+
+describe('headings side by side with their posts', () => {
+  it('each heading and the blocks up to the next one are an item', () => {
+    const html =
+      '<div><h2 class="visually-hidden">Feed post number 1</h2>' +
+      actor('Jane Doe', PERSON_URL, '1d • ') +
+      text('First') +
+      '<h2 class="visually-hidden">Feed post number 2</h2>' +
+      actor('Jane Doe', PERSON_URL, '2d • ') +
+      text('Second') +
+      '</div>';
+    const acts = parseActivities({ posts_html: html }, opts);
+    expect(acts.map((a) => [a.index, a.type, a.text_md, a.date_token])).toEqual([
+      [0, 'post', 'First', '1d'],
+      [1, 'post', 'Second', '2d'],
+    ]);
+  });
+});

@@ -105,6 +105,19 @@ function numberedHeadings($: CheerioAPI): Element[] {
 }
 
 /**
+ * Headings side by side with their posts (no element per item): the heading and the siblings
+ * up to the next heading are wrapped into one item, as the seed's text split would cut them.
+ */
+function gatherFlat($: CheerioAPI, heading: Element, boundary: (n: AnyNode) => boolean): Element {
+  const wrapper = $('<div></div>');
+  $(heading).before(wrapper);
+  const members: AnyNode[] = [heading];
+  for (let n = heading.next; n && !boundary(n); n = n.next) members.push(n);
+  for (const m of members) wrapper.append(m);
+  return wrapper[0] as Element;
+}
+
+/**
  * The feed items of a capture. Each "Feed post number N" heading marks one item: its item is
  * the largest ancestor holding no other heading. Without them, numbered headings in another
  * UI language, then the outermost elements carrying an activity URN, then the `<li>`s of the
@@ -130,7 +143,8 @@ export function splitItems($: CheerioAPI): Element[] {
       ) {
         c = c.parent as Element;
       }
-      return c;
+      const boundary = (n: AnyNode) => counts.has(n) || headings.includes(n as Element);
+      return c === h ? gatherFlat($, h, boundary) : c;
     });
     for (const h of headings) $(h).remove();
     return items;
