@@ -1,7 +1,8 @@
 /**
  * Column dependencies: a question may cite another column's value of the same entity as
  * `{{column:<id>}}`. Pure functions: the references of a question, a definition-time cycle check
- * over the stored graph, the order in which dependencies are computed, and the substitution.
+ * over the stored graph, and the substitution (the evaluator computes what a question cites
+ * depth first, so dependencies always come before what cites them).
  */
 
 /** Column ids: what the seed's client sends (uuids, slugs). */
@@ -42,31 +43,6 @@ export function findCycle(
     return null;
   };
   return visit(id);
-}
-
-/**
- * The columns `id` depends on, directly or not, each after its own dependencies (so computing them
- * in this order always finds what a question cites). Throws on a cycle (stored data written
- * before the check, or a seed payload that closes one).
- */
-export function dependencyOrder(
-  id: string,
-  refs: string[],
-  graph: ReadonlyMap<string, readonly string[]>,
-): string[] {
-  const cycle = findCycle(id, refs, graph);
-  if (cycle) throw new Error(`column dependencies form a cycle: ${cycle.join(' → ')}`);
-  const out: string[] = [];
-  const visit = (n: string) => {
-    for (const m of n === id ? refs : (graph.get(n) ?? [])) {
-      if (!out.includes(m)) {
-        visit(m);
-        out.push(m);
-      }
-    }
-  };
-  visit(id);
-  return out;
 }
 
 /** The question with each `{{column:<id>}}` replaced by that column's value (as text). */
