@@ -44,7 +44,7 @@ export interface ActivityCounts {
  * refers to (reposts, comments, reactions), so `original_author ?? author` is the post's author.
  */
 export interface ParsedActivity {
-  /** 0-based position in the capture ("Feed post number N" − 1 when the heading is numbered). */
+  /** 0-based position among the items of its tab, in capture order (empty placeholders skipped). */
   index: number;
   source_tab: ActivitySourceTab;
   type: ActivityType;
