@@ -13,6 +13,12 @@ import { authHeaders, useTestApp } from '../support/test-app';
  */
 
 export const BODY_LIMIT = 1024 * 1024; // HTTP_BODY_LIMIT=1mb below
+/** The routes that take captured pages have their own limit (HTTP_CAPTURE_BODY_LIMIT=2mb below). */
+export const CAPTURE_BODY_LIMIT = 2 * 1024 * 1024;
+const CAPTURE_ROUTES = ['/api/v1/tasks/create/lead_linkedin_research', '/api/v1/research/linkedin'];
+/** The body limit of a route (by its URL). */
+export const bodyLimitOf = (url: string) =>
+  CAPTURE_ROUTES.includes(url) ? CAPTURE_BODY_LIMIT : BODY_LIMIT;
 export const TASK_NAMES = ['diagnostic', 'account_enhancement'];
 
 export type Json = Record<string, any>;
@@ -26,6 +32,7 @@ export interface SchemaObject {
   oneOf?: SchemaObject[];
   anyOf?: SchemaObject[];
   example?: unknown;
+  maxLength?: number;
 }
 interface ParameterObject {
   $ref?: string;
@@ -66,7 +73,11 @@ export const deepObject = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`
  */
 export function useBadInputApp() {
   // api role: a task accepted by mistake is stored (and counted) but never runs.
-  const app = useTestApp({ HTTP_BODY_LIMIT: '1mb', ASSAY_ROLE: 'api' });
+  const app = useTestApp({
+    HTTP_BODY_LIMIT: '1mb',
+    HTTP_CAPTURE_BODY_LIMIT: '2mb',
+    ASSAY_ROLE: 'api',
+  });
   let document: OpenApiDocument | undefined;
   const failures: string[] = [];
 

@@ -31,6 +31,7 @@ const Capture = () =>
     ApiProperty({
       type: String,
       nullable: true,
+      maxLength: MAX_CAPTURE_CHARS,
       description:
         "outerHTML of the tab's feed list as the browser extension captured it (SEED-CONTRACTS A8); null when the tab was not there",
     }),
@@ -44,19 +45,29 @@ const Capture = () =>
 
 /** What the client knows of the lead, its account and the product (Django's input_data). */
 export class ResearchInputDataDto {
-  @ApiPropertyOptional({ description: 'The lead: name, headline, about, current_employment, …' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The lead: name, headline, about, current_employment, …',
+  })
   @IsOptional()
   @IsObject()
   @IsBoundedJson()
   lead_data?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'The account: name, industry, technologies, competitors, …' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The account: name, industry, technologies, competitors, …',
+  })
   @IsOptional()
   @IsObject()
   @IsBoundedJson()
   account_data?: Record<string, unknown>;
 
   @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
     description: 'The product: name, description, persona_role_titles, playbook_description',
   })
   @IsOptional()
