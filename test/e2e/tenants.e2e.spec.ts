@@ -110,6 +110,18 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
         reactions_html: null,
       })
       .expect(200);
+    // A custom column of tenant A (defining one calls nothing).
+    a.columnId = `col-a-only-${randomUUID().slice(0, 8)}`;
+    await http()
+      .post('/api/v1/columns')
+      .set(as(KEY_A))
+      .send({
+        column_id: a.columnId,
+        question: 'Does this company sell to other businesses?',
+        response_type: 'boolean',
+        response_config: {},
+      })
+      .expect(201);
   });
   afterAll(async () => {
     await t?.close();
@@ -126,6 +138,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (path.startsWith('/api/v1/leads/')) return a.leadId;
     if (path.startsWith('/api/v1/emails/jobs/')) return a.emailJobId;
     if (path.startsWith('/api/v1/research/')) return a.researchLeadId;
+    if (path.startsWith('/api/v1/columns/')) return a.columnId;
     if (path.startsWith('/api/v1/providers/')) return 'builtin_web';
     throw new Error(`no tenant isolation rule for parameter {${name}} of ${path}: add one`);
   };
@@ -139,7 +152,7 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (!/\{[^}]+\}/.test(path)) return null;
     if (path === '/api/v1/tasks/create/{task_name}') return null;
     if (path === '/api/v1/providers/{id}/self-test') return 403;
-    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads|emails\/jobs|research)\//.test(path))
+    if (/^\/api\/v1\/(tasks|callbacks|accounts|leads|emails\/jobs|research|columns)\//.test(path))
       return 404;
     throw new Error(`no tenant isolation rule for ${method.toUpperCase()} ${path}: add one`);
   };
@@ -231,6 +244,9 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     await http().get(`/api/v1/emails/jobs/${a.emailJobId}`).set(as(OPERATOR)).expect(200);
     await http().get(`/api/v1/research/${a.researchLeadId}`).set(as(KEY_A)).expect(200);
     await http().get(`/api/v1/research/${a.researchLeadId}`).set(as(OPERATOR)).expect(200);
+    await http().get(`/api/v1/columns/${a.columnId}`).set(as(KEY_A)).expect(200);
+    await http().get(`/api/v1/columns/${a.columnId}`).set(as(OPERATOR)).expect(200);
+    await http().get(`/api/v1/columns/${a.columnId}/values`).set(as(KEY_A)).expect(200);
   });
 
   it('lists show a tenant its own items only', async () => {
@@ -260,6 +276,9 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     const jobIds = (b: Json) => b.items.map((i: Json) => i.id);
     expect(await mine(KEY_B, '/api/v1/emails/jobs?limit=200', jobIds)).not.toContain(a.emailJobId);
     expect(await mine(KEY_A, '/api/v1/emails/jobs?limit=200', jobIds)).toContain(a.emailJobId);
+    const columnIds = (b: Json) => b.items.map((i: Json) => i.column_id);
+    expect(await mine(KEY_B, '/api/v1/columns?limit=500', columnIds)).not.toContain(a.columnId);
+    expect(await mine(KEY_A, '/api/v1/columns?limit=500', columnIds)).toContain(a.columnId);
     // Costs: a tenant's spend counts its own tasks' calls only (none for B here).
     const spend = (await http().get('/api/v1/providers').set(as(KEY_B)).expect(200)).body as Json[];
     expect(spend.every((p) => p.spend_30d.calls === 0)).toBe(true);
