@@ -1,5 +1,6 @@
 import type { CommandGroup } from '../registry';
 import { accountsCommands } from './accounts.command';
+import { columnsCommands } from './columns.command';
 import { contactsCommands } from './contacts.command';
 import { emailsCommands } from './emails.command';
 import { leadsCommands } from './leads.command';
@@ -17,4 +18,5 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   contactsCommands,
   emailsCommands,
   researchCommands,
+  columnsCommands,
 ];
