@@ -89,6 +89,14 @@ describe('LinkedIn research with a failing LLM', () => {
   });
   beforeAll(async () => {
     openai = await VendorStub.start(((req: ChatRequest) => {
+      const ids = idsIn(req);
+      if (schemaOf(req) === 'activity_analysis' && ids.every((id) => id.startsWith('posts-'))) {
+        // A refusal, as OpenAI sends one.
+        const body = vendorFixture('openai', 'chat-web-search');
+        body.choices[0].message.content = null;
+        body.choices[0].message.refusal = "I can't help with profiling this person.";
+        return { json: body };
+      }
       if (schemaOf(req) === 'activity_analysis' && idsIn(req).includes('reactions-1')) {
         const body = vendorFixture('openai', 'chat-web-search');
         body.choices[0].message.content = '{"activities": [ {"id": "reactions-1", "detailed_';
@@ -128,5 +136,25 @@ describe('LinkedIn research with a failing LLM', () => {
     expect(byStatus('complete').map((d: Json) => d.id)).toEqual(['reactions-3', 'reactions-5']);
     expect(done.result.insights).not.toBeNull();
     expect(limited).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a refusal is final for its batch: no retry, the activities keep the reason, no report', async () => {
+    const before = openai.requests.length;
+    const done = await finished(t, {
+      ...payload(`lead-refused-${randomUUID().slice(0, 8)}`),
+      reactions_html: null,
+    });
+    expect(done.status).toBe('succeeded');
+    expect(done.attempt_number).toBe(1);
+    const details = done.result.content_details;
+    expect(details.map((d: Json) => d.processing_status)).toEqual([
+      'started',
+      'started',
+      'started',
+    ]);
+    for (const d of details) expect(d.analysis_error).toMatch(/refused/);
+    expect(done.result.insights).toBeNull();
+    // One call, and the repair request (a refusal is not retried by the task).
+    expect(openai.requests.length - before).toBeLessThanOrEqual(2);
   });
 });

@@ -39,6 +39,8 @@ export interface WaterfallStep {
   cost_usd: number;
   cached: boolean;
   error?: string;
+  /** Whether asking again may succeed (false: a refusal, a bad request), when it failed. */
+  retryable?: boolean;
   /** The failed provider may answer again after this long (rate limit, open breaker). */
   retry_after_ms?: number;
 }
@@ -346,6 +348,7 @@ export class ProviderClient {
           cost_usd: 0,
           cached: false,
           error: e.message,
+          retryable: e.retryable,
           ...(e.retryAfterMs !== undefined ? { retry_after_ms: e.retryAfterMs } : {}),
         });
       }

@@ -138,7 +138,8 @@ export class LlmService {
           ? `no LLM provider answered (${why})`
           : 'no LLM provider is configured (set GEMINI_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL, or PERPLEXITY_API_KEY)',
         {
-          retryable: !!why,
+          // Asking again helps unless every provider refused for good (a refusal, a bad request).
+          retryable: w.steps.some((s) => s.retryable !== false),
           ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
         },
       );

@@ -61,6 +61,7 @@ describe('provider waterfall and listing', () => {
         cost_usd: 0,
         cached: false,
         error: expect.stringMatching(/502/),
+        retryable: true,
       },
       { provider: 'wf_first', outcome: 'not_found', cost_usd: 0.02, cached: false },
       { provider: 'wf_second', outcome: 'accepted', cost_usd: 0.05, cached: false },
