@@ -87,6 +87,7 @@ describe('LinkedIn data: a CAPTCHA page or a 429 blocks the provider and the wat
         ),
         // When it may be asked again: a task would not retry before.
         retry_after_ms: 3000,
+        retryable: false,
       },
       { provider: 'enrichlayer', outcome: 'accepted', cost_usd: 0.02, cached: false },
     ]);

@@ -138,8 +138,9 @@ export class LlmService {
           ? `no LLM provider answered (${why})`
           : 'no LLM provider is configured (set GEMINI_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL, or PERPLEXITY_API_KEY)',
         {
-          // Asking again helps unless every provider refused for good (a refusal, a bad request).
-          retryable: w.steps.some((s) => s.retryable !== false),
+          // Asking again helps unless every provider refused for good (a refusal, a bad request);
+          // a paused or rate-limited one answers again later.
+          retryable: w.steps.some((s) => s.retryable !== false || s.retry_after_ms !== undefined),
           ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
         },
       );
