@@ -20,7 +20,9 @@ export type Answer =
   | { json: unknown; citations?: string[] }
   | { text: string }
   | { refusal: string }
-  | { status: number; retryAfter?: string };
+  | { status: number; retryAfter?: string }
+  /** A whole vendor body, sent as is (e.g. Gemini's blocked prompt). */
+  | { body: unknown };
 
 const vendorOf = (path: string): Vendor | null =>
   path.startsWith('/v1/chat/completions')
@@ -90,6 +92,7 @@ export function llmBehaviour(answer: (ask: LlmAsk) => Answer, models: string[] =
         },
       };
     if ('refusal' in a) return { json: openaiBody(null, a.refusal) };
+    if ('body' in a) return { json: a.body };
     const out = 'json' in a ? JSON.stringify(a.json) : a.text;
     const citations = 'json' in a ? (a.citations ?? []) : [];
     if (vendor === 'openai') return { json: openaiBody(out, undefined, citations) };
