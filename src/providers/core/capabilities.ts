@@ -12,7 +12,7 @@ export const CAPABILITIES = [
   'email.verify',
   'llm.generate',
   'llm.embed',
-  'audio.transcribe',
+  'speech.transcribe',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

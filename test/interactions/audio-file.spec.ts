@@ -1,0 +1,130 @@
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AudioRejected, sniffAudio } from '../../src/modules/interactions/upload/audio-file';
+
+/** Fixtures made by scripts/make-audio-fixtures.sh (see test/fixtures/audio/README.md). */
+const audio = (name: string) => join(__dirname, '..', 'fixtures', 'audio', name);
+
+/** The durations ffprobe reports for the fixtures (the WAV's is exact: 90341 samples at 16 kHz). */
+const CASES: Array<[string, string, string, number]> = [
+  ['two-voices.wav', 'wav', 'audio/wav', 90341 / 16000],
+  ['two-voices.flac', 'flac', 'audio/flac', 90341 / 16000],
+  ['two-voices.mp3', 'mp3', 'audio/mpeg', 5.724],
+  ['two-voices-cbr.mp3', 'mp3', 'audio/mpeg', 5.724],
+  ['two-voices.ogg', 'ogg', 'audio/ogg', 5.646],
+  ['two-voices.opus', 'opus', 'audio/ogg', 5.653],
+  ['two-voices.m4a', 'm4a', 'audio/mp4', 5.647],
+  ['two-voices.webm', 'webm', 'audio/webm', 5.654],
+];
+
+async function rejection(path: string): Promise<AudioRejected> {
+  try {
+    await sniffAudio(path);
+  } catch (err) {
+    return err as AudioRejected;
+  }
+  throw new Error(`expected ${path} to be rejected`);
+}
+
+describe('sniffAudio: type by content, duration from the container', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'assay-audio-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A copy of `bytes` under a misleading name. */
+  const write = (name: string, bytes: Buffer | string) => {
+    const path = join(dir, name);
+    const fd = openSync(path, 'w');
+    writeSync(fd, typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
+    closeSync(fd);
+    return path;
+  };
+
+  it.each(CASES)('%s → %s (%s), %d s', async (name, kind, mime, seconds) => {
+    const facts = await sniffAudio(audio(name));
+    expect(facts.kind).toBe(kind);
+    expect(facts.mime).toBe(mime);
+    expect(facts.size_bytes).toBe(readFileSync(audio(name)).length);
+    expect(facts.duration_seconds).not.toBeNull();
+    // Within 60 ms of what ffprobe reads (encoder delay and padding differ by format).
+    expect(Math.abs(facts.duration_seconds! - seconds)).toBeLessThan(0.06);
+  });
+
+  it('sniffs the content, not the name: a FLAC named .mp3 is FLAC, an Opus named .wav is Opus', async () => {
+    const flac = write('misnamed.mp3', readFileSync(audio('two-voices.flac')));
+    expect(await sniffAudio(flac)).toMatchObject({ kind: 'flac', mime: 'audio/flac' });
+    const opus = write('misnamed.wav', readFileSync(audio('two-voices.opus')));
+    expect(await sniffAudio(opus)).toMatchObject({ kind: 'opus' });
+  });
+
+  it('a text file named .mp3 → UNSUPPORTED_TYPE with a clear message', async () => {
+    const err = await rejection(audio('not-audio.mp3'));
+    expect(err).toBeInstanceOf(AudioRejected);
+    expect(err.code).toBe('UNSUPPORTED_TYPE');
+    expect(err.message).toBe(
+      'The file is not a supported audio type (wav, mp3, ogg/opus, m4a/mp4, webm, flac): its content matches none of them',
+    );
+  });
+
+  it('an empty file and random bytes → UNSUPPORTED_TYPE', async () => {
+    expect((await rejection(write('empty.wav', ''))).code).toBe('UNSUPPORTED_TYPE');
+    const noise = Buffer.alloc(5000);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 7919) % 251;
+    expect((await rejection(write('noise.ogg', noise))).code).toBe('UNSUPPORTED_TYPE');
+  });
+
+  it('a WAV cut short of its declared data → TRUNCATED, naming both sizes', async () => {
+    const err = await rejection(audio('truncated.wav'));
+    expect(err.code).toBe('TRUNCATED');
+    expect(err.message).toBe(
+      'The WAV file is truncated: its header declares 180682 bytes of audio but only 59956 follow',
+    );
+  });
+
+  it('an M4A cut inside its mdat box (moov never reached) → TRUNCATED', async () => {
+    const err = await rejection(audio('truncated.m4a'));
+    expect(err.code).toBe('TRUNCATED');
+    expect(err.message).toMatch(/^The MP4 file is truncated: its "mdat" box declares \d+ bytes/);
+  });
+
+  it('Ogg, FLAC, WebM and MP3 cut in half → TRUNCATED', async () => {
+    for (const name of ['two-voices.ogg', 'two-voices.opus', 'two-voices.webm']) {
+      const whole = readFileSync(audio(name));
+      const cut = write(`cut-${name}`, whole.subarray(0, Math.floor(whole.length / 2)));
+      expect({ name, code: (await rejection(cut)).code }).toEqual({ name, code: 'TRUNCATED' });
+    }
+    const flac = readFileSync(audio('two-voices.flac'));
+    const flacHeader = write('cut.flac', flac.subarray(0, 20));
+    expect((await rejection(flacHeader)).code).toBe('TRUNCATED');
+    const mp3 = readFileSync(audio('two-voices.mp3'));
+    const mp3Cut = write('cut.mp3', mp3.subarray(0, Math.floor(mp3.length / 2)));
+    expect((await rejection(mp3Cut)).code).toBe('TRUNCATED');
+  });
+
+  it('a WAV without a format chunk before its data → UNREADABLE_DURATION', async () => {
+    const h = Buffer.alloc(12 + 8 + 16);
+    h.write('RIFF', 0, 'latin1');
+    h.writeUInt32LE(h.length - 8, 4);
+    h.write('WAVE', 8, 'latin1');
+    h.write('data', 12, 'latin1');
+    h.writeUInt32LE(16, 16);
+    const err = await rejection(write('nofmt.wav', h));
+    expect(err.code).toBe('UNREADABLE_DURATION');
+  });
+
+  it('a WebM without a Duration element (as MediaRecorder writes it) → duration null', async () => {
+    const whole = readFileSync(audio('two-voices.webm'));
+    // Overwrite the Duration element (2-byte id 0x4489, 1-byte size, 8-byte float) with a Void
+    // element of the same length (1-byte id 0xEC, 1-byte size 9, 9 ignored bytes).
+    const at = whole.indexOf(Buffer.from([0x44, 0x89, 0x88]));
+    expect(at).toBeGreaterThan(0);
+    const copy = Buffer.from(whole);
+    copy[at] = 0xec;
+    copy[at + 1] = 0x89;
+    const facts = await sniffAudio(write('live.webm', copy));
+    expect(facts).toMatchObject({ kind: 'webm', duration_seconds: null });
+  });
+});
