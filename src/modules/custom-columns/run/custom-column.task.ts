@@ -143,11 +143,14 @@ export class CustomColumnTask implements TaskHandler<CustomColumnInput, CustomCo
         ctx.throwIfAborted();
         out[k] = await this.evaluator.evaluate(column, ids[k], input.context_data?.[ids[k]], run);
         left[Math.floor(k / size)]--;
-        await reportDone();
+        // Not awaited: a worker goes on with its next entity while the report is written.
+        void reportDone().catch(() => undefined);
       }
     };
     const width = Math.min(input.concurrent_requests ?? DEFAULT_CONCURRENCY, ids.length);
     await Promise.all(Array.from({ length: width }, worker));
+    // The last reports (and a cancel one of them saw) before the result.
+    await reporting;
 
     const done = out.filter((e): e is Evaluated => !!e);
     return buildResult(

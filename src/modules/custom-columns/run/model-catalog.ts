@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ProviderRegistry } from '../../../providers/core/provider-registry';
+import { ProviderError } from '../../../providers/core/provider-error';
 import { vendorFetch } from '../../../providers/http/vendor-fetch';
 import { ModelAvailability, ModelRoute, routeModel } from './model-routing';
 
@@ -58,7 +59,10 @@ export class ModelCatalog implements OnModuleInit, OnModuleDestroy {
         models = (body.data ?? []).flatMap((m) => (typeof m.id === 'string' ? [m.id] : []));
       }
     } catch (err) {
-      this.logger.warn(`cannot list the OpenAI-compatible server's models: ${String(err)}`);
+      // vendorFetch's errors are redacted; a parse error could quote the body, so it is not logged.
+      const why =
+        err instanceof ProviderError ? err.message : 'the answer is not a JSON model list';
+      this.logger.warn(`cannot list the OpenAI-compatible server's models: ${why}`);
     }
     this.listed = { at: Date.now(), models };
     return models;

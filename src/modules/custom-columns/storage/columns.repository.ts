@@ -95,14 +95,21 @@ export class ColumnsRepository {
     return new Map(rows.map((r) => [r.entityId, r]));
   }
 
-  /** Upserts the value of (tenant, column, entity). */
+  /** Upserts the value of (tenant, column, entity): one statement, the row keeps its id. */
   async saveValue(v: ValueToSave): Promise<void> {
-    const existing = await this.values.findOne({
-      where: { tenantId: v.tenantId, columnId: v.columnId, entityId: v.entityId },
-      select: { id: true },
-    });
-    const row = { id: existing?.id ?? randomUUID(), ...v, updatedAt: new Date() };
-    await this.values.upsert(row as never, ['tenantId', 'columnId', 'entityId']);
+    const row = { id: randomUUID(), ...v, updatedAt: new Date() };
+    const meta = this.ds.getMetadata(ColumnValueEntity);
+    const keep = new Set(['id', 'tenantId', 'columnId', 'entityId', 'createdAt']);
+    const overwrite = meta.columns
+      .filter((c) => !keep.has(c.propertyName))
+      .map((c) => c.databaseName);
+    await this.values
+      .createQueryBuilder()
+      .insert()
+      // jsonb columns: TypeORM's deep-partial type does not follow free-form JSON.
+      .values(row as never)
+      .orUpdate(overwrite, ['tenant_id', 'column_id', 'entity_id'])
+      .execute();
   }
 
   /** One column's values by entity id (cursor: the last entity id of the previous page). */
