@@ -3,11 +3,13 @@ import { BrightDataModule } from './brightdata/brightdata.module';
 import { BuiltinSmtpModule } from './builtin-smtp/builtin-smtp.module';
 import { BuiltinWebModule } from './builtin-web/builtin-web.module';
 import { BuiltWithModule } from './builtwith/builtwith.module';
+import { DeepgramModule } from './deepgram/deepgram.module';
 import { EnrichLayerModule } from './enrichlayer/enrichlayer.module';
 import { GeminiModule } from './gemini/gemini.module';
 import { HunterModule } from './hunter/hunter.module';
 import { JinaModule } from './jina/jina.module';
 import { OpenAiModule } from './openai/openai.module';
+import { OpenAiTranscribeModule } from './openai-transcribe/openai-transcribe.module';
 import { PerplexityModule } from './perplexity/perplexity.module';
 import { ProxyCurlModule } from './proxycurl/proxycurl.module';
 import { Provider } from './core/provider.decorator';
@@ -40,6 +42,10 @@ export const PROVIDER_MODULES = [
   // asks it before the paid verifiers.
   BuiltinSmtpModule,
   HunterModule,
+  // speech.transcribe: Deepgram diarizes (speakers), so it comes before the OpenAI-compatible
+  // server (OpenAI or a self-hosted Whisper), which does not.
+  DeepgramModule,
+  OpenAiTranscribeModule,
 ];
 
 /** A module class of the list, or of a dynamic module. */

@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { declaredProviders } from '../../src/providers/provider-modules';
@@ -18,6 +21,15 @@ import {
 } from './secret-scan';
 
 type Json = Record<string, any>;
+
+/** Audio for the speech providers: a real recording, and bytes that say "boom" (the stubs' 500). */
+const SPEECH_AUDIO = join(__dirname, '..', 'fixtures', 'audio', 'two-voices.wav');
+const BOOM_AUDIO = join(mkdtempSync(join(tmpdir(), 'assay-secret-scan-')), 'boom.wav');
+writeFileSync(BOOM_AUDIO, 'boom: not really audio, the stubs answer it with a 500');
+const speech = (file_path: string) => ({
+  capability: 'speech.transcribe',
+  input: { file_path, mime_type: 'audio/wav', sha256: file_path === BOOM_AUDIO ? 'boom' : 'ok' },
+});
 
 /** Every provider that reads an API key (`<ID>_API_KEY`), with a call that reaches its vendor. */
 const PROVIDERS: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
@@ -41,6 +53,8 @@ const PROVIDERS: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
     input: { linkedin_url: 'https://www.linkedin.com/in/acme-person' },
   },
   hunter: { capability: 'email.find', input: { domain: 'acme.example', full_name: 'Ada Byron' } },
+  deepgram: speech(SPEECH_AUDIO),
+  openai_transcribe: speech(SPEECH_AUDIO),
 };
 const IDS = Object.keys(PROVIDERS);
 
@@ -66,6 +80,8 @@ const BOOM: Record<string, Omit<SecretProbeCall, 'stage' | 'provider'>> = {
     input: { linkedin_url: 'https://www.linkedin.com/in/boom' },
   },
   hunter: { capability: 'email.find', input: { domain: 'boom.example', full_name: 'Ada Byron' } },
+  deepgram: speech(BOOM_AUDIO),
+  openai_transcribe: speech(BOOM_AUDIO),
 };
 
 const envName = (id: string) => id.toUpperCase();
@@ -212,6 +228,7 @@ describe('no configured secret leaks when vendors echo credentials (booted app, 
       site?.close(),
       ...Object.values(stubs).map((s) => s.close()),
     ]);
+    rmSync(dirname(BOOM_AUDIO), { recursive: true, force: true });
     capture.stop();
   });
 
