@@ -48,6 +48,8 @@ describe('provider order and settings', () => {
       'apollo',
       'builtin_smtp',
       'hunter',
+      'deepgram',
+      'openai_transcribe',
     ]);
   });
 
