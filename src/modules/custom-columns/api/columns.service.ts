@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import type { Principal } from '../../../common/auth/principal';
 import { cursorParam, Page, toPage } from '../../../common/http/paging';
 import { InvalidFieldsException, validatePayload } from '../../../common/http/validation';
+import { COLUMN_ID_RE } from '../dependencies/column-refs';
 import { DefinitionSync } from '../dependencies/definition-sync';
 import type {
   DefineColumnDto,
@@ -96,7 +97,10 @@ export class ColumnsService {
 
   /** A caller's column, or 404 (also for another tenant's). */
   async definition(columnId: string, caller: Principal, requested?: string) {
-    const d = await this.repo.findDefinition(tenantOf(caller, requested), columnId);
+    // An id no column can have (a NUL byte, 300 characters) is not looked up.
+    const d = COLUMN_ID_RE.test(columnId)
+      ? await this.repo.findDefinition(tenantOf(caller, requested), columnId)
+      : null;
     if (!d)
       throw new NotFoundException({
         detail: `No column "${columnId}"; define it with POST /api/v1/columns`,
