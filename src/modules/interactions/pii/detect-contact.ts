@@ -7,7 +7,7 @@ const LOCAL = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
 /** RFC 5322 dot-atom local part @ a host name of DNS labels (no quoted locals, no IP literals). */
 const EMAIL = new RegExp(
-  `(?<![\\w.+-])${LOCAL}@(?:${LABEL}\\.)+[A-Za-z]{2,63}(?![\\w-]|\\.\\w)`,
+  `(?<![\\w.+-])${LOCAL}@(?:${LABEL}\\.)+[A-Za-z]{2,63}(?![\\w-]|\\.\\w|:[\\w/~])`,
   'g',
 );
 
@@ -74,27 +74,33 @@ function obfuscatedEmail(text: string, m: RegExpExecArray): PiiMatch | undefined
 const IPV4 = /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g;
 /** Candidates with "::" or eight groups; validated by ipaddr.js. */
 const IPV6 = /(?<![\w:.])(?=[0-9A-Fa-f:.]*::|(?:[0-9A-Fa-f]{1,4}:){7})[0-9A-Fa-f:.]{2,45}(?![\w])/g;
-/** Words before a dotted quad that make it a version or build number. */
-const VERSION_CUE = /\b(?:version|ver|build|release|firmware|v)\.?\s*$/i;
+/** Words before a dotted quad that make it a version, build or outline number ("section 4.2.1.3"). */
+const NUMBERING_CUE =
+  /\b(?:version|ver|build|release|firmware|v|section|sec|clause|step|chapter|paragraph|para|article|art|rule|item|§)\.?\s*$/i;
 
 /**
- * IPv4 (four decimal octets ≤ 255, no leading zeros, not right after "version"/"build") and IPv6
- * (full, compressed with `::`, or with an embedded IPv4). Key: ipaddr.js's normal form.
+ * IPv4 (four decimal octets ≤ 255, no leading zeros, not right after "version", "build",
+ * "section"…) and IPv6 (full, compressed with `::`, or with an embedded IPv4); the unspecified
+ * address (0.0.0.0, ::) identifies nobody and is left. Key: ipaddr.js's normal form.
  */
 export function detectIps(text: string): PiiMatch[] {
   const found: PiiMatch[] = [];
   for (const m of text.matchAll(IPV4)) {
     if (m[0].split('.').some((o) => Number(o) > 255 || (o.length > 1 && o.startsWith('0'))))
       continue;
-    if (VERSION_CUE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
-    const key = ipaddr.IPv4.parse(m[0]).toString();
+    if (NUMBERING_CUE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
+    const ip = ipaddr.IPv4.parse(m[0]);
+    if (ip.range() === 'unspecified') continue;
+    const key = ip.toString();
     found.push({ type: 'IP', start: m.index, end: m.index + m[0].length, key });
   }
   if (!text.includes(':')) return found;
   for (const m of text.matchAll(IPV6)) {
     const raw = m[0].replace(/[.:]+$/, (tail) => (tail.startsWith('::') ? '::' : ''));
     if (!ipaddr.IPv6.isValid(raw)) continue;
-    const key = ipaddr.IPv6.parse(raw).toNormalizedString();
+    const ip = ipaddr.IPv6.parse(raw);
+    if (ip.range() === 'unspecified') continue;
+    const key = ip.toNormalizedString();
     found.push({ type: 'IP', start: m.index, end: m.index + raw.length, key });
   }
   return found;

@@ -82,7 +82,7 @@ export function detectSsns(text: string): PiiMatch[] {
   return found;
 }
 
-const IBAN_SHAPE = /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,32}/g;
+const IBAN_SHAPE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){10,32}/g;
 
 /**
  * IBANs, with or without spaces in groups of four: country code, length of that country, mod-97
@@ -94,7 +94,7 @@ export function detectIbans(text: string): PiiMatch[] {
   for (let m = re.exec(text); m; m = re.exec(text)) {
     // the shape runs on over spaces into the next words: read on from the IBAN's end, or next char
     re.lastIndex = m.index + 1;
-    const want = IBAN_LENGTHS[m[0].slice(0, 2)];
+    const want = IBAN_LENGTHS[m[0].slice(0, 2).toUpperCase()];
     if (!want) continue;
     let count = 0;
     let end = 0;

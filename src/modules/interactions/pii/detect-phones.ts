@@ -18,7 +18,7 @@ const ID_CUE =
   /\b(?:order|invoice|ticket|tracking|confirmation|reference|ref|account|acct|case|serial|isbn|sku|po|id|item|part|model|transaction|receipt|booking|claim|policy|member|customer|routing|batch|lot|shipment)\b\s*(?:number|no\.?|num|nr|id|code)?[\s:#.-]*$/i;
 
 /**
- * Phone numbers valid for their region (national, `+44 20 7946 0958`, `(415) 555-0132`,
+ * Phone numbers valid for their region (or of a possible length when written with `+`) (national, `+44 20 7946 0958`, `(415) 555-0132`,
  * `415.555.0132`, `+1-415-555-0132 ext. 12`); numbers without a country code are read in
  * `region`. A number written without `+` or parentheses right after an identifier word is skipped.
  * Key: E.164 (extension left out, so the number with and without it is one value).
@@ -37,7 +37,16 @@ export function detectPhones(text: string, region: CountryCode): PiiMatch[] {
   const found: PiiMatch[] = [];
   for (const [from, to] of windows) {
     const part = text.slice(from, to);
-    for (const hit of findPhoneNumbersInText(part, { defaultCountry: region })) {
+    const hits = findPhoneNumbersInText(part, { defaultCountry: region });
+    // Written with "+" and the country code, a number of a possible length for that country is a
+    // phone number even in ranges the metadata does not list as assigned (+44 7700 900123).
+    if (part.includes('+')) {
+      for (const hit of findPhoneNumbersInText(part, { defaultCountry: region, extended: true })) {
+        const overlaps = hits.some((h) => h.startsAt < hit.endsAt && hit.startsAt < h.endsAt);
+        if (!overlaps && part[hit.startsAt] === '+' && hit.number.isPossible()) hits.push(hit);
+      }
+    }
+    for (const hit of hits) {
       const start = from + hit.startsAt;
       const end = from + hit.endsAt;
       const raw = text.slice(start, end);
