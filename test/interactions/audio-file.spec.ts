@@ -1,4 +1,12 @@
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync, readFileSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioRejected, sniffAudio } from '../../src/modules/interactions/upload/audio-file';
@@ -126,5 +134,73 @@ describe('sniffAudio: type by content, duration from the container', () => {
     copy[at + 1] = 0x89;
     const facts = await sniffAudio(write('live.webm', copy));
     expect(facts).toMatchObject({ kind: 'webm', duration_seconds: null });
+  });
+
+  /** An MP4 box: 32-bit size, or 64-bit (size field 1, then the largesize). */
+  const mp4Box = (type: string, body: Buffer, large = false) => {
+    const head = Buffer.alloc(large ? 16 : 8);
+    if (large) {
+      head.writeUInt32BE(1, 0);
+      head.writeBigUInt64BE(BigInt(16 + body.length), 8);
+    } else head.writeUInt32BE(8 + body.length, 0);
+    head.write(type, 4, 'latin1');
+    return Buffer.concat([head, body]);
+  };
+  /** An mvhd body of version 0 or 1 with a timescale and a duration (the rest zeroed). */
+  const mvhd = (version: 0 | 1, timescale: number, duration: number) => {
+    const b = Buffer.alloc(version === 1 ? 108 : 96);
+    b[0] = version;
+    if (version === 1) {
+      b.writeUInt32BE(timescale, 20);
+      b.writeBigUInt64BE(BigInt(duration), 24);
+    } else {
+      b.writeUInt32BE(timescale, 12);
+      b.writeUInt32BE(duration, 16);
+    }
+    return b;
+  };
+  const ftyp = mp4Box('ftyp', Buffer.from('M4A \0\0\0\0M4A isom', 'latin1'));
+
+  it('MP4: a 64-bit mdat size and an mvhd of version 1 (2 h at timescale 48000)', async () => {
+    const mdat = mp4Box('mdat', Buffer.alloc(3000, 0x55), true);
+    const moov = mp4Box('moov', mp4Box('mvhd', mvhd(1, 48_000, 48_000 * 7200)));
+    const path = write('large-boxes.m4a', Buffer.concat([ftyp, mdat, moov]));
+    expect(await sniffAudio(path)).toMatchObject({
+      kind: 'm4a',
+      mime: 'audio/mp4',
+      duration_seconds: 7200,
+    });
+    // moov first (faststart), version 0.
+    const v0 = mp4Box('moov', mp4Box('mvhd', mvhd(0, 1000, 1500)));
+    const fast = write(
+      'faststart.m4a',
+      Buffer.concat([ftyp, v0, mp4Box('mdat', Buffer.alloc(10))]),
+    );
+    expect((await sniffAudio(fast)).duration_seconds).toBe(1.5);
+    // A 64-bit mdat that claims more than the file holds.
+    const cut = Buffer.concat([ftyp, mdat.subarray(0, 1000)]);
+    expect((await rejection(write('cut-large.m4a', cut))).code).toBe('TRUNCATED');
+    // No moov at all.
+    const noMoov = write('no-moov.m4a', Buffer.concat([ftyp, mp4Box('mdat', Buffer.alloc(10))]));
+    const err = await rejection(noMoov);
+    expect(err.code).toBe('UNREADABLE_DURATION');
+    expect(err.message).toBe('Cannot read the duration of the MP4 file: it has no "moov" box');
+  });
+
+  it('a 50 MB WAV (a sparse file) is sniffed from its header: kind, size and duration', async () => {
+    const wav = readFileSync(audio('two-voices.wav'));
+    const path = join(dir, 'large.wav');
+    const header = Buffer.from(wav.subarray(0, 44));
+    const dataBytes = 50 * 1024 * 1024;
+    header.writeUInt32LE(36 + dataBytes, 4);
+    header.writeUInt32LE(dataBytes, 40);
+    const fd = openSync(path, 'w');
+    writeSync(fd, header);
+    // A sparse file: the data is a hole on disk, nothing is written or read.
+    ftruncateSync(fd, 44 + dataBytes);
+    closeSync(fd);
+    const facts = await sniffAudio(path);
+    expect(facts).toMatchObject({ kind: 'wav', size_bytes: 44 + dataBytes });
+    expect(facts.duration_seconds).toBeCloseTo(dataBytes / 32_000, 3);
   });
 });
