@@ -48,7 +48,11 @@ export function detectPhones(text: string, region: CountryCode): PiiMatch[] {
     }
     for (const hit of hits) {
       const start = from + hit.startsAt;
-      const end = from + hit.endsAt;
+      let end = from + hit.endsAt;
+      // libphonenumber reads ", 123" after a number as an extension: in speech it is the next item
+      // of a list ("(415) 555-0132, 123-45-6789"), so the number ends at the comma
+      const comma = /,\s*\d+$/.exec(text.slice(start, end));
+      if (comma) end = start + comma.index;
       const raw = text.slice(start, end);
       if (!/[+(]/.test(raw) && ID_CUE.test(text.slice(Math.max(0, start - 40), start))) continue;
       found.push({ type: 'PHONE', start, end, key: hit.number.number });
