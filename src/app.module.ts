@@ -22,6 +22,7 @@ import { ContactsModule } from './modules/contacts/contacts.module';
 import { EmailsModule } from './modules/emails/emails.module';
 import { CustomColumnsModule } from './modules/custom-columns/custom-columns.module';
 import { LeadsModule } from './modules/leads/leads.module';
+import { InteractionsModule } from './modules/interactions/interactions.module';
 import { ResearchModule } from './modules/research/research.module';
 import { CallbacksModule } from './modules/callbacks/callbacks.module';
 import { DiagnosticModule } from './modules/diagnostic/diagnostic.module';
@@ -61,6 +62,7 @@ export class AppModule {
     features.push(EmailsModule.forRoot({ api }));
     features.push(CustomColumnsModule.forRoot({ api }));
     features.push(ResearchModule.forRoot({ api }));
+    features.push(InteractionsModule.forRoot({ api }));
     return {
       module: AppModule,
       imports: [

@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { parseDnsServers } from '../net/dns-resolver';
 import { AllowList } from '../net/ssrf-guard';
 import { authProblems, callbackProblems, maskUrl } from './config-checks';
-import { EmailsConfig } from './emails.config';
+import { InteractionsConfig } from './interactions.config';
 
 export { isLoopbackHost, maskUrl, splitTenant, TENANT_RE } from './config-checks';
 export { ROLES, type AssayRole } from './server.config';
@@ -15,10 +15,10 @@ export { ROLES, type AssayRole } from './server.config';
  *
  * The variables are declared by section, each section class extending the one before:
  * ServerConfig (server.config.ts) ← AuthConfig ← OpsConfig ← TasksConfig ← ProvidersConfig ←
- * CallbacksConfig ← OutboundConfig ← LeadsConfig ← EmailsConfig ← AppConfig. The cross-field
+ * CallbacksConfig ← OutboundConfig ← LeadsConfig ← EmailsConfig ← InteractionsConfig ← AppConfig. The cross-field
  * checks are in config-checks.ts.
  */
-export class AppConfig extends EmailsConfig {}
+export class AppConfig extends InteractionsConfig {}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -4,13 +4,21 @@ import { AppConfig } from '../../common/config/app.config';
 import { CallbackOutbox } from '../callbacks/callback-outbox.service';
 import { MetricsService } from '../../common/metrics/metrics.service';
 import { EmailJobsService } from '../emails/jobs/email-jobs.service';
+import { InteractionsService } from '../interactions/api/interactions.service';
 import { TaskQueues } from '../tasks/engine/task-queues';
 import { TaskRegistry } from '../tasks/engine/task-registry';
 import { TaskLifecycle } from '../tasks/engine/task-lifecycle';
 import { backoffMs } from '../tasks/engine/task-runner';
 import { TasksRepository } from '../tasks/tasks.repository';
 
-export const SWEEPS = ['requeue', 'stuck', 'retention', 'callbacks', 'email_jobs'] as const;
+export const SWEEPS = [
+  'requeue',
+  'stuck',
+  'retention',
+  'callbacks',
+  'email_jobs',
+  'interactions',
+] as const;
 export type SweepName = (typeof SWEEPS)[number];
 
 const BATCH = 500;
@@ -38,6 +46,7 @@ export class SweepsService {
       retention: this.config.SWEEP_RETENTION_INTERVAL_MS,
       callbacks: this.config.SWEEP_CALLBACKS_INTERVAL_MS,
       email_jobs: this.config.SWEEP_EMAIL_JOBS_INTERVAL_MS,
+      interactions: this.config.SWEEP_INTERACTIONS_INTERVAL_MS,
     }[name];
   }
 
@@ -105,6 +114,11 @@ export class SweepsService {
   private async email_jobs(): Promise<number> {
     // The emails module's service, resolved at run time (the sweeps module does not import it).
     return this.moduleRef.get(EmailJobsService, { strict: false }).sweep();
+  }
+
+  /** Interactions (docs/interactions.md): raw audio past its retention deleted, the deletion recorded. */
+  private async interactions(): Promise<number> {
+    return this.moduleRef.get(InteractionsService, { strict: false }).sweepAudio();
   }
 
   private async retention(): Promise<number> {

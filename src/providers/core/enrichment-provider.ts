@@ -40,6 +40,11 @@ export interface ProviderResult<T = unknown> {
    * it for this task's retries only.
    */
   cacheTtlSeconds?: number;
+  /**
+   * The answer holds personal data it must not be kept with (a raw transcript, before scrubbing):
+   * never written to the response cache, not even for this task's retries — a retry pays again.
+   */
+  sensitive?: boolean;
 }
 
 /** Prices in USD. Token prices are per million tokens; `models` overrides per model id. */

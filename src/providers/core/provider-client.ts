@@ -156,17 +156,19 @@ export class ProviderClient {
       );
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
-      // The paid answer is cached first: a worker killed after this point never pays for it again.
-      await this.answers.put(
-        fp,
-        p.meta.id,
-        operation,
-        result,
-        cost,
-        taskId,
-        result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
-        scope.bypassCache ?? false,
-      );
+      // The paid answer is cached first: a worker killed after this point never pays for it again
+      // (unless it must not be kept at all).
+      if (!result.sensitive)
+        await this.answers.put(
+          fp,
+          p.meta.id,
+          operation,
+          result,
+          cost,
+          taskId,
+          result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
+          scope.bypassCache ?? false,
+        );
       if (taskId) await this.ledger.settle(taskId, reserved, cost);
       const outcome = result.found ? 'ok' : 'not_found';
       await this.ledger.record({

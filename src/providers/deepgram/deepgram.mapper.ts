@@ -90,6 +90,8 @@ export function mapListenResponse(
   const duration = num(res.metadata?.duration) ?? null;
   const text = best.transcript ?? '';
   return {
+    // A raw transcript holds personal data: never cached (the caller scrubs it before storing).
+    sensitive: true,
     found: text.trim() !== '',
     data: {
       text,

@@ -94,6 +94,8 @@ export function mapTranscription(
   const billed = res.usage?.type === 'duration' ? num(res.usage.seconds) : undefined;
   const seconds = billed ?? duration;
   return {
+    // A raw transcript holds personal data: never cached (the caller scrubs it before storing).
+    sensitive: true,
     found: res.text.trim() !== '',
     data: {
       text: res.text.trim(),
