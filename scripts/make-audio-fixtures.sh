@@ -23,6 +23,8 @@ ff -c:a libopus -b:a 24k "$out/two-voices.opus"
 ff -c:a aac -b:a 32k "$out/two-voices.m4a"
 ff -c:a libopus -b:a 24k "$out/two-voices.webm"
 ff -c:a flac "$out/two-voices.flac"
+# FLAC in an Ogg container.
+ff -c:a flac -f ogg "$out/two-voices-flac.oga"
 # Rejections: a WAV cut short of its declared data, an M4A cut in its mdat box (moov never
 # reached), and a text file named .mp3.
 head -c 60000 "$out/two-voices.wav" > "$out/truncated.wav"

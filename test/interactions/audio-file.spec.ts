@@ -21,6 +21,7 @@ const CASES: Array<[string, string, string, number]> = [
   ['two-voices.mp3', 'mp3', 'audio/mpeg', 5.724],
   ['two-voices-cbr.mp3', 'mp3', 'audio/mpeg', 5.724],
   ['two-voices.ogg', 'ogg', 'audio/ogg', 5.646],
+  ['two-voices-flac.oga', 'ogg', 'audio/ogg', 90341 / 16000],
   ['two-voices.opus', 'opus', 'audio/ogg', 5.653],
   ['two-voices.m4a', 'm4a', 'audio/mp4', 5.647],
   ['two-voices.webm', 'webm', 'audio/webm', 5.654],
@@ -132,8 +133,17 @@ describe('sniffAudio: type by content, duration from the container', () => {
     const copy = Buffer.from(whole);
     copy[at] = 0xec;
     copy[at + 1] = 0x89;
-    const facts = await sniffAudio(write('live.webm', copy));
-    expect(facts).toMatchObject({ kind: 'webm', duration_seconds: null });
+    expect(await sniffAudio(write('no-duration.webm', copy))).toMatchObject({
+      kind: 'webm',
+      duration_seconds: null,
+    });
+    // And a Segment of unknown size (an 8-byte size of all ones), as a live recorder writes it.
+    const segment = copy.indexOf(Buffer.from([0x18, 0x53, 0x80, 0x67]));
+    Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]).copy(copy, segment + 4);
+    expect(await sniffAudio(write('live.webm', copy))).toMatchObject({
+      kind: 'webm',
+      duration_seconds: null,
+    });
   });
 
   /** An MP4 box: 32-bit size, or 64-bit (size field 1, then the largesize). */
