@@ -6,6 +6,11 @@ import { open, type FileHandle } from 'node:fs/promises';
  * trailer bytes it needs through a file handle (a few KB, whatever the file's size): the upload is
  * on disk and is never read whole into memory. Pure: the limits (size, 1 s – 2 h) are the
  * caller's.
+ *
+ * Hand-written rather than `music-metadata`: its current major (12) is ESM-only, while this build
+ * is CommonJS and Jest runs it through @swc/jest as CommonJS (no require of ESM there); it also
+ * picks its parser from the file name or a MIME hint, and has no distinct answer for a truncated
+ * file, which uploads must refuse.
  */
 
 export type AudioKind = 'wav' | 'mp3' | 'ogg' | 'opus' | 'm4a' | 'webm' | 'flac';
