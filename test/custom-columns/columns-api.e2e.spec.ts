@@ -243,6 +243,25 @@ describe('columns API (typed routes, dependencies, model routing)', () => {
     expect(v.provenance.llm_calls).toBe(2);
   });
 
+  it('a dry run prices each entity by the routed model and stores nothing', async () => {
+    const before = llm.requests.filter((r) => r.method === 'POST').length;
+    const res = await http()
+      .post(`/api/v1/columns/${col('size')}/run`)
+      .set(authHeaders)
+      .send({
+        tenant_id: TENANT,
+        entity_ids: ['a', 'b', 'c'],
+        context_data: { a: { account_info: { name: 'A' } } },
+        dry_run: true,
+      })
+      .expect(200);
+    expect(res.body).toMatchObject({ dry_run: true, task_name: 'custom_column' });
+    expect(res.body.estimate.calls).toBe(6);
+    expect(res.body.estimate.cost_max_usd).toBeGreaterThan(0);
+    expect(res.body.estimate.notes[0]).toContain('openai (local-llama)');
+    expect(llm.requests.filter((r) => r.method === 'POST').length).toBe(before);
+  });
+
   it('run bodies are validated after the column is found (400 naming the field)', async () => {
     const res = await http()
       .post(`/api/v1/columns/${col('size')}/run`)

@@ -3,6 +3,7 @@ import { ColumnsController } from './api/columns.controller';
 import { ColumnsService } from './api/columns.service';
 import { ColumnsSettings } from './columns.settings';
 import { DefinitionSync } from './dependencies/definition-sync';
+import { ColumnEstimate } from './run/column-estimate';
 import { ColumnEvaluator } from './run/column-evaluator';
 import { ColumnGenerator } from './run/column-generator';
 import { CustomColumnTask } from './run/custom-column.task';
@@ -29,6 +30,7 @@ export class CustomColumnsModule {
         ColumnGenerator,
         ColumnEvaluator,
         DefinitionSync,
+        ColumnEstimate,
         CustomColumnTask,
         ColumnsService,
       ],

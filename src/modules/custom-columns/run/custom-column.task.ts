@@ -9,6 +9,7 @@ import {
   DEFAULT_CONCURRENCY,
 } from '../dto/custom-column.input';
 import { tenantKey } from '../storage/columns.repository';
+import { ColumnEstimate } from './column-estimate';
 import { ColumnEvaluator, ColumnToRun, Evaluated } from './column-evaluator';
 import { buildResult, callbackEntities, columnSummary, CustomColumnResult } from './column-result';
 
@@ -56,20 +57,11 @@ export class CustomColumnTask implements TaskHandler<CustomColumnInput, CustomCo
     private readonly evaluator: ColumnEvaluator,
     private readonly definitions: DefinitionSync,
     private readonly settings: ColumnsSettings,
+    private readonly estimator: ColumnEstimate,
   ) {}
 
-  estimate(input: CustomColumnInput): TaskEstimate {
-    const n = input.entity_ids.length;
-    const perEntity = 2 * (input.ai_config?.validate_with_search ? 2 : 1);
-    return {
-      calls: n * perEntity,
-      cost_min_usd: 0,
-      cost_max_usd: 0,
-      notes: [
-        'at most one answer and one repair per entity (two more with validate_with_search); stored values of the same definition, context and model cost nothing',
-        'prices depend on the routed model: see GET /api/v1/providers',
-      ],
-    };
+  estimate(input: CustomColumnInput): Promise<TaskEstimate> {
+    return this.estimator.estimate(input);
   }
 
   async run(ctx: TaskContext<CustomColumnInput>): Promise<CustomColumnResult> {
