@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import request from 'supertest';
 import { CompanySite, startCompanySite } from '../accounts/company-site-server';
 import { startTestApp, TestApp, waitFor } from '../support/test-app';
@@ -94,6 +95,21 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
       .send({ lead_ids: [randomUUID()] })
       .expect(201);
     a.emailJobId = emailJob.body.id;
+    // A recorded conversation of tenant A (no speech provider here: it ends ERROR, still A's),
+    // and A's user profile.
+    a.interactionUser = `user-a-${randomUUID().slice(0, 8)}`;
+    const conv = await http()
+      .post('/api/v1/interactions')
+      .set(as(KEY_A))
+      .field('user_id', a.interactionUser)
+      .attach('file', join(__dirname, '..', 'fixtures', 'audio', 'two-voices.wav'))
+      .expect(202);
+    a.interactionId = conv.body.job_id;
+    await http()
+      .put(`/api/v1/interactions/users/${a.interactionUser}/profile`)
+      .set(as(KEY_A))
+      .send({ interests: ['robotics'] })
+      .expect(200);
     // A research report of tenant A (no LLM here: the activities parsed, a partial report).
     a.researchLeadId = `lead-a-research-${randomUUID().slice(0, 8)}`;
     await http()
@@ -138,6 +154,8 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (path.startsWith('/api/v1/leads/')) return a.leadId;
     if (path.startsWith('/api/v1/emails/jobs/')) return a.emailJobId;
     if (path.startsWith('/api/v1/research/')) return a.researchLeadId;
+    if (path.startsWith('/api/v1/interactions/users/')) return a.interactionUser;
+    if (/^\/api\/v[12]\/interactions\//.test(path)) return a.interactionId;
     if (path.startsWith('/api/v1/columns/')) return a.columnId;
     if (path.startsWith('/api/v1/providers/')) return 'builtin_web';
     throw new Error(`no tenant isolation rule for parameter {${name}} of ${path}: add one`);
@@ -154,6 +172,9 @@ describe('tenant isolation (keys bound to tenants, every /api route)', () => {
     if (path === '/api/v1/providers/{id}/self-test') return 403;
     if (/^\/api\/v1\/(tasks|callbacks|accounts|leads|emails\/jobs|research|columns)\//.test(path))
       return 404;
+    // A profile is per tenant: B writing one for the same user id writes B's own.
+    if (method === 'put' && path === '/api/v1/interactions/users/{user_id}/profile') return null;
+    if (/^\/api\/v[12]\/interactions\//.test(path)) return 404;
     throw new Error(`no tenant isolation rule for ${method.toUpperCase()} ${path}: add one`);
   };
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { ADMIN_DATABASE_URL, databaseUrl } from './env';
 
@@ -16,4 +19,6 @@ export default async function globalSetup(): Promise<void> {
   process.env.ASSAY_TEST_DATABASE_URL = databaseUrl(db);
   process.env.ASSAY_TEST_DATABASE = db;
   process.env.ASSAY_TEST_REDIS_PREFIX = `assay-test-${run}`;
+  // Uploaded recordings (interactions) of this run: never inside the repository.
+  process.env.ASSAY_TEST_AUDIO_DIR = mkdtempSync(join(tmpdir(), `assay-test-audio-${run}-`));
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Client } from 'pg';
 import { ADMIN_DATABASE_URL, REDIS_URL } from './env';
 import { deleteRedisKeys } from './net';
@@ -19,6 +20,8 @@ export default async function globalTeardown(): Promise<void> {
     }
     await admin.end();
   }
+  const audio = process.env.ASSAY_TEST_AUDIO_DIR;
+  if (audio) rmSync(audio, { recursive: true, force: true });
   const prefix = process.env.ASSAY_TEST_REDIS_PREFIX;
   if (prefix) {
     await deleteRedisKeys(REDIS_URL, prefix);

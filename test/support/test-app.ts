@@ -32,6 +32,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     TASK_BACKOFF_BASE_MS: '100',
     SHUTDOWN_GRACE_MS: '5000',
     QUEUE_DASHBOARD_ENABLED: 'true',
+    ...(process.env.ASSAY_TEST_AUDIO_DIR
+      ? { INTERACTIONS_AUDIO_DIR: process.env.ASSAY_TEST_AUDIO_DIR }
+      : {}),
     ...overrides,
   };
 }
