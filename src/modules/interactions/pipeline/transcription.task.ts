@@ -10,7 +10,11 @@ import { TaskHandler, TaskType } from '../../tasks/engine/task-type.decorator';
 import type { TaskEntity } from '../../tasks/task.entity';
 import { TasksService } from '../../tasks/tasks.service';
 import { PiiScrubber } from '../pii';
-import type { StoredTranscript, TranscriptLine } from '../storage/interaction.types';
+import type {
+  InteractionRow,
+  StoredTranscript,
+  TranscriptLine,
+} from '../storage/interaction.types';
 import { InteractionsRepository } from '../storage/interactions.repository';
 import { EmbeddingStage } from './embedding.stage';
 import { InteractionEnded } from './interaction-ended';
@@ -76,7 +80,7 @@ export class InteractionTranscriptionTask implements TaskHandler<InteractionStag
     const t = await ctx.checkpoint<Transcribed>('transcription', async () => {
       if (!row.audio_path)
         throw TaskError.permanent('AUDIO_GONE', 'the recording was already deleted (retention)');
-      return this.transcribe(row.audio_path, row.audio_mime, row.audio_sha256, scope());
+      return this.transcribe(row, scope());
     });
     await this.repo.saveTranscript(id, t, t.pii_counts);
 
@@ -118,12 +122,7 @@ export class InteractionTranscriptionTask implements TaskHandler<InteractionStag
     };
   }
 
-  private async transcribe(
-    path: string,
-    mime: string,
-    sha256: string,
-    scope: CallScope,
-  ): Promise<Transcribed> {
+  private async transcribe(row: InteractionRow, scope: CallScope): Promise<Transcribed> {
     if (!this.registry.forCapability('speech.transcribe').length)
       throw TaskError.permanent(
         'NOT_CONFIGURED',
@@ -131,7 +130,16 @@ export class InteractionTranscriptionTask implements TaskHandler<InteractionStag
       );
     const w = await this.client.waterfall<TranscribeOutput>(
       'speech.transcribe',
-      { input: { file_path: path, mime_type: mime, sha256, diarize: true } },
+      {
+        input: {
+          file_path: row.audio_path!,
+          mime_type: row.audio_mime,
+          sha256: row.audio_sha256,
+          diarize: true,
+          // The budget check prices the real length, not the longest accepted.
+          ...(row.duration_seconds ? { duration_seconds: row.duration_seconds } : {}),
+        },
+      },
       (o) => o.found,
       scope,
     );
