@@ -3,7 +3,7 @@ import {
   findCycle,
   substituteRefs,
 } from '../../src/modules/custom-columns/dependencies/column-refs';
-import { routeModel } from '../../src/modules/custom-columns/run/model-routing';
+import { askModel, routeModel } from '../../src/modules/custom-columns/run/model-routing';
 import {
   answerSchema,
   describeType,
@@ -194,6 +194,14 @@ describe('model routing', () => {
     expect(routeModel('gemini-2.5-flash', all)).toMatchObject({ provider: 'gemini' });
     expect(routeModel('sonar-pro', all)).toMatchObject({ provider: 'perplexity' });
     expect(routeModel('llama3.1:8b', all)).toMatchObject({ provider: 'openai' });
+  });
+
+  it("a web-searched OpenAI column leaves the model to OpenAI's search model unless it names one", () => {
+    expect(askModel('openai', 'gpt-4o-mini', true)).toBeUndefined();
+    expect(askModel('openai', 'gpt-4o-search-preview', true)).toBe('gpt-4o-search-preview');
+    expect(askModel('openai', 'gpt-4o-mini', false)).toBe('gpt-4o-mini');
+    expect(askModel('openai', 'llama3.1:8b', true)).toBe('llama3.1:8b');
+    expect(askModel('gemini', 'gemini-2.5-flash', true)).toBe('gemini-2.5-flash');
   });
 
   it('an unknown model lists the available ones; a known family without its provider says how to enable it', () => {

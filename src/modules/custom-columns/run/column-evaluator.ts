@@ -11,6 +11,7 @@ import { ColumnGenerator, Generated } from './column-generator';
 import type { ColumnSpec } from './column-prompts';
 import { CustomColumnValue, failedGeneration, rowOf, toValue } from './column-values';
 import { ModelCatalog } from './model-catalog';
+import { askModel } from './model-routing';
 import { valueText } from './response-types';
 
 const sha = (v: unknown) => createHash('sha256').update(stableStringify(v)).digest('hex');
@@ -160,7 +161,12 @@ export class ColumnEvaluator {
         spec,
         context,
         {
-          ...(route?.ok ? { provider: route.provider, model: route.model } : {}),
+          ...(route?.ok
+            ? {
+                provider: route.provider,
+                model: askModel(route.provider, route.model, column.ai.use_internet === true),
+              }
+            : {}),
           useInternet: column.ai.use_internet === true,
           // The seed's 0.0 with search; 0.2 without (the seed's 0.8 made a column's answers vary).
           temperature: column.ai.temperature ?? (column.ai.use_internet ? 0 : 0.2),

@@ -77,3 +77,23 @@ export function routeModel(model: string, a: ModelAvailability): ModelRoute {
     message: `unknown model "${name}"; available: ${available.length ? available.join(', ') : 'none (no LLM provider is configured)'}`,
   };
 }
+
+/**
+ * The model a grounded (web search) call names: OpenAI's Chat Completions searches only with its
+ * search models, so a web-searched OpenAI column whose model is not one leaves the choice to the
+ * provider (OPENAI_SEARCH_MODEL); provenance records the model that answered.
+ */
+export function askModel(
+  provider: string,
+  model: string,
+  useInternet: boolean,
+): string | undefined {
+  if (
+    provider === 'openai' &&
+    useInternet &&
+    !/search/i.test(model) &&
+    MODEL_FAMILIES[0].test(model)
+  )
+    return undefined;
+  return model;
+}
