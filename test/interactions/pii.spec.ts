@@ -12,6 +12,7 @@ describe('PII detection per type', () => {
     ['write jane [at] acme [dot] com', ['EMAIL:jane [at] acme [dot] com']],
     ['email me at tom dot wilson at gmail dot com', ['EMAIL:tom dot wilson at gmail dot com']],
     ['use icon@2x.png here', []],
+    ['Speaker 0: email works.\nSpeaker 1: he works at acme dot com', []],
     ['remote git@github.com:acme/app.git', []],
   ])('emails: %s', (text, expected) => expect(found(text)).toEqual(expected));
 
@@ -37,6 +38,7 @@ describe('PII detection per type', () => {
     ['ssn 123 45 6789', ['SSN:123 45 6789']],
     ['my social security number is 123456789', ['SSN:123456789']],
     ['routing 123456789', []],
+    ['Speaker 0: what is your SSN?\nSpeaker 1: order 123456789 first', []],
     ['999-99-9999 000-12-3456 666-12-3456 123-00-4567 123-45-0000', []],
   ])('SSNs: %s', (text, expected) => expect(found(text)).toEqual(expected));
 

@@ -1,6 +1,7 @@
 /** Email addresses and IP addresses. */
 import ipaddr from 'ipaddr.js';
 import { parse as parseHost } from 'tldts';
+import { textBefore } from './context';
 import type { PiiMatch } from './pii.types';
 
 const LOCAL = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*";
@@ -61,8 +62,7 @@ function obfuscatedEmail(text: string, m: RegExpExecArray): PiiMatch | undefined
   if (whole.includes('@')) return undefined;
   if (!/[[({<]/.test(at)) {
     const spokenDot = /\s+dot\s+|[[({<]dot/i.test(host);
-    const cue =
-      /\sdot\s|\./i.test(local) || EMAIL_CUE.test(text.slice(Math.max(0, m.index - 40), m.index));
+    const cue = /\sdot\s|\./i.test(local) || EMAIL_CUE.test(textBefore(text, m.index, 40));
     if (!spokenDot || !cue) return undefined;
   }
   const undot = (s: string) => s.replace(new RegExp(DOT, 'gi'), '.');
@@ -88,7 +88,7 @@ export function detectIps(text: string): PiiMatch[] {
   for (const m of text.matchAll(IPV4)) {
     if (m[0].split('.').some((o) => Number(o) > 255 || (o.length > 1 && o.startsWith('0'))))
       continue;
-    if (NUMBERING_CUE.test(text.slice(Math.max(0, m.index - 20), m.index))) continue;
+    if (NUMBERING_CUE.test(textBefore(text, m.index, 20))) continue;
     const ip = ipaddr.IPv4.parse(m[0]);
     if (ip.range() === 'unspecified') continue;
     const key = ip.toString();

@@ -1,5 +1,6 @@
 /** Payment cards, US Social Security numbers and IBANs: found by shape, kept only when valid. */
 import { cardValid, IBAN_LENGTHS, ibanValid, ssnValid } from './checksums';
+import { textBefore } from './context';
 import type { PiiMatch } from './pii.types';
 
 /** Digit groups split by single spaces or dashes, not glued to letters, decimals or amounts. */
@@ -76,7 +77,7 @@ export function detectSsns(text: string): PiiMatch[] {
   };
   for (const m of text.matchAll(SSN_FORMATTED)) add(m, m[1], m[3], m[4]);
   for (const m of text.matchAll(SSN_BARE)) {
-    const before = text.slice(Math.max(0, (m.index ?? 0) - 40), m.index);
+    const before = textBefore(text, m.index ?? 0, 40);
     if (SSN_CUE.test(before)) add(m, m[1], m[2], m[3]);
   }
   return found;

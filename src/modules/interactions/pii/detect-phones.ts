@@ -1,5 +1,6 @@
 /** Phone numbers, found and validated by libphonenumber-js (full metadata). */
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { textBefore } from './context';
 import type { PiiMatch } from './pii.types';
 
 /**
@@ -8,7 +9,7 @@ import type { PiiMatch } from './pii.types';
  * around them: it is several times faster than reading the whole transcript.
  */
 const PHONE_ZONE = /[+(]?\d(?:[\d\s().\-/]|\s*(?:ext\.?|extension|x)\s*(?=\d)){6,}/gi;
-const CONTEXT = 24;
+const CONTEXT = 8;
 
 /**
  * Words just before a bare number that make it an identifier, not a phone number: "order
@@ -54,7 +55,7 @@ export function detectPhones(text: string, region: CountryCode): PiiMatch[] {
       const comma = /,\s*\d+$/.exec(text.slice(start, end));
       if (comma) end = start + comma.index;
       const raw = text.slice(start, end);
-      if (!/[+(]/.test(raw) && ID_CUE.test(text.slice(Math.max(0, start - 40), start))) continue;
+      if (!/[+(]/.test(raw) && ID_CUE.test(textBefore(text, start, 40))) continue;
       found.push({ type: 'PHONE', start, end, key: hit.number.number });
     }
   }
