@@ -130,6 +130,12 @@ describe('prompts (A6)', () => {
     expect(p).toContain('"name": "Globex"');
   });
 
+  it('a huge entity context is cut, and says so', () => {
+    const p = userPrompt(spec, { activity: 'x'.repeat(100_000) }, '2026-12-02');
+    expect(p.length).toBeLessThan(62_000);
+    expect(p).toMatch(/… \(context cut at 60000 of 1000\d\d characters\)\n<\/entity>$/);
+  });
+
   it('number types carry unit and bounds; the answer schema needs sources with internet', () => {
     expect(describeType('number', { min: 0, max: 100, unit: 'percent' })).toBe(
       'a number (digits only: no units, words or thousands separators), expressed in percent, from 0 to 100',

@@ -113,8 +113,21 @@ export function userPrompt(
         .join('\n')}`,
     );
   }
-  parts.push(`<entity>\n${JSON.stringify(context ?? {}, null, 1)}\n</entity>`);
+  parts.push(`<entity>\n${entityJson(context)}\n</entity>`);
   return parts.join('\n\n');
+}
+
+/**
+ * Most characters of an entity's context in a prompt: the client's lead contexts carry LinkedIn
+ * activity and enrichment dumps that can exceed a model's window; the start is kept, marked cut.
+ */
+export const MAX_CONTEXT_CHARS = 60_000;
+
+export function entityJson(context: unknown): string {
+  const text = JSON.stringify(context ?? {}, null, 1);
+  return text.length <= MAX_CONTEXT_CHARS
+    ? text
+    : `${text.slice(0, MAX_CONTEXT_CHARS)}\n… (context cut at ${MAX_CONTEXT_CHARS} of ${text.length} characters)`;
 }
 
 /** The JSON Schema of the structured answer; `sources` must be non-empty when searching the web. */

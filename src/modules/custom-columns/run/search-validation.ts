@@ -1,5 +1,5 @@
 import type { JsonSchema } from '../../../providers/llm/llm.types';
-import { describeType, type ColumnSpec } from './column-prompts';
+import { describeType, entityJson, type ColumnSpec } from './column-prompts';
 
 export const VALIDATION_STATUSES = [
   'validated_correct',
@@ -49,7 +49,7 @@ export function searchCheckPrompt(
     `Required response type: ${describeType(spec.response_type, spec.response_config)}`,
     `Answer to check: ${answer.text}`,
     `Its rationale:\n${answer.rationale}`,
-    `<entity>\n${JSON.stringify(context ?? {}, null, 1)}\n</entity>`,
+    `<entity>\n${entityJson(context)}\n</entity>`,
   ].join('\n\n');
 }
 
