@@ -1,3 +1,5 @@
+import { openAsBlob } from 'node:fs';
+import { basename } from 'node:path';
 import { CliEnv, CliError, delay, EXIT } from './io';
 
 /** Where and as whom the CLI talks to Assay: `ASSAY_URL` (or `--url`) and `ASSAY_API_KEY`. */
@@ -49,6 +51,14 @@ export class ApiError extends CliError {
   }
 }
 
+/** A file to upload could not be opened (missing, unreadable, not a file). */
+export class LocalFileError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT.failure);
+    this.name = 'LocalFileError';
+  }
+}
+
 /** Assay could not be reached (connection refused, DNS, timeout). */
 export class NetworkError extends CliError {
   constructor(message: string) {
@@ -94,6 +104,17 @@ export interface RequestOptions {
   idempotencyKey?: string;
   /** Safe to repeat after a 429/502/503/504 or a dropped connection (GETs always are). */
   idempotent?: boolean;
+  /** A multipart/form-data body instead of JSON (fetch sets the boundary; Blobs are streamed). */
+  form?: FormData;
+  /** How long to wait for the answer (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** A file of a multipart upload: streamed from disk as it is sent, never read whole. */
+export interface UploadFile {
+  path: string;
+  /** Sent as the part's filename (default: the path's base name). */
+  name?: string;
 }
 
 export interface ApiResponse<T> {
@@ -105,10 +126,12 @@ const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Attempts of a request that may be repeated (the first included). */
 const MAX_ATTEMPTS = 4;
 const REQUEST_TIMEOUT_MS = 60_000;
+/** An upload may take a while on a slow link: the answer comes once the whole file is sent. */
+export const UPLOAD_TIMEOUT_MS = 15 * 60_000;
 
 /**
- * A small client of the Assay REST API on Node's fetch: `X-API-Key` auth, JSON in and out,
- * problem documents turned into ApiError, and a few retries with backoff for requests that are
+ * A small client of the Assay REST API on Node's fetch: `X-API-Key` auth, JSON in and out (and
+ * multipart uploads streamed from disk), problem documents turned into ApiError, and a few retries with backoff for requests that are
  * safe to repeat. It never puts the key in a message.
  */
 export class ApiClient {
@@ -126,6 +149,33 @@ export class ApiClient {
     return this.request<T>('POST', path, { ...opts, body });
   }
 
+  /**
+   * `POST` of a multipart/form-data form: `fields` as text parts, `files` as file parts streamed
+   * from disk (`fs.openAsBlob`). Not repeated after an answer or a dropped connection (an upload
+   * is not idempotent), only when the connection was refused.
+   */
+  async postForm<T>(
+    path: string,
+    fields: Record<string, string | undefined>,
+    files: Record<string, UploadFile>,
+  ): Promise<ApiResponse<T>> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.set(k, v);
+    for (const [k, f] of Object.entries(files)) {
+      let blob: Blob;
+      try {
+        blob = await openAsBlob(f.path);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new LocalFileError(
+          `cannot read ${f.name ?? basename(f.path)}: ${e.code ?? e.message}`,
+        );
+      }
+      form.set(k, blob, f.name ?? basename(f.path));
+    }
+    return this.request<T>('POST', path, { form, timeoutMs: UPLOAD_TIMEOUT_MS });
+  }
+
   async request<T>(
     method: string,
     path: string,
@@ -140,18 +190,18 @@ export class ApiClient {
       'user-agent': 'assay-cli',
     };
     if (this.config.apiKey) headers['x-api-key'] = this.config.apiKey;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.body !== undefined && !opts.form) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     const repeatable = method === 'GET' || !!opts.idempotent || !!opts.idempotencyKey;
 
     for (let attempt = 1; ; attempt++) {
       let res: Response;
       try {
-        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const timeout = AbortSignal.timeout(opts.timeoutMs ?? REQUEST_TIMEOUT_MS);
         res = await this.fetchFn(url, {
           method,
           headers,
-          body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+          body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
           signal: this.signal ? AbortSignal.any([this.signal, timeout]) : timeout,
         });
       } catch (err) {

@@ -3,6 +3,7 @@ import { accountsCommands } from './accounts.command';
 import { columnsCommands } from './columns.command';
 import { contactsCommands } from './contacts.command';
 import { emailsCommands } from './emails.command';
+import { interactionsCommands } from './interactions.command';
 import { leadsCommands } from './leads.command';
 import { researchCommands } from './research.command';
 import { tasksCommands } from './tasks.command';
@@ -19,4 +20,5 @@ export const COMMAND_GROUPS: CommandGroup[] = [
   emailsCommands,
   researchCommands,
   columnsCommands,
+  interactionsCommands,
 ];
