@@ -1,4 +1,5 @@
 import { openAsBlob } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CliEnv, CliError, delay, EXIT } from './io';
 
@@ -162,16 +163,20 @@ export class ApiClient {
     const form = new FormData();
     for (const [k, v] of Object.entries(fields)) if (v !== undefined) form.set(k, v);
     for (const [k, f] of Object.entries(files)) {
+      const name = f.name ?? basename(f.path);
       let blob: Blob;
       try {
+        // Opened once to say plainly what is wrong (openAsBlob only stats, and vaguely).
+        const handle = await open(f.path, 'r');
+        const isFile = (await handle.stat().finally(() => handle.close())).isFile();
+        if (!isFile) throw new LocalFileError(`cannot read ${name}: not a file`);
         blob = await openAsBlob(f.path);
       } catch (err) {
+        if (err instanceof LocalFileError) throw err;
         const e = err as NodeJS.ErrnoException;
-        throw new LocalFileError(
-          `cannot read ${f.name ?? basename(f.path)}: ${e.code ?? e.message}`,
-        );
+        throw new LocalFileError(`cannot read ${name}: ${e.code ?? e.message}`);
       }
-      form.set(k, blob, f.name ?? basename(f.path));
+      form.set(k, blob, name);
     }
     return this.request<T>('POST', path, { form, timeoutMs: UPLOAD_TIMEOUT_MS });
   }
