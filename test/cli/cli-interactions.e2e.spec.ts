@@ -28,7 +28,8 @@ const ADDED = [
  * OpenAI-compatible stubs): a CSV naming recordings → one conversation per row with its
  * transcript size, PII removed, people, first draft and summary; a file that is not audio, a
  * truncated one and a missing one are rejected with the reason; a re-run sends nothing; a row
- * left unfinished is waited for again without a new upload.
+ * left unfinished is waited for again without a new upload; a conversation ending in ERROR is
+ * failed with its error.
  */
 describe('assay interactions (CLI against a booted app)', () => {
   let t: TestApp;
@@ -38,6 +39,8 @@ describe('assay interactions (CLI against a booted app)', () => {
   let audioDir: string;
   let dir: string;
   const user = `cli-user-${Date.now()}`;
+  /** Set: the speech-to-text vendor refuses the key (the transcription fails for good). */
+  let vendorRefuses = false;
   const args = ['interactions', 'submit', '--in', 'recordings.csv', '--out', 'results.csv'];
   const readOut = (): { header: string[]; rows: Row[] } => {
     const text = readFileSync(join(dir, 'results.csv'), 'utf8');
@@ -55,7 +58,11 @@ describe('assay interactions (CLI against a booted app)', () => {
 
   beforeAll(async () => {
     audioDir = mkdtempSync(join(tmpdir(), 'assay-cli-audio-'));
-    deepgram = await VendorStub.start(() => ({ json: deepgramAnswer() }));
+    deepgram = await VendorStub.start(() =>
+      vendorRefuses
+        ? { status: 401, json: { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' } }
+        : { json: deepgramAnswer() },
+    );
     openai = await VendorStub.start(interactionsLlm() as never);
     t = await startTestApp({
       INTERACTIONS_AUDIO_DIR: audioDir,
@@ -163,6 +170,24 @@ describe('assay interactions (CLI against a booted app)', () => {
     expect(deepgram.requests.length).toBe(uploads);
     expect(await listed()).toBe(1);
     expect(readOut().rows).toEqual(rows);
+  });
+
+  it('a conversation that ends in ERROR is failed, with its error code and message', async () => {
+    vendorRefuses = true;
+    writeFileSync(join(dir, 'failing.csv'), `file,user_id\ncalls/summit.wav,${user}-2\n`);
+    const r = await runCli(
+      ['interactions', 'submit', '-i', 'failing.csv', '-o', 'failing-out.csv'],
+      env,
+      { cwd: dir },
+    );
+    vendorRefuses = false;
+    expect(r.code).toBe(0);
+    const [row] = parse(readFileSync(join(dir, 'failing-out.csv'), 'utf8'), {
+      columns: true,
+    }) as Row[];
+    expect(row).toMatchObject({ state: 'ERROR', status: 'failed', lines: '', people: '' });
+    expect(row.job_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(row.error).toMatch(/^TRANSCRIPTION_FAILED: /);
   });
 
   it('a missing column is a usage error', async () => {
