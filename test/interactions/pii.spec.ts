@@ -26,6 +26,15 @@ describe('PII detection per type', () => {
     ['v2.10.3 shipped in 2024, up 12.5%', []],
   ])('phones: %s', (text, expected) => expect(found(text)).toEqual(expected));
 
+  it('finds a number once and whole inside a long window (read in overlapping pieces)', () => {
+    // 7-digit codes a few characters apart make one long window around the number
+    const run = (n: number) => Array.from({ length: n }, (_, i) => `${1000000 + i}`).join(' and ');
+    for (const pad of [1, 5, 8, 12, 20]) {
+      const text = `codes ${run(pad)} and (415) 555-0132 and ${run(20)}`;
+      expect(found(text)).toEqual(['PHONE:(415) 555-0132']);
+    }
+  });
+
   it('reads numbers without a country code in the configured region', () => {
     expect(detectPii('ring 020 7946 0958', { defaultRegion: 'GB' }).map((m) => m.key)).toEqual([
       '+442079460958',

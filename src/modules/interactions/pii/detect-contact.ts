@@ -14,9 +14,12 @@ const EMAIL = new RegExp(
 
 const AT = String.raw`\s*(?:\[at\]|\(at\)|\{at\}|<at>)\s*|\s+at\s+`;
 const DOT = String.raw`\s*(?:\[dot\]|\(dot\)|\{dot\}|<dot>)\s*|\s+dot\s+|\.`;
-/** `jane [at] acme [dot] com`, `jane.doe (at) acme.co.uk`, `jane dot doe at acme dot com`. */
+/**
+ * `jane [at] acme [dot] com`, `jane.doe (at) acme.co.uk`, `jane dot doe at acme dot com`. Bounded
+ * repetitions (≤ 6 local parts, ≤ 6 host labels) keep it linear on long runs of "a dot a dot …".
+ */
 const OBFUSCATED = new RegExp(
-  String.raw`(?<![\w.@])([\w%+-]+(?:(?:${DOT})[\w%+-]+)*)(${AT})((?:[A-Za-z0-9-]+(?:${DOT}))+[A-Za-z]{2,24})\b`,
+  String.raw`(?<![\w.@])([\w%+-]{1,64}(?:(?:${DOT})[\w%+-]{1,64}){0,5})(${AT})((?:[A-Za-z0-9-]{1,63}(?:${DOT})){1,5}[A-Za-z]{2,24})\b`,
   'gi',
 );
 /** Words before a spelled-out "x at y dot com" that say it is an email address. */

@@ -10,6 +10,25 @@ import type { PiiMatch } from './pii.types';
  */
 const PHONE_ZONE = /[+(]?\d(?:[\d\s().\-/]|\s*(?:ext\.?|extension|x)\s*(?=\d)){6,}/gi;
 const CONTEXT = 8;
+/** Windows longer than this are read in overlapping pieces (a long run of digits is no number). */
+const PIECE = 160;
+const OVERLAP = 64;
+
+/**
+ * `windows` as [from, to, cut at start, cut at end], long ones split into pieces of PIECE
+ * characters that overlap by OVERLAP, so libphonenumber's time stays linear in the text.
+ */
+function pieces(windows: Array<[number, number]>): Array<[number, number, boolean, boolean]> {
+  const out: Array<[number, number, boolean, boolean]> = [];
+  for (const [from, to] of windows) {
+    for (let at = from; ; at += PIECE - OVERLAP) {
+      const end = Math.min(to, at + PIECE);
+      out.push([at, end, at > from, end < to]);
+      if (end === to) break;
+    }
+  }
+  return out;
+}
 
 /**
  * Words just before a bare number that make it an identifier, not a phone number: "order
@@ -36,15 +55,20 @@ export function detectPhones(text: string, region: CountryCode): PiiMatch[] {
     else windows.push([from, to]);
   }
   const found: PiiMatch[] = [];
-  for (const [from, to] of windows) {
+  for (const [from, to, cutStart, cutEnd] of pieces(windows)) {
     const part = text.slice(from, to);
-    const hits = findPhoneNumbersInText(part, { defaultCountry: region });
+    // a hit touching a cut edge may be part of a number: the overlapping piece has all of it
+    const whole = (h: { startsAt: number; endsAt: number }) =>
+      !(cutStart && h.startsAt === 0) && !(cutEnd && h.endsAt === part.length);
+    const hits = findPhoneNumbersInText(part, { defaultCountry: region }).filter(whole);
     // Written with "+" and the country code, a number of a possible length for that country is a
     // phone number even in ranges the metadata does not list as assigned (+44 7700 900123).
     if (part.includes('+')) {
       for (const hit of findPhoneNumbersInText(part, { defaultCountry: region, extended: true })) {
         const overlaps = hits.some((h) => h.startsAt < hit.endsAt && hit.startsAt < h.endsAt);
-        if (!overlaps && part[hit.startsAt] === '+' && hit.number.isPossible()) hits.push(hit);
+        if (!overlaps && whole(hit) && part[hit.startsAt] === '+' && hit.number.isPossible()) {
+          hits.push(hit);
+        }
       }
     }
     for (const hit of hits) {
@@ -56,6 +80,7 @@ export function detectPhones(text: string, region: CountryCode): PiiMatch[] {
       if (comma) end = start + comma.index;
       const raw = text.slice(start, end);
       if (!/[+(]/.test(raw) && ID_CUE.test(textBefore(text, start, 40))) continue;
+      if (found.slice(-8).some((f) => f.start < end && start < f.end)) continue;
       found.push({ type: 'PHONE', start, end, key: hit.number.number });
     }
   }
