@@ -216,7 +216,8 @@ describe('interactions', () => {
     expect(detail.audio.deleted_at).toBe(later.toISOString());
     expect(detail.transcript.lines.length).toBeGreaterThan(0);
 
-    await http().delete(`/api/v1/interactions/${id}`).set(authHeaders).expect(204);
+    const erased = await http().delete(`/api/v1/interactions/${id}`).set(authHeaders).expect(200);
+    expect(erased.body).toMatchObject({ id, audio_deleted: false, tasks_deleted: 2 });
     await http().get(`/api/v1/interactions/${id}`).set(authHeaders).expect(404);
     expect(
       await ds.query(`SELECT 1 FROM interaction_chunks WHERE interaction_id = $1`, [id]),

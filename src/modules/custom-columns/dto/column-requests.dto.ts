@@ -66,6 +66,8 @@ class RunFieldsDto {
   entity_ids!: string[];
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description: 'Per entity id, what is known of it',
     example: { acct_1: { account_info: { name: 'Globex', website: 'globex.com' } } },
   })
@@ -92,7 +94,11 @@ class RunFieldsDto {
   @Max(50)
   concurrent_requests?: number;
 
-  @ApiPropertyOptional({ description: 'Echoed in the completed callback' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Echoed in the completed callback',
+  })
   @IsOptional()
   @IsObject()
   orchestration_data?: Record<string, unknown>;

@@ -11,8 +11,30 @@ export class ColumnDefinitionDto {
   @ApiProperty({ enum: RESPONSE_TYPES }) response_type!: string;
   @ApiProperty({ type: 'object', additionalProperties: true })
   response_config!: Record<string, unknown>;
-  @ApiProperty({ type: 'array', items: {} }) examples!: unknown[];
-  @ApiProperty({ type: 'array', items: {} }) validation_rules!: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'string' },
+        { type: 'number' },
+        { type: 'boolean' },
+        { type: 'object', additionalProperties: true },
+      ],
+    },
+  })
+  examples!: unknown[];
+  @ApiProperty({
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'string' },
+        { type: 'number' },
+        { type: 'boolean' },
+        { type: 'object', additionalProperties: true },
+      ],
+    },
+  })
+  validation_rules!: unknown[];
   @ApiProperty({ type: 'object', additionalProperties: true }) ai_config!: Record<string, unknown>;
   @ApiProperty({ type: [String], description: 'Columns the question cites ({{column:<id>}})' })
   depends_on!: string[];

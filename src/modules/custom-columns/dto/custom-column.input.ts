@@ -123,6 +123,8 @@ export class ColumnConfigDto {
   response_type!: ResponseType;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description:
       'string: {max_length}; number: {min, max, unit}; enum: {allowed_values}; json_object: {schema}',
     example: { allowed_values: ['small', 'mid-market', 'enterprise'] },
@@ -133,14 +135,34 @@ export class ColumnConfigDto {
   @IsResponseConfig()
   response_config!: ResponseConfig;
 
-  @ApiPropertyOptional({ type: 'array', items: {} })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'string' },
+        { type: 'number' },
+        { type: 'boolean' },
+        { type: 'object', additionalProperties: true },
+      ],
+    },
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsBoundedJson(CONTEXT_LIMITS)
   examples?: unknown[];
 
-  @ApiPropertyOptional({ type: 'array', items: {} })
+  @ApiPropertyOptional({
+    type: 'array',
+    items: {
+      anyOf: [
+        { type: 'string' },
+        { type: 'number' },
+        { type: 'boolean' },
+        { type: 'object', additionalProperties: true },
+      ],
+    },
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
@@ -177,6 +199,8 @@ export class CustomColumnInput {
   column_config!: ColumnConfigDto;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     description: 'Per entity id, what is known of it (account_info, lead_info, company, …)',
     example: { acct_1: { account_info: { name: 'Globex', website: 'globex.com' } } },
   })
@@ -214,7 +238,11 @@ export class CustomColumnInput {
   @Max(50)
   concurrent_requests?: number;
 
-  @ApiPropertyOptional({ description: 'Echoed in the completed callback (Django chains columns)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Echoed in the completed callback (Django chains columns)',
+  })
   @IsOptional()
   @IsObject()
   orchestration_data?: Record<string, unknown>;

@@ -17,7 +17,6 @@ import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiBody,
   ApiConsumes,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiResponse,
@@ -30,6 +29,7 @@ import { ApiAuthenticated, ApiProblem } from '../../../common/http/api-docs.deco
 import { TraceId } from '../../../common/logging/trace';
 import {
   InteractionDto,
+  InteractionErasedDto,
   InteractionListDto,
   InteractionSubmittedDto,
   ListInteractionsQueryDto,
@@ -154,14 +154,14 @@ export class InteractionsController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(200)
   @ApiOperation({
     operationId: 'deleteInteraction',
     summary: 'Erase a conversation: its audio, transcript, people, synthesis, chunks and tasks',
   })
-  @ApiNoContentResponse()
+  @ApiOkResponse({ type: InteractionErasedDto })
   @ApiProblem(404, 'No such interaction')
-  async erase(@Param('id') id: string, @Caller() caller: Principal): Promise<void> {
-    await this.interactions.erase(id, caller);
+  erase(@Param('id') id: string, @Caller() caller: Principal): Promise<InteractionErasedDto> {
+    return this.interactions.erase(id, caller);
   }
 }

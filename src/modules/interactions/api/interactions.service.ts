@@ -115,11 +115,14 @@ export class InteractionsService {
   }
 
   /** Erases the conversation: its row and chunks, its audio, its tasks and their cached answers. */
-  async erase(id: string, caller: Principal): Promise<void> {
+  async erase(
+    id: string,
+    caller: Principal,
+  ): Promise<{ id: string; audio_deleted: boolean; tasks_deleted: number; erased_at: string }> {
     const row = await this.get(id, caller);
     if (!FINAL_STATES.includes(row.state)) await this.cancel(id, caller);
     const gone = await this.repo.delete(id);
-    if (!gone) return;
+    if (!gone) throw new NotFoundException({ detail: `No interaction ${id}` });
     if (gone.audio_path) await unlink(gone.audio_path).catch(() => undefined);
     if (gone.task_ids.length) {
       await this.ds.query(`DELETE FROM provider_cache WHERE task_id = ANY($1::uuid[])`, [
@@ -127,6 +130,12 @@ export class InteractionsService {
       ]);
       await this.ds.query(`DELETE FROM tasks WHERE id = ANY($1::uuid[])`, [gone.task_ids]);
     }
+    return {
+      id,
+      audio_deleted: !!gone.audio_path,
+      tasks_deleted: gone.task_ids.length,
+      erased_at: new Date().toISOString(),
+    };
   }
 
   /** Past conversations of a user by meaning: the query embedded, the nearest chunks. */
@@ -163,6 +172,11 @@ export class InteractionsService {
   }
 
   async putProfile(userId: string, profile: Record<string, unknown>, caller: Principal) {
+    const known = ['interests', 'persona', 'company', 'role', 'goals'];
+    if (!known.some((k) => profile[k] !== undefined))
+      throw new InvalidFieldsException([
+        { field: 'body', message: `give at least one of ${known.join(', ')}` },
+      ]);
     await this.repo.putProfile(tenantOf(caller), userId, profile);
     return this.getProfile(userId, caller);
   }

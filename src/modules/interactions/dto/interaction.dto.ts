@@ -220,3 +220,13 @@ export class UserProfileViewDto extends UserProfileDto {
   @ApiProperty() user_id!: string;
   @ApiProperty() updated_at!: string;
 }
+
+/** What `DELETE /api/v1/interactions/{id}` erased. */
+export class InteractionErasedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'Whether the audio file was still stored (and is now deleted)' })
+  audio_deleted!: boolean;
+  @ApiProperty({ description: 'Stage tasks deleted with their cached LLM answers' })
+  tasks_deleted!: number;
+  @ApiProperty() erased_at!: string;
+}
