@@ -15,7 +15,8 @@ export { ROLES, type AssayRole } from './server.config';
  *
  * The variables are declared by section, each section class extending the one before:
  * ServerConfig (server.config.ts) ← AuthConfig ← OpsConfig ← TasksConfig ← ProvidersConfig ←
- * CallbacksConfig ← OutboundConfig ← LeadsConfig ← EmailsConfig ← InteractionsConfig ← AppConfig. The cross-field
+ * CallbacksConfig ← OutboundConfig ← LeadsConfig ← EmailsConfig ← ColumnsConfig ← InteractionsConfig ←
+ * AppConfig. The cross-field
  * checks are in config-checks.ts.
  */
 export class AppConfig extends InteractionsConfig {}

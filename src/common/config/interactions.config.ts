@@ -1,9 +1,9 @@
 import { IsString, MinLength } from 'class-validator';
 import { IntSetting } from './config-decorators';
-import { EmailsConfig } from './emails.config';
+import { ColumnsConfig } from './columns.config';
 
-/** AppConfig, section 10: recorded conversations (docs/interactions.md). */
-export class InteractionsConfig extends EmailsConfig {
+/** AppConfig, section 11: recorded conversations (docs/interactions.md). */
+export class InteractionsConfig extends ColumnsConfig {
   /** Where uploaded audio is kept until the retention sweep deletes it. */
   @IsString()
   @MinLength(1)

@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../common/config/app.config';
 
-const DEFAULT_TTL_HOURS = 720;
-
 /**
- * The module's two settings. AppConfig's section classes belong to the platform; like the
- * providers' `<ID>_*` variables, these are read from its validated raw environment, checked once
- * when the module starts (a bad value stops the boot with the fix).
- *
+ * The module's two settings (AppConfig's ColumnsConfig section, validated at boot):
  * - `COLUMNS_DEFAULT_MODEL`: the model of a column whose ai_config names none (else the first
  *   configured LLM provider's own model);
  * - `COLUMNS_CACHE_TTL_HOURS`: how long a stored value answers a run of the same definition,
@@ -19,15 +14,8 @@ export class ColumnsSettings {
   readonly cacheTtlHours: number;
 
   constructor(config: AppConfig) {
-    const env = config.rawEnv;
-    this.defaultModel = env.COLUMNS_DEFAULT_MODEL?.trim() || undefined;
-    const ttl = env.COLUMNS_CACHE_TTL_HOURS?.trim();
-    this.cacheTtlHours = ttl ? Number(ttl) : DEFAULT_TTL_HOURS;
-    if (!Number.isFinite(this.cacheTtlHours) || this.cacheTtlHours < 0) {
-      throw new Error(
-        `COLUMNS_CACHE_TTL_HOURS must be a number of hours ≥ 0 (got ${JSON.stringify(ttl)}), e.g. 720`,
-      );
-    }
+    this.defaultModel = config.COLUMNS_DEFAULT_MODEL?.trim() || undefined;
+    this.cacheTtlHours = config.COLUMNS_CACHE_TTL_HOURS;
   }
 
   /** Stored values generated since this time may answer a run. */
