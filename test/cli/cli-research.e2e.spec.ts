@@ -39,11 +39,13 @@ describe('assay research linkedin (CLI against a booted app)', () => {
     const fixtures = join(__dirname, '..', 'research', 'fixtures');
     copyFileSync(join(fixtures, 'posts-original.html'), join(dir, 'captures', 'jane-posts.html'));
     const lead = `cli-lead-${Date.now()}`;
+    // Its own company name: the LLM's answers to other suites' prompts (same captures) are cached
+    // in this run's database, and the prompts name the company.
     writeFileSync(
       join(dir, 'leads.csv'),
       [
         'Lead ID,Person Name,LinkedIn URL,Company,Posts File,Comments File,Reactions File,Captured At',
-        `${lead},Jane Doe,${PERSON_URL},Acme Corp,captures/jane-posts.html,,,${CAPTURED_AT.toISOString()}`,
+        `${lead},Jane Doe,${PERSON_URL},Acme Holdings,captures/jane-posts.html,,,${CAPTURED_AT.toISOString()}`,
         `${lead}-2,Jo Roe,https://www.linkedin.com/in/jo-roe,Acme Corp,captures/missing.html,,,`,
       ].join('\n'),
     );

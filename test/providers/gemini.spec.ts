@@ -119,6 +119,17 @@ describe('Gemini adapter (@google/genai against a local stub)', () => {
     expect((r.data as LlmGenerateOutput).json).toEqual({ name: 'Acme Corp', domain: 'acme.com' });
   });
 
+  it('a thinking budget goes to generationConfig.thinkingConfig (custom columns: ai_config.thinking_budget)', async () => {
+    const answer = { json: fixture('gemini', 'generate-json') };
+    stub.reply(answer, answer);
+    const { call } = geminiAt(stub.url);
+    await call(generate({ prompt: 'Think briefly.', thinkingBudget: 0 }));
+    await call(generate({ prompt: 'Think more.', thinkingBudget: 2048 }));
+    const [a, b] = stub.requests.slice(-2);
+    expect(a.body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 0 });
+    expect(b.body.generationConfig.thinkingConfig).toEqual({ thinkingBudget: 2048 });
+  });
+
   it('returns a truncated answer with finishReason "length"', async () => {
     stub.reply({ json: fixture('gemini', 'generate-max-tokens') });
     const r = await geminiAt(stub.url).call(generate({ prompt: 'Describe Acme Corp' }));

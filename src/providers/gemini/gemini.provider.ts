@@ -108,6 +108,9 @@ export class GeminiProvider extends EnrichmentProvider {
           abortSignal: ctx.signal,
           ...(system ? { systemInstruction: system } : {}),
           ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+          ...(input.thinkingBudget !== undefined
+            ? { thinkingConfig: { thinkingBudget: input.thinkingBudget } }
+            : {}),
           maxOutputTokens: outputTokenBound(ctx.settings.cost, model, input),
           ...json,
           ...(grounded ? { tools: [{ googleSearch: {} }] } : {}),

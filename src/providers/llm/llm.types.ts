@@ -20,6 +20,8 @@ export interface LlmGenerateInput {
   model?: string;
   temperature?: number;
   maxOutputTokens?: number;
+  /** Tokens a thinking model may spend on reasoning (Gemini's thinkingBudget; 0 = none). */
+  thinkingBudget?: number;
 }
 
 /** Canonical answer of `llm.generate`. */

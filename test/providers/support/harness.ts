@@ -159,6 +159,11 @@ export class ChildApp {
     return this.out.slice(-4000);
   }
 
+  /** Everything the child printed (its last 100–200 KB when it printed more). */
+  get fullOutput(): string {
+    return this.out;
+  }
+
   get running(): boolean {
     return !this.done;
   }

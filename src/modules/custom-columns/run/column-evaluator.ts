@@ -170,6 +170,9 @@ export class ColumnEvaluator {
           useInternet: column.ai.use_internet === true,
           // The seed's 0.0 with search; 0.2 without (the seed's 0.8 made a column's answers vary).
           temperature: column.ai.temperature ?? (column.ai.use_internet ? 0 : 0.2),
+          ...(column.ai.thinking_budget !== undefined
+            ? { thinkingBudget: column.ai.thinking_budget }
+            : {}),
           unstructured: column.ai.unstructured_response === true,
           validateWithSearch: column.ai.validate_with_search === true,
         },

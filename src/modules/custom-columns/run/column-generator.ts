@@ -24,6 +24,8 @@ export interface AskSettings {
   model?: string;
   useInternet: boolean;
   temperature: number;
+  /** ai_config.thinking_budget (Gemini models' reasoning tokens). */
+  thinkingBudget?: number;
   unstructured: boolean;
   validateWithSearch: boolean;
 }
@@ -92,6 +94,7 @@ export class ColumnGenerator {
       ...(ask.useInternet ? { webSearch: true } : {}),
       ...(ask.model ? { model: ask.model } : {}),
       temperature: ask.temperature,
+      ...(ask.thinkingBudget !== undefined ? { thinkingBudget: ask.thinkingBudget } : {}),
     };
     try {
       let outcome = await this.call(input, scope, ask.provider, spend);
