@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { authHeaders, useTestApp, waitFor } from '../support/test-app';
 
 /**
@@ -11,6 +12,7 @@ import { authHeaders, useTestApp, waitFor } from '../support/test-app';
 
 const ROOT = join(__dirname, '..', '..');
 const RULES_FILE = join(ROOT, 'ops', 'prometheus', 'assay-rules.yml');
+const RULES_TEST_FILE = join(ROOT, 'ops', 'prometheus', 'assay-rules.test.yml');
 const DASHBOARD_FILE = join(ROOT, 'ops', 'grafana', 'assay-dashboard.json');
 const OPERATIONS_DOC = join(ROOT, 'docs', 'operations.md');
 
@@ -204,7 +206,7 @@ describe('ops files (Prometheus rules, Grafana dashboard)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('promtool accepts the rules (when promtool is installed)', () => {
+  it('promtool accepts the rules and their unit tests pass (when promtool is installed)', () => {
     const r = spawnSync('promtool', ['check', 'rules', RULES_FILE], { encoding: 'utf8' });
     if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
       console.warn('promtool is not installed: `promtool check rules` skipped (CI runs it)');
@@ -212,6 +214,32 @@ describe('ops files (Prometheus rules, Grafana dashboard)', () => {
     }
     expect(`${r.stdout}${r.stderr}`).toContain('SUCCESS');
     expect(r.status).toBe(0);
+    // The unit tests of some rules (ops/prometheus/assay-rules.test.yml) pass.
+    const t = spawnSync('promtool', ['test', 'rules', RULES_TEST_FILE], { encoding: 'utf8' });
+    expect(`${t.stdout}${t.stderr}`).toContain('SUCCESS');
+    expect(t.status).toBe(0);
+  });
+
+  it('promtool parses every dashboard query (when promtool is installed)', () => {
+    // Each query as a recording rule, Grafana's variables replaced by what they stand for.
+    const rules = dashboardExprs().map((expr, i) => ({
+      record: `assay:dashboard_query_${i}`,
+      expr: expr.replace(/\$__rate_interval/g, '5m').replace(/\$job/g, 'assay.*'),
+    }));
+    const dir = mkdtempSync(join(tmpdir(), 'assay-dashboard-rules-'));
+    try {
+      const file = join(dir, 'dashboard-queries.yml');
+      writeFileSync(file, stringify({ groups: [{ name: 'dashboard', rules }] }));
+      const r = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+      if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+        console.warn('promtool is not installed: dashboard queries not parsed');
+        return;
+      }
+      expect(`${r.stdout}${r.stderr}`).toContain(`SUCCESS: ${rules.length} rules found`);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the dashboard is an importable Grafana dashboard with a Prometheus datasource input', () => {
