@@ -86,15 +86,31 @@ describe.each(['api_key', 'oidc'] as const)('seed contract: account_enhancement 
         .expect(200)
     ).body as Json;
   /** Waits until every account of the job has its terminal callback. */
-  const terminals = (jobId: string, accounts: number) =>
-    waitFor(
-      async () => {
-        const ends = django.of(jobId).filter((b) => b.status !== 'processing');
-        return ends.length >= accounts ? ends : null;
-      },
-      `${accounts} terminal callback(s) of ${jobId}`,
-      90_000,
-    );
+  const terminals = async (jobId: string, accounts: number) => {
+    try {
+      return await waitFor(
+        async () => {
+          const ends = django.of(jobId).filter((b) => b.status !== 'processing');
+          return ends.length >= accounts ? ends : null;
+        },
+        `${accounts} terminal callback(s) of ${jobId}`,
+        90_000,
+      );
+    } catch (err) {
+      // Say where the job was (a loaded CI machine timed out here once, with no other trace).
+      const task = await http()
+        .get(`/api/v1/tasks/${encodeURIComponent(jobId)}`)
+        .set(auth);
+      const calls = await http()
+        .get(`/api/v1/callbacks?task_id=${task.body.assay_task_id ?? task.body.job_id}`)
+        .set(auth);
+      throw new Error(
+        `${(err as Error).message}\ntask: ${JSON.stringify(task.body)}\n` +
+          `callbacks: ${JSON.stringify(calls.body)}\nreceived: ${JSON.stringify(django.of(jobId))}`,
+        { cause: err },
+      );
+    }
+  };
   const streamOf = (jobId: string, accountId: string) =>
     django.of(jobId).filter((b) => b.account_id === accountId);
 
