@@ -127,6 +127,7 @@ describe('metricNames (PromQL)', () => {
 describe('ops files (Prometheus rules, Grafana dashboard)', () => {
   const app = useTestApp();
   let families: Set<string>;
+  let text: string;
 
   beforeAll(async () => {
     // One task, so the labelled series of the task metrics exist as well.
@@ -141,7 +142,17 @@ describe('ops files (Prometheus rules, Grafana dashboard)', () => {
       const res = await app.http().get(`/api/v1/tasks/${id}`).set(authHeaders).expect(200);
       return res.body.status === 'succeeded';
     }, `task ${id} to succeed`);
-    const text = (await app.http().get('/metrics').expect(200)).text;
+    // What docs/operations.md says is timed: a 401 of the key guard, an unknown path, a 413.
+    await app.http().get('/api/v1/tasks').expect(401);
+    await app.http().get('/no-such-path').expect(404);
+    await app
+      .http()
+      .post('/api/v1/tasks/create/diagnostic')
+      .set(authHeaders)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ pad: 'x'.repeat(1_100_000) }))
+      .expect(413);
+    text = (await app.http().get('/metrics').expect(200)).text;
     families = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
   });
 
@@ -153,6 +164,18 @@ describe('ops files (Prometheus rules, Grafana dashboard)', () => {
       (f) => name === `${f}_bucket` || name === `${f}_sum` || name === `${f}_count`,
     );
   const familyOf = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+
+  it('times requests the way the Metrics section says (401s, unknown paths, 413s)', () => {
+    expect(text).toMatch(
+      /^assay_http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/tasks"[^}]*status="401"[^}]*\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^assay_http_request_duration_seconds_count\{[^}]*route="\{\/\*splat\}"[^}]*status="404"[^}]*\} 1$/m,
+    );
+    expect(text).toMatch(
+      /^assay_http_request_duration_seconds_count\{[^}]*route="unmatched"[^}]*status="413"[^}]*\} 1$/m,
+    );
+  });
 
   it('the rules name only metrics the app exposes', () => {
     const unknown = loadRules().flatMap((r) =>
