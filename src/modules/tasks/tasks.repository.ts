@@ -61,6 +61,22 @@ export class TasksRepository {
     return (res.raw as unknown[]).length > 0;
   }
 
+  /**
+   * Inserts a task and returns it as stored, in one statement (INSERT … RETURNING *): null when
+   * the insert was ignored (its idempotency key is taken). A create is then one round trip.
+   */
+  async insertReturning(task: Partial<TaskEntity>): Promise<TaskEntity | null> {
+    const res = await this.repo()
+      .createQueryBuilder()
+      .insert()
+      .values(task as QueryDeepPartialEntity<TaskEntity>)
+      .orIgnore()
+      .returning('*')
+      .execute();
+    const [row] = res.raw as Record<string, unknown>[];
+    return row ? taskFromRow(this.ds, row) : null;
+  }
+
   async insertMany(tasks: Partial<TaskEntity>[], em: EntityManager): Promise<void> {
     for (let i = 0; i < tasks.length; i += 500) {
       await this.repo(em)

@@ -149,13 +149,14 @@ export class TaskSubmission {
       }
     }
 
-    if (!(await this.repo.insert(draft))) {
+    const stored = await this.repo.insertReturning(draft);
+    if (!stored) {
       // A concurrent request with the same idempotency key won the insert.
       return this.sameKey(await this.mustFindByKey(opts.idempotencyKey, tenant), requestHash);
     }
     this.metrics.tasksCreated.inc({ type: type.name });
-    await this.enqueueSafely([draft as TaskEntity]);
-    return { task: (await this.repo.findById(draft.id!))!, created: true, reused: false };
+    await this.enqueueSafely([stored]);
+    return { task: stored, created: true, reused: false };
   }
 
   private async mustFindByKey(key: string | undefined, tenant: string | null): Promise<TaskEntity> {
