@@ -40,6 +40,21 @@ describe('sweeps (real Postgres + Redis)', () => {
   });
 
   describe('metrics', () => {
+    it('deletes provider answers past their cache lifetime, and keeps the fresh ones', async () => {
+      const put = (key: string, expiresIn: string) =>
+        ds.query(
+          `INSERT INTO provider_cache (key, provider, operation, response, expires_at)
+           VALUES ($1, 'p', 'op', '{}', now() + $2::interval)`,
+          [key, expiresIn],
+        );
+      await put('r'.repeat(64), '-1 minute');
+      await put('f'.repeat(64), '1 hour');
+      expect(await sweeps.run('retention')).toBe(1);
+      const left = await ds.query(`SELECT key FROM provider_cache ORDER BY key`);
+      expect(left).toEqual([{ key: 'f'.repeat(64) }]);
+      await ds.query(`DELETE FROM provider_cache`);
+    });
+
     it('counts each run by sweep and outcome, and what it acted on', async () => {
       const before = await sweepMetric('assay_sweep_runs_total', 'retention', 'outcome="ok"');
       const affectedBefore = await sweepMetric('assay_sweep_affected_total', 'retention');

@@ -9,6 +9,7 @@ import { TaskQueues } from '../tasks/engine/task-queues';
 import { TaskRegistry } from '../tasks/engine/task-registry';
 import { TaskLifecycle } from '../tasks/engine/task-lifecycle';
 import { backoffMs } from '../tasks/engine/task-runner';
+import { ProviderCacheRepository } from '../../providers/core/provider-cache.repository';
 import { TasksRepository } from '../tasks/tasks.repository';
 
 export const SWEEPS = [
@@ -121,10 +122,20 @@ export class SweepsService {
     return this.moduleRef.get(InteractionsService, { strict: false }).sweepAudio();
   }
 
+  /**
+   * Finished tasks past TASK_RETENTION_DAYS, and provider answers past their cache lifetime (read
+   * never again: without this the cache table only grew), in batches until none are left.
+   */
   private async retention(): Promise<number> {
-    if (!this.config.TASK_RETENTION_DAYS) return 0;
-    const cutoff = new Date(Date.now() - this.config.TASK_RETENTION_DAYS * 24 * 3600 * 1000);
     let total = 0;
+    const cache = this.moduleRef.get(ProviderCacheRepository, { strict: false });
+    for (;;) {
+      const n = await cache.deleteExpired(5000);
+      total += n;
+      if (n < 5000) break;
+    }
+    if (!this.config.TASK_RETENTION_DAYS) return total;
+    const cutoff = new Date(Date.now() - this.config.TASK_RETENTION_DAYS * 24 * 3600 * 1000);
     for (;;) {
       const n = await this.repo.deleteFinishedBefore(cutoff, 5000);
       total += n;
