@@ -22,6 +22,7 @@
  *
  * Environment: BENCH_N (20000), BENCH_RSS_TASKS (100000), BENCH_RSS_WARMUP (5000),
  * BENCH_SKIP (e.g. "c,d"), BENCH_RATE (500), BENCH_DURATION_S (15), BENCH_CONNECTIONS (10),
+ * BENCH_WORKERS (1: worker processes draining (b), to see how the full path scales out),
  * BENCH_C_WORKER=1 (keep a worker running during (c)), BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL;
  * DATABASE_POOL_SIZE, WORKER_CONCURRENCY and NODE_OPTIONS pass through to the app.
  */
@@ -45,6 +46,7 @@ import {
   REDIS_URL,
   RSS_TASKS,
   SKIP,
+  WORKERS,
 } from './tasks/settings';
 import { phaseA, phaseB } from './tasks/throughput';
 
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   await database.create(benchConfig);
   let api: AppProcess | undefined;
   let worker: AppProcess | undefined;
+  const extraWorkers: AppProcess[] = [];
   let rateA: number | undefined;
   let rateB: number | undefined;
   try {
@@ -107,7 +110,13 @@ async function main(): Promise<void> {
       worker = await startApp('worker');
       log(`worker child pid ${worker.pid}`);
     }
-    if (phases.includes('b')) rateB = await phaseB(api!, worker!);
+    if (phases.includes('b')) {
+      for (let i = 1; i < WORKERS; i++) extraWorkers.push(await startApp('worker'));
+      if (extraWorkers.length)
+        log(`more worker children: ${extraWorkers.map((w) => w.pid).join(', ')}`);
+      rateB = await phaseB(api!, [worker!, ...extraWorkers]);
+      await Promise.all(extraWorkers.map((w) => w.stop()));
+    }
     if (!C_WORKER) {
       await worker?.stop();
       worker = undefined;

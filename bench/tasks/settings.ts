@@ -14,6 +14,8 @@ export const DURATION_S = envInt('BENCH_DURATION_S', 15);
 export const CONNECTIONS = envInt('BENCH_CONNECTIONS', 10);
 /** Keep the worker running during (c) (default: stopped, so (c) measures the API, not a full box). */
 export const C_WORKER = envInt('BENCH_C_WORKER', 0) > 0;
+/** Worker processes draining (b) (one Redis, one PostgreSQL): how the full path scales out. */
+export const WORKERS = Math.max(1, envInt('BENCH_WORKERS', 1));
 export const SKIP = new Set(
   (env.BENCH_SKIP ?? '')
     .toLowerCase()

@@ -70,10 +70,13 @@ export async function phaseA(label: string): Promise<number> {
   }
 }
 
-export async function phaseB(api: AppProcess, worker: AppProcess): Promise<number> {
-  log(`(b) full path: ${fmt(N)} diagnostic tasks {"sleep_ms":0} via POST /api/v1/tasks/batch`);
+export async function phaseB(api: AppProcess, workers: AppProcess[]): Promise<number> {
+  log(
+    `(b) full path: ${fmt(N)} diagnostic tasks {"sleep_ms":0} via POST /api/v1/tasks/batch, ` +
+      `${workers.length} worker process(es)`,
+  );
   const batchIds: string[] = [];
-  const cpu = await cpuMeter([api, worker]);
+  const cpu = await cpuMeter([api, ...workers]);
   const t0 = now();
   let postError: unknown;
   const posting = postTasks(api, N, batchIds).then(now, (err: unknown) => {
@@ -85,9 +88,12 @@ export async function phaseB(api: AppProcess, worker: AppProcess): Promise<numbe
     () => batchIds,
     N,
     100,
-    worker,
+    workers[0],
     () => {
       if (postError) throw postError;
+      const dead = workers.find((w) => w.exitCode !== undefined);
+      if (dead)
+        throw new Error(`worker ${dead.pid} exited (${dead.exitCode}):\n${dead.tail.join('\n')}`);
     },
   );
   const tPosted = await posting;
@@ -96,7 +102,11 @@ export async function phaseB(api: AppProcess, worker: AppProcess): Promise<numbe
   log(
     `(b) ${fmt(rate)} tasks/s (posting took ${fmt((tPosted - t0) / 1000, 2)} s, total ${fmt((t1 - t0) / 1000, 2)} s)`,
   );
-  rows.push({ phase: '(b)', metric: 'full path tasks/s', value: fmt(rate) });
+  rows.push({
+    phase: '(b)',
+    metric: `full path tasks/s (${workers.length} worker process${workers.length > 1 ? 'es' : ''})`,
+    value: fmt(rate),
+  });
   rows.push({
     phase: '(b)',
     metric: '  of which: POST time for all batches',
