@@ -6,7 +6,7 @@ import { escapeFormula, readCsv, writeCsvAtomic } from '../csv';
 import { CliError, EXIT } from '../io';
 import type { Progress } from '../progress';
 import { taskError, waitForTask } from '../task-wait';
-import { columnKey } from '../../modules/emails/dto/email-csv';
+import { columnKey } from '../../common/csv-columns';
 
 /** Columns `assay emails verify` adds after the input's. */
 export const VERIFY_COLUMNS = [

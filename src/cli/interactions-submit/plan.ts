@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { readDoneRows, resumeRows } from '../accounts-enrich/plan';
 import { escapeFormula, readCsv } from '../csv';
 import { CliError, EXIT } from '../io';
-import { columnKey } from '../../modules/emails/dto/email-csv';
+import { columnIndexes } from '../../common/csv-columns';
 
 /*
  * The plan of `assay interactions submit`: one recorded conversation per row of a CSV naming the
@@ -100,12 +100,7 @@ function uploadOf(base: string, cell: (c: Column) => string): UploadRequest | st
 
 export function planInteractions(input: string, output: string | undefined): InteractionsPlan {
   const table = readCsv(input);
-  const at = Object.fromEntries(
-    (Object.keys(COLUMNS) as Column[]).map((c) => [
-      c,
-      table.header.findIndex((h) => (COLUMNS[c] as readonly string[]).includes(columnKey(h))),
-    ]),
-  ) as Record<Column, number>;
+  const at = columnIndexes(table.header, COLUMNS);
   const missing = REQUIRED.filter((c) => at[c] < 0);
   if (missing.length)
     throw new CliError(`the input has no ${missing.join(', ')} column`, EXIT.usage);

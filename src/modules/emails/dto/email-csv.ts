@@ -1,3 +1,5 @@
+import { columnIndexes } from '../../../common/csv-columns';
+
 // A CSV of people or companies as `email_finding` inputs: the columns recognised by name, shared
 // by `POST /api/v1/emails/jobs/csv` and `assay emails find --in`.
 
@@ -21,13 +23,6 @@ export const FIND_COLUMNS = {
 } as const;
 type Column = keyof typeof FIND_COLUMNS;
 
-/** A column name as matched against known names (case, spaces and dashes ignored). */
-export const columnKey = (s: string) =>
-  s
-    .trim()
-    .toLowerCase()
-    .replace(/[\s-]+/g, '_');
-
 /** A row's `email_finding` input, or why it has none. */
 export interface FindRow {
   payload: Record<string, string> | null;
@@ -36,12 +31,7 @@ export interface FindRow {
 
 /** Where each known column is (-1: absent); null when there is neither a domain nor a lead id. */
 export function findColumns(header: string[]): Record<Column, number> | null {
-  const at = Object.fromEntries(
-    (Object.keys(FIND_COLUMNS) as Column[]).map((c) => [
-      c,
-      header.findIndex((h) => (FIND_COLUMNS[c] as readonly string[]).includes(columnKey(h))),
-    ]),
-  ) as Record<Column, number>;
+  const at = columnIndexes(header, FIND_COLUMNS);
   return at.lead_id < 0 && at.domain < 0 ? null : at;
 }
 
