@@ -1,5 +1,6 @@
 import { ApiClient, ApiError, oneLineError } from './api-client';
-import { isFatal } from './accounts-enrich/row-pool';
+import { eachRow, isFatal } from './accounts-enrich/row-pool';
+import type { Progress } from './progress';
 import { TaskDetail, taskError, waitForTask } from './task-wait';
 
 /** A CSV row's task as a bulk command follows it. */
@@ -54,4 +55,47 @@ export async function submitAndWait(
     row.error = oneLineError(err);
     return null;
   }
+}
+
+/** How a run of a CSV's rows ended (`runRows`). */
+export interface RowsRun {
+  skipped: number;
+  counts: Record<string, number>;
+  unfinished: number;
+  interrupted: boolean;
+}
+
+/**
+ * Runs `one` on each row to do, at most `concurrency` at once, with a progress tick per row
+ * (counted by its status) and the output saved before, after each row and at the end. Rows to do
+ * are the plan's `todo`; the others were done in an earlier output.
+ */
+export async function runRows<R extends TaskRow & { number: number }>(
+  plan: { rows: R[]; todo: R[] },
+  abort: AbortController,
+  progress: Progress,
+  opts: { concurrency: number; save: () => void },
+  one: (row: R) => Promise<void>,
+): Promise<RowsRun> {
+  const counts: Record<string, number> = {};
+  opts.save();
+  progress.start(plan.rows.length, plan.rows.length - plan.todo.length);
+  try {
+    await eachRow(plan.todo, opts.concurrency, abort, async (row) => {
+      await one(row);
+      const status = row.status ?? 'error';
+      counts[status] = (counts[status] ?? 0) + 1;
+      progress.tick(`row ${row.number}: ${status} ${row.error ?? ''}`.trim(), counts);
+      opts.save();
+    });
+  } finally {
+    progress.stop();
+    opts.save();
+  }
+  return {
+    skipped: plan.rows.length - plan.todo.length,
+    counts,
+    unfinished: plan.todo.filter((r) => !FINAL_ROW_STATUSES.includes(r.status ?? '')).length,
+    interrupted: abort.signal.aborted,
+  };
 }

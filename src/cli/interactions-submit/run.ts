@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { ApiClient, ApiError, LocalFileError, oneLineError } from '../api-client';
-import { eachRow, isFatal } from '../accounts-enrich/row-pool';
+import { isFatal } from '../accounts-enrich/row-pool';
 import { writeCsvAtomic } from '../csv';
 import { Progress } from '../progress';
-import { FINAL_ROW_STATUSES } from '../task-row';
+import { RowsRun, runRows } from '../task-row';
 import { InteractionDetail, waitForInteraction } from '../task-wait';
 import { INTERACTION_COLUMNS, InteractionRow, InteractionsPlan } from './plan';
 
@@ -64,12 +64,8 @@ function outputRow(row: InteractionRow): string[] {
   ];
 }
 
-export interface InteractionsRunSummary {
+export interface InteractionsRunSummary extends RowsRun {
   recordings: number;
-  skipped: number;
-  counts: Record<string, number>;
-  unfinished: number;
-  interrupted: boolean;
 }
 
 interface RunOptions {
@@ -154,32 +150,14 @@ export async function runInteractions(
   progress: Progress,
   opts: RunOptions,
 ): Promise<InteractionsRunSummary> {
-  const counts: Record<string, number> = {};
   const save = () =>
     writeCsvAtomic(
       opts.output,
       plan.outHeader,
       plan.rows.filter((r) => r.previous || r.status).map(outputRow),
     );
-  save();
-  progress.start(plan.rows.length, plan.rows.length - plan.todo.length);
-  try {
-    await eachRow(plan.todo, opts.concurrency, abort, async (row) => {
-      await submitRow(client, abort, row, opts, save);
-      const status = row.status ?? 'error';
-      counts[status] = (counts[status] ?? 0) + 1;
-      progress.tick(`row ${row.number}: ${status} ${row.error ?? ''}`.trim(), counts);
-      save();
-    });
-  } finally {
-    progress.stop();
-    save();
-  }
-  return {
-    recordings: plan.rows.length,
-    skipped: plan.rows.length - plan.todo.length,
-    counts,
-    unfinished: plan.todo.filter((r) => !FINAL_ROW_STATUSES.includes(r.status ?? '')).length,
-    interrupted: abort.signal.aborted,
-  };
+  const run = await runRows(plan, abort, progress, { concurrency: opts.concurrency, save }, (row) =>
+    submitRow(client, abort, row, opts, save),
+  );
+  return { recordings: plan.rows.length, ...run };
 }

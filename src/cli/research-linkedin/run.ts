@@ -1,8 +1,7 @@
 import type { ApiClient } from '../api-client';
-import { eachRow } from '../accounts-enrich/row-pool';
 import { writeCsvAtomic } from '../csv';
 import { Progress } from '../progress';
-import { FINAL_ROW_STATUSES, submitAndWait } from '../task-row';
+import { RowsRun, runRows, submitAndWait } from '../task-row';
 import type { TaskDetail } from '../task-wait';
 import { RESEARCH_COLUMNS, researchKey, ResearchPlan, ResearchRow } from './plan';
 
@@ -40,12 +39,8 @@ function outputRow(row: ResearchRow): string[] {
   return [...row.cells, ...added, row.jobId ?? '', row.status ?? '', row.error ?? ''];
 }
 
-export interface ResearchRunSummary {
+export interface ResearchRunSummary extends RowsRun {
   leads: number;
-  skipped: number;
-  counts: Record<string, number>;
-  unfinished: number;
-  interrupted: boolean;
 }
 
 /**
@@ -59,50 +54,36 @@ export async function runResearch(
   progress: Progress,
   opts: { output: string; concurrency: number; pollMs: number; timeoutMs: number },
 ): Promise<ResearchRunSummary> {
-  const counts: Record<string, number> = {};
   const save = () =>
     writeCsvAtomic(
       opts.output,
       plan.outHeader,
       plan.rows.filter((r) => r.previous || r.status).map(outputRow),
     );
-  const one = async (row: ResearchRow): Promise<void> => {
-    if (!row.body) {
-      row.status = 'rejected';
-      row.error = row.problem ?? 'not usable';
-      return;
-    }
-    const task = await submitAndWait(
-      client,
-      abort,
-      row,
-      {
-        path: '/api/v1/research/linkedin',
-        body: row.body,
-        idempotencyKey: researchKey(row.body),
-      },
-      opts,
-    );
-    if (task?.status === 'succeeded') row.added = researchCells(task);
-  };
-  save();
-  progress.start(plan.rows.length, plan.rows.length - plan.todo.length);
-  try {
-    await eachRow(plan.todo, opts.concurrency, abort, async (row) => {
-      await one(row);
-      counts[row.status ?? 'error'] = (counts[row.status ?? 'error'] ?? 0) + 1;
-      progress.tick(`row ${row.number}: ${row.status} ${row.error ?? ''}`.trim(), counts);
-      save();
-    });
-  } finally {
-    progress.stop();
-    save();
-  }
-  return {
-    leads: plan.rows.length,
-    skipped: plan.rows.length - plan.todo.length,
-    counts,
-    unfinished: plan.todo.filter((r) => !FINAL_ROW_STATUSES.includes(r.status ?? '')).length,
-    interrupted: abort.signal.aborted,
-  };
+  const run = await runRows(
+    plan,
+    abort,
+    progress,
+    { concurrency: opts.concurrency, save },
+    async (row) => {
+      if (!row.body) {
+        row.status = 'rejected';
+        row.error = row.problem ?? 'not usable';
+        return;
+      }
+      const task = await submitAndWait(
+        client,
+        abort,
+        row,
+        {
+          path: '/api/v1/research/linkedin',
+          body: row.body,
+          idempotencyKey: researchKey(row.body),
+        },
+        opts,
+      );
+      if (task?.status === 'succeeded') row.added = researchCells(task);
+    },
+  );
+  return { leads: plan.rows.length, ...run };
 }
