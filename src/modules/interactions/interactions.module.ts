@@ -12,7 +12,7 @@ import { PeopleExtraction } from './people/people-extraction';
 import { ProfileLookup } from './people/profile-lookup';
 import { EmbeddingStage } from './pipeline/embedding.stage';
 import { InteractionEnrichmentTask } from './pipeline/enrichment.task';
-import { InteractionEnded } from './pipeline/interaction-ended';
+import { InteractionStages } from './pipeline/interaction-stages';
 import { InteractionTranscriptionTask } from './pipeline/transcription.task';
 import { InteractionsRepository } from './storage/interactions.repository';
 import { SynthesisStage } from './synthesis/synthesis';
@@ -59,7 +59,7 @@ export class InteractionsModule {
         PeopleExtraction,
         ProfileLookup,
         SynthesisStage,
-        InteractionEnded,
+        InteractionStages,
         InteractionTranscriptionTask,
         InteractionEnrichmentTask,
       ],

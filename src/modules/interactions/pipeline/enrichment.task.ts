@@ -1,5 +1,4 @@
 import { TaskContext } from '../../tasks/engine/task-context';
-import { TaskError } from '../../tasks/engine/task-errors';
 import { TaskHandler, TaskType } from '../../tasks/engine/task-type.decorator';
 import type { TaskEntity } from '../../tasks/task.entity';
 import { ProviderRegistry } from '../../../providers/core/provider-registry';
@@ -8,7 +7,7 @@ import { ProfileLookup } from '../people/profile-lookup';
 import type { InteractionPerson } from '../storage/interaction.types';
 import { InteractionsRepository } from '../storage/interactions.repository';
 import { Synthesis, SynthesisStage } from '../synthesis/synthesis';
-import { InteractionEnded } from './interaction-ended';
+import { cancelledStage, InteractionStages } from './interaction-stages';
 import { ENRICHMENT_TASK, InteractionStageInput } from './transcription.task';
 
 /**
@@ -35,26 +34,23 @@ export class InteractionEnrichmentTask implements TaskHandler<InteractionStageIn
     private readonly people: PeopleExtraction,
     private readonly lookup: ProfileLookup,
     private readonly synthesis: SynthesisStage,
-    private readonly endings: InteractionEnded,
+    private readonly stages: InteractionStages,
   ) {}
 
   ended(task: TaskEntity): Promise<void> {
-    return this.endings.stageEnded(task);
+    return this.stages.ended(task);
   }
 
   async run(ctx: TaskContext<InteractionStageInput>): Promise<Record<string, unknown>> {
     const id = ctx.input.interaction_id;
-    const row = await this.repo.get(id);
-    if (!row?.transcript)
-      throw TaskError.permanent('NOT_FOUND', `no transcribed interaction ${id}`);
-    if (row.cancel_requested_at) throw TaskError.permanent('CANCELLED', 'cancelled on request');
-    const lines = row.transcript.lines;
+    const row = await this.stages.start(id, 'transcript');
+    const transcript = row.transcript!;
+    const lines = transcript.lines;
     const scope = () => ctx.providerScope();
     const started = Date.now();
-    const stop = () => TaskError.permanent('CANCELLED', 'cancelled on request');
 
     if (!(await this.repo.advance(id, 'ENRICHMENT', 'Finding the people mentioned...')))
-      throw stop();
+      throw cancelledStage();
     await ctx.progress('people', 20, 'finding the people mentioned');
     const found = await ctx.checkpoint('people', () => this.people.extract(lines, scope()));
     await this.repo.advance(id, 'ENRICHMENT', `Looking up ${found.persons.length} people...`, {
@@ -71,7 +67,7 @@ export class InteractionEnrichmentTask implements TaskHandler<InteractionStageIn
         persons: looked.persons,
       }))
     )
-      throw stop();
+      throw cancelledStage();
     await ctx.progress('synthesis', 70, 'synthesis');
     const profile = await this.repo.profile(row.tenant_id, row.user_id);
     const synthesis = await ctx.checkpoint<Synthesis | { skipped: string }>(
@@ -98,14 +94,15 @@ export class InteractionEnrichmentTask implements TaskHandler<InteractionStageIn
       synthesis_seconds: Math.round((Date.now() - enrichedAt) / 100) / 10,
       cost_usd:
         Math.round(
-          ((row.transcript.cost_usd ?? 0) +
+          ((transcript.cost_usd ?? 0) +
             found.cost_usd +
             looked.cost_usd +
             ('cost_usd' in synthesis ? synthesis.cost_usd : 0)) *
             1e6,
         ) / 1e6,
     };
-    if (!(await this.repo.advance(id, 'SUCCESS', 'Done', { synthesis, metrics }))) throw stop();
+    if (!(await this.repo.advance(id, 'SUCCESS', 'Done', { synthesis, metrics })))
+      throw cancelledStage();
     return { people: persons.length, drafts: 'drafts' in synthesis ? synthesis.drafts.length : 0 };
   }
 }

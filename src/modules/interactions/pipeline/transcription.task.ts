@@ -17,7 +17,7 @@ import type {
 } from '../storage/interaction.types';
 import { InteractionsRepository } from '../storage/interactions.repository';
 import { EmbeddingStage } from './embedding.stage';
-import { InteractionEnded } from './interaction-ended';
+import { cancelledStage, InteractionStages } from './interaction-stages';
 import { chunkLines, transcriptLines } from './transcript';
 
 export const TRANSCRIPTION_TASK = 'interaction_transcription';
@@ -61,18 +61,16 @@ export class InteractionTranscriptionTask implements TaskHandler<InteractionStag
     private readonly registry: ProviderRegistry,
     private readonly embeddings: EmbeddingStage,
     private readonly tasks: TasksService,
-    private readonly endings: InteractionEnded,
+    private readonly stages: InteractionStages,
   ) {}
 
   ended(task: TaskEntity): Promise<void> {
-    return this.endings.stageEnded(task);
+    return this.stages.ended(task);
   }
 
   async run(ctx: TaskContext<InteractionStageInput>): Promise<Record<string, unknown>> {
     const id = ctx.input.interaction_id;
-    const row = await this.repo.get(id);
-    if (!row) throw TaskError.permanent('NOT_FOUND', `no interaction ${id} (erased?)`);
-    if (row.cancel_requested_at) throw TaskError.permanent('CANCELLED', 'cancelled on request');
+    const row = await this.stages.start(id);
     const scope = () => ctx.providerScope();
 
     await this.repo.advance(id, 'TRANSCRIPTION', 'Transcribing the recording...');
@@ -85,7 +83,7 @@ export class InteractionTranscriptionTask implements TaskHandler<InteractionStag
     await this.repo.saveTranscript(id, t, t.pii_counts);
 
     if (!(await this.repo.advance(id, 'EMBEDDING', `Embedding ${t.lines.length} lines...`)))
-      throw TaskError.permanent('CANCELLED', 'cancelled on request');
+      throw cancelledStage();
     await ctx.progress('embedding', 60, 'embedding');
     const embedded = await ctx.checkpoint('embedding', async () => {
       const r = await this.embeddings.chunkRows(chunkLines(t.lines), scope());
