@@ -1,9 +1,12 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType, OmitType } from '@nestjs/swagger';
+import {
+  ApiProperty,
+  ApiPropertyOptional,
+  IntersectionType,
+  OmitType,
+  PickType,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
   IsDefined,
   IsIn,
   IsInt,
@@ -14,13 +17,12 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { IsBoundedJson } from '../../../common/http/validation';
 import { TypedTaskOptionsDto } from '../../tasks/dto/typed-task-options.dto';
 import { COLUMN_ID_RE } from '../dependencies/column-refs';
-import { AiConfigDto, ColumnConfigDto, MAX_ENTITIES } from './custom-column.input';
+import { AiConfigDto, ColumnConfigDto, CustomColumnInput } from './custom-column.input';
 
 const TENANT = () =>
   ApiPropertyOptional({
@@ -55,16 +57,13 @@ export class DefineColumnDto extends OmitType(ColumnConfigDto, ['id'] as const) 
   tenant_id?: string;
 }
 
-class RunFieldsDto {
-  @ApiProperty({ type: [String], example: ['acct_1', 'acct_2'] })
-  @IsArray()
-  @ArrayMinSize(1, { message: 'entity_ids must name at least one entity' })
-  @ArrayMaxSize(MAX_ENTITIES)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(255, { each: true })
-  entity_ids!: string[];
-
+/** The entities, their limits and the echo of the seed payload, as the seed route takes them. */
+class RunFieldsDto extends PickType(CustomColumnInput, [
+  'entity_ids',
+  'batch_size',
+  'concurrent_requests',
+  'orchestration_data',
+] as const) {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -75,33 +74,6 @@ class RunFieldsDto {
   @IsObject()
   @IsBoundedJson({ maxDepth: 16, maxStringLength: 200_000, maxTotalLength: 20_000_000 })
   context_data!: Record<string, unknown>;
-
-  @ApiPropertyOptional({ description: 'Entities per progress step (default 10)', minimum: 1 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  batch_size?: number;
-
-  @ApiPropertyOptional({
-    description: 'Entities answered at once (default 5)',
-    minimum: 1,
-    maximum: 50,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(50)
-  concurrent_requests?: number;
-
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'Echoed in the completed callback',
-  })
-  @IsOptional()
-  @IsObject()
-  orchestration_data?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: "The caller's job id, echoed in callbacks" })
   @IsOptional()
