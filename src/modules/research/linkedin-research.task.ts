@@ -156,13 +156,6 @@ export class LinkedInResearchTask implements TaskHandler<LinkedInResearchInput, 
             capturedAt,
           },
           ctx.providerScope(),
-          details.map((d) => ({
-            prompt_tokens: d.openai_tokens_used.prompt_tokens,
-            completion_tokens: d.openai_tokens_used.completion_tokens,
-            cost_usd: d.openai_tokens_used.total_cost_in_usd,
-            provider: null,
-            model: null,
-          })),
         ),
       );
     }

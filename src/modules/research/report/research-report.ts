@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CallScope } from '../../../providers/core/provider-client';
 import { LlmService } from '../../../providers/llm/llm.service';
-import type { LlmUsage } from '../analysis/activity-analyzer';
 import type { ContentDetails } from '../analysis/content-details';
 import {
   INSIGHTS_SCHEMA,
@@ -82,7 +81,6 @@ export class ResearchReport {
     details: ContentDetails[],
     input: ReportInput,
     scope: CallScope,
-    usageSoFar: LlmUsage[],
   ): Promise<Insights | null> {
     const analysed = details
       .filter((d) => d.processing_status === 'complete')
@@ -117,8 +115,13 @@ export class ResearchReport {
         const date = byId.get(id)?.publish_date;
         return !date || new Date(`${date}Z`) >= recentFrom;
       });
+    // The activities' analysis (each carries its share of its batch), then the report's call.
     const tokens = [
-      ...usageSoFar,
+      ...details.map((d) => ({
+        prompt_tokens: d.openai_tokens_used.prompt_tokens,
+        completion_tokens: d.openai_tokens_used.completion_tokens,
+        cost_usd: d.openai_tokens_used.total_cost_in_usd,
+      })),
       {
         prompt_tokens: answer.usage.input_tokens,
         completion_tokens: answer.usage.output_tokens,
