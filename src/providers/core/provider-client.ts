@@ -45,6 +45,13 @@ export interface WaterfallStep {
   retry_after_ms?: number;
 }
 
+/**
+ * Whether asking a waterfall again may succeed: not when every provider refused for good (a
+ * refusal, a bad request); yes when one found nothing, failed for now, or is paused or rate limited.
+ */
+export const waterfallRetryable = (steps: WaterfallStep[]): boolean =>
+  steps.some((s) => s.retryable !== false || s.retry_after_ms !== undefined);
+
 export interface WaterfallOutcome<T = unknown> {
   winner: CallOutcome<T> | null;
   steps: WaterfallStep[];

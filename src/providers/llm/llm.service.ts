@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { createHash } from 'node:crypto';
 import { stableStringify } from '../../common/stable-json';
-import { CallOutcome, CallScope, ProviderClient, WaterfallStep } from '../core/provider-client';
+import {
+  CallOutcome,
+  CallScope,
+  ProviderClient,
+  waterfallRetryable,
+  WaterfallStep,
+} from '../core/provider-client';
 import { ProviderError } from '../core/provider-error';
 import { LlmGenerateInput, LlmGenerateOutput, parseJsonAnswer } from './llm.types';
 
@@ -138,9 +144,7 @@ export class LlmService {
           ? `no LLM provider answered (${why})`
           : 'no LLM provider is configured (set GEMINI_API_KEY, OPENAI_API_KEY or OPENAI_BASE_URL, or PERPLEXITY_API_KEY)',
         {
-          // Asking again helps unless every provider refused for good (a refusal, a bad request);
-          // a paused or rate-limited one answers again later.
-          retryable: w.steps.some((s) => s.retryable !== false || s.retry_after_ms !== undefined),
+          retryable: waterfallRetryable(w.steps),
           ...(waits.length ? { retryAfterMs: Math.min(...waits) } : {}),
         },
       );

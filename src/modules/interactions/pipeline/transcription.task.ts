@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
 import type { CallScope } from '../../../providers/core/provider-client';
-import { ProviderClient } from '../../../providers/core/provider-client';
+import { ProviderClient, waterfallRetryable } from '../../../providers/core/provider-client';
 import { ProviderRegistry } from '../../../providers/core/provider-registry';
 import type { TranscribeOutput } from '../../../providers/speech/speech.types';
 import { TaskContext } from '../../tasks/engine/task-context';
@@ -143,9 +143,7 @@ export class InteractionTranscriptionTask implements TaskHandler<InteractionStag
     );
     if (!w.winner?.data) {
       const why = w.steps.map((s) => `${s.provider}: ${s.error ?? s.outcome}`).join('; ');
-      const retryable = w.steps.some(
-        (s) => s.retryable !== false || s.retry_after_ms !== undefined,
-      );
+      const retryable = waterfallRetryable(w.steps);
       throw new TaskError(
         retryable ? 'TEMPORARY' : 'TRANSCRIPTION_FAILED',
         `no transcript (${why})`,
