@@ -5,6 +5,7 @@ import {
   BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
+import type Redis from 'ioredis';
 import { PinoLogger } from 'nestjs-pino';
 import { AppConfig } from '../../../common/config/app.config';
 import { isDatabaseUnavailable } from '../../../common/errors/dependency-errors';
@@ -16,12 +17,21 @@ import { CancelBus } from './cancel-bus';
 import { TaskContext } from './task-context';
 import { AbortReason, normaliseError, TaskAbortedError } from './task-errors';
 import { LeaseKeeper } from './lease-keeper';
-import { TaskJobData } from './task-queues';
+import { TaskJobData, TaskQueues } from './task-queues';
 import { TaskRegistry } from './task-registry';
 import { TaskLifecycle } from './task-lifecycle';
 
 /** A re-delivered job of a task still held looks again this long after the lease's end. */
 const LEASE_SLACK_MS = 250;
+
+/**
+ * How often this worker looks for delayed jobs still waiting well past their time, and how late
+ * one must be. BullMQ's workers promote delayed jobs (retries, waits for a lease or for
+ * PostgreSQL) when they are due; full test runs on a loaded machine have shown jobs left delayed
+ * far past their time, with their tasks never resuming. This is the backstop.
+ */
+const OVERDUE_CHECK_MS = 5000;
+const OVERDUE_AFTER_MS = 5000;
 
 /** Exponential backoff with jitter: base·2^(n-1), randomised to 50–100 %, capped at one hour. */
 export function backoffMs(attempt: number, baseMs: number): number {
@@ -40,6 +50,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly workers: Worker<TaskJobData>[] = [];
   private readonly running = new Map<string, AbortController>();
   private closing = false;
+  private overdueTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -50,6 +61,7 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly lifecycle: TaskLifecycle,
     private readonly pino: PinoLogger,
     private readonly leases: LeaseKeeper,
+    private readonly queues: TaskQueues,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -78,12 +90,51 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     this.logger.log(
       `workers started: ${[...this.registry.queues()].map(([q, c]) => `${q}×${this.config.WORKER_CONCURRENCY || c}`).join(', ')}`,
     );
+    this.overdueTimer = setInterval(() => void this.promoteOverdue(), OVERDUE_CHECK_MS);
+    this.overdueTimer.unref();
+  }
+
+  /** Promotes the delayed jobs of this worker's queues that are more than OVERDUE_AFTER_MS late. */
+  async promoteOverdue(now = Date.now()): Promise<number> {
+    let promoted = 0;
+    for (const name of this.registry.queues().keys()) {
+      try {
+        const queue = this.queues.queue(name);
+        const client = (await queue.backend.client) as unknown as Redis;
+        // BullMQ scores a delayed job by its due time × 0x1000 (+ a counter): the earliest first.
+        const due = await client.zrangebyscore(
+          queue.keys.delayed,
+          0,
+          (now - OVERDUE_AFTER_MS) * 0x1000,
+          'LIMIT',
+          0,
+          50,
+        );
+        for (const id of due) {
+          const job = await queue.getJob(id);
+          // Promoted (or taken) meanwhile: nothing to do.
+          if (
+            job &&
+            (await job.promote().then(
+              () => true,
+              () => false,
+            ))
+          )
+            promoted++;
+        }
+      } catch {
+        // Redis away: the next round looks again.
+      }
+    }
+    if (promoted) this.logger.warn(`promoted ${promoted} delayed job(s) left past their time`);
+    return promoted;
   }
 
   /** Stop taking jobs; let in-flight ones finish within the grace period, then hand them back. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.overdueTimer);
     this.logger.log(
       `stopping: no new jobs; ${this.running.size} running task(s) may finish within ${this.config.SHUTDOWN_GRACE_MS} ms`,
     );
