@@ -8,6 +8,7 @@ import { developmentKey } from './common/auth/dev-key';
 import { AppConfig, loadConfig, loadDotEnv } from './common/config/app.config';
 import { processLogger, QuietBootLogger } from './common/logging/nest-loggers';
 import { ensureDatabase, ensureRedis } from './common/startup/dependencies';
+import { applyHeapGrowth } from './common/startup/heap';
 import { setupHttp } from './setup-http';
 import { runMigrations } from './database/migrate';
 import { providerEnvProblems } from './providers/provider-modules';
@@ -42,6 +43,7 @@ export async function main(): Promise<void> {
   loadDotEnv();
   // Every invalid setting in one error, the providers' <ID>_* variables included.
   const config = loadConfig(process.env, { checks: [(env) => providerEnvProblems(env)] });
+  applyHeapGrowth(config.HEAP_GROWING_PERCENT);
   // Until the application's logger exists (migrations, start-up checks), Nest's static logger
   // writes the same JSON lines.
   NestLogger.overrideLogger(processLogger(config));

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { AppConfig, splitTenant } from '../config/app.config';
 import { looksLikeJwt, OidcVerifier } from './oidc-verifier';
@@ -133,7 +133,8 @@ function keyPrincipal(key: KnownKey): Principal {
 }
 
 function digest(key: string): Buffer {
-  return createHash('sha256').update(key).digest();
+  // One-shot hash (no Hash object per request).
+  return hash('sha256', key, 'buffer');
 }
 
 /**

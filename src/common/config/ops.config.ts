@@ -41,4 +41,14 @@ export class OpsConfig extends AuthConfig {
 
   @IntSetting(0)
   SHUTDOWN_GRACE_MS = 25000;
+
+  /**
+   * How far V8 lets the JavaScript heap grow past what survived the last full collection, in
+   * percent (V8's `--heap-growing-percent`, set when the process starts). 0 = V8's own heuristic,
+   * which on a machine with a lot of memory lets a busy worker's heap double over its first
+   * 100,000 tasks before it levels off; 20 keeps it flat from the start, at no cost in throughput
+   * (`npm run bench:tasks`, phase d). Not a cap: a process that needs more memory still gets it.
+   */
+  @IntSetting(0, 1000)
+  HEAP_GROWING_PERCENT = 20;
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AppConfig } from '../../common/config/app.config';
 import { Coalescer } from './task-coalescer';
 import {
@@ -14,7 +13,7 @@ import {
   finishOneStatement,
 } from './task-finish.sql';
 import { FailedFilter, listFailedTasks, listTasks, TaskListFilter } from './task-list.queries';
-import { taskFromRow, tasksById, uuidKey } from './task-rows';
+import { insertTasksStatement, taskFromRow, tasksById, uuidKey } from './task-rows';
 import * as sweeps from './task-sweeps.queries';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
@@ -51,14 +50,12 @@ export class TasksRepository {
 
   /** Inserts; returns false when the idempotency key is already taken (concurrent duplicate). */
   async insert(task: Partial<TaskEntity>, em?: EntityManager): Promise<boolean> {
-    const res = await this.repo(em)
-      .createQueryBuilder()
-      .insert()
-      .values(task as QueryDeepPartialEntity<TaskEntity>)
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return (res.raw as unknown[]).length > 0;
+    const [sql, params] = insertTasksStatement(this.ds, [task], {
+      ignoreConflicts: true,
+      returning: '"id"',
+    });
+    const rows = (await (em ?? this.ds.manager).query(sql, params)) as unknown[];
+    return rows.length > 0;
   }
 
   /**
@@ -66,24 +63,21 @@ export class TasksRepository {
    * the insert was ignored (its idempotency key is taken). A create is then one round trip.
    */
   async insertReturning(task: Partial<TaskEntity>): Promise<TaskEntity | null> {
-    const res = await this.repo()
-      .createQueryBuilder()
-      .insert()
-      .values(task as QueryDeepPartialEntity<TaskEntity>)
-      .orIgnore()
-      .returning('*')
-      .execute();
-    const [row] = res.raw as Record<string, unknown>[];
+    const [sql, params] = insertTasksStatement(this.ds, [task], {
+      ignoreConflicts: true,
+      returning: '*',
+    });
+    const [row] = (await this.ds.query(sql, params)) as Record<string, unknown>[];
     return row ? taskFromRow(this.ds, row) : null;
   }
 
   async insertMany(tasks: Partial<TaskEntity>[], em: EntityManager): Promise<void> {
     for (let i = 0; i < tasks.length; i += 500) {
-      await this.repo(em)
-        .createQueryBuilder()
-        .insert()
-        .values(tasks.slice(i, i + 500) as QueryDeepPartialEntity<TaskEntity>[])
-        .execute();
+      const [sql, params] = insertTasksStatement(this.ds, tasks.slice(i, i + 500), {
+        ignoreConflicts: false,
+        returning: '"id"',
+      });
+      await em.query(sql, params);
     }
   }
 

@@ -87,6 +87,14 @@ export class TaskQueues implements OnApplicationShutdown {
       else byQueue.set(q, [t]);
     }
     for (const [q, list] of byQueue) {
+      if (list.length === 1) {
+        // One job: a plain add (one script call). addBulk builds a MULTI pipeline, and ioredis
+        // defines every loaded script on each pipeline it creates — a large share of a single
+        // create's CPU.
+        const [t] = list;
+        await q.add(t.type, { taskId: t.id }, this.jobOptions(t));
+        continue;
+      }
       for (let i = 0; i < list.length; i += 1000) {
         await q.addBulk(
           list.slice(i, i + 1000).map((t) => ({

@@ -4,7 +4,7 @@ import {
   Logger,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import type { Principal } from '../../../common/auth/principal';
 import { AppConfig } from '../../../common/config/app.config';
 import { FieldError, InvalidFieldsException } from '../../../common/http/validation';
@@ -110,9 +110,7 @@ export class TaskSubmission {
     const errors = await this.payloads.validated(type, payload, '', opts.seed);
     if (errors.length) throw new InvalidFieldsException(errors);
     const body = payload as Record<string, unknown>;
-    const requestHash = createHash('sha256')
-      .update(stableStringify({ name, input: body }))
-      .digest('hex');
+    const requestHash = hash('sha256', stableStringify({ name, input: body }), 'hex');
     // `?refresh=true` is kept on the task so its provider calls bypass other tasks' cached answers.
     const input = opts.refresh && body.refresh === undefined ? { ...body, refresh: true } : body;
 
