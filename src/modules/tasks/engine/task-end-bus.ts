@@ -37,6 +37,8 @@ export class TaskEndBus implements BeforeApplicationShutdown, OnApplicationShutd
   private ready = false;
   private stopped = false;
   private readonly waiters = new Map<string, Set<() => void>>();
+  private unannounced: string[] = [];
+  private announcing?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
@@ -47,13 +49,27 @@ export class TaskEndBus implements BeforeApplicationShutdown, OnApplicationShutd
     return `${this.config.REDIS_PREFIX}:task-end`;
   }
 
-  /** Announces that a task ended. Never throws: a lost announcement only delays a waiter. */
-  async publish(taskId: string): Promise<void> {
-    try {
-      await this.redis.publish(this.channel, taskId);
-    } catch (err) {
-      this.logger.debug(`task end of ${taskId} not announced: ${(err as Error).message}`);
-    }
+  /**
+   * Announces that a task ended. Never throws: a lost announcement only delays a waiter. The ends
+   * of one turn of the event loop go out as one message (ids separated by commas): a PUBLISH per
+   * task was a noticeable share of a busy worker's CPU and of Redis's.
+   */
+  publish(taskId: string): Promise<void> {
+    this.unannounced.push(taskId);
+    this.announcing ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const ids = this.unannounced;
+        this.unannounced = [];
+        this.announcing = undefined;
+        this.redis
+          .publish(this.channel, ids.join(','))
+          .catch((err: Error) =>
+            this.logger.debug(`end of ${ids.length} task(s) not announced: ${err.message}`),
+          )
+          .finally(resolve);
+      }),
+    );
+    return this.announcing;
   }
 
   /** Starts listening (once per process, on the first wait) and watches `taskId`. */
@@ -108,8 +124,9 @@ export class TaskEndBus implements BeforeApplicationShutdown, OnApplicationShutd
     sub.on('close', () => (this.ready = false));
     // After a reconnect ioredis subscribes again by itself (autoResubscribe).
     sub.on('ready', () => (this.ready = true));
-    sub.on('message', (_channel: string, taskId: string) => {
-      for (const onEnd of this.waiters.get(taskId) ?? []) onEnd();
+    sub.on('message', (_channel: string, ids: string) => {
+      for (const taskId of ids.split(','))
+        for (const onEnd of this.waiters.get(taskId) ?? []) onEnd();
     });
     const subscribed = sub.subscribe(this.channel).then(
       () => {
