@@ -57,18 +57,20 @@ export class ProviderAnswerCache {
     bypass: boolean,
   ): Promise<void> {
     try {
-      if (ttl > 0) await this.cache.put(fp, provider, operation, result, cost, taskId, ttl);
-      if (taskId && (ttl <= 0 || bypass)) {
-        await this.cache.put(
-          taskKey(fp, taskId),
-          provider,
-          operation,
-          result,
-          cost,
-          taskId,
-          TASK_SCOPED_TTL_SECONDS,
-        );
-      }
+      await Promise.all([
+        ttl > 0 ? this.cache.put(fp, provider, operation, result, cost, taskId, ttl) : undefined,
+        taskId && (ttl <= 0 || bypass)
+          ? this.cache.put(
+              taskKey(fp, taskId),
+              provider,
+              operation,
+              result,
+              cost,
+              taskId,
+              TASK_SCOPED_TTL_SECONDS,
+            )
+          : undefined,
+      ]);
     } catch (err) {
       // A cache write failure must not turn a paid, successful call into a failure.
       this.logger.warn(`could not cache a ${provider} answer: ${(err as Error).message}`);

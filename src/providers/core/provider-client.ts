@@ -163,30 +163,34 @@ export class ProviderClient {
       );
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
-      // The paid answer is cached first: a worker killed after this point never pays for it again
-      // (unless it must not be kept at all).
-      if (!result.sensitive)
-        await this.answers.put(
-          fp,
-          p.meta.id,
-          operation,
-          result,
-          cost,
-          taskId,
-          result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
-          scope.bypassCache ?? false,
-        );
-      if (taskId) await this.ledger.settle(taskId, reserved, cost);
       const outcome = result.found ? 'ok' : 'not_found';
-      await this.ledger.record({
-        ...ledgerBase,
-        outcome,
-        cached: false,
-        latencyMs,
-        attempts,
-        costUsd: cost,
-        model: result.model ?? p.settings.model,
-      });
+      // The answer is cached, the task charged and the call recorded before the call returns, the
+      // three statements side by side (one round trip of waiting, not three): a worker killed
+      // after this point never pays for the answer again (unless it must not be kept at all).
+      await Promise.all([
+        result.sensitive
+          ? undefined
+          : this.answers.put(
+              fp,
+              p.meta.id,
+              operation,
+              result,
+              cost,
+              taskId,
+              result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
+              scope.bypassCache ?? false,
+            ),
+        taskId ? this.ledger.settle(taskId, reserved, cost) : undefined,
+        this.ledger.record({
+          ...ledgerBase,
+          outcome,
+          cached: false,
+          latencyMs,
+          attempts,
+          costUsd: cost,
+          model: result.model ?? p.settings.model,
+        }),
+      ]);
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome });
       this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
       if (cost > 0) this.metrics.cost.inc({ provider: p.meta.id }, cost);
