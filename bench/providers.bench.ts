@@ -6,10 +6,10 @@
  *       whose quota is BENCH_QUOTA (20) calls/s — strict: a 429 as soon as a sliding 1-s window
  *       would hold more — and that takes BENCH_LATENCY_MS (50) ms per call. The tasks run on 2
  *       worker processes sharing the Redis rate limiter (provider configured with the quota).
- *       → achieved rate vs quota (goal ≥ 98 %), 429s (goal 0)
+ *       → achieved rate vs quota (goal ≥ 99 %), 429s (goal 0)
  *   (2) the same inputs again → vendor calls (goal 0: all cache hits)
  *   (3) wrapper overhead per call: ProviderClient.call against the stub (no rate limit, no delay)
- *       vs calling the stub directly with fetch, p50 difference (goal < 2 ms)
+ *       vs calling the stub directly with fetch, p50 difference (goal < 1 ms)
  *
  * The app runs as child processes (`dist/bench/providers/bench-app.main.js`: createApp with the
  * bench's provider and task type): one API, two workers, one for (3). The stubs live in this

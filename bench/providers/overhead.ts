@@ -34,8 +34,8 @@ export async function overheadRun(): Promise<void> {
       {
         metric: '(3) wrapper overhead per call, p50',
         value: `${fmt(r.overhead_p50_ms, 2)} ms`,
-        goal: '< 2 ms',
-        verdict: verdict(r.overhead_p50_ms < 2),
+        goal: '< 1 ms',
+        verdict: verdict(r.overhead_p50_ms < 1),
       },
     );
   } finally {
