@@ -3,9 +3,9 @@
  * ASSAY_ROLE=worker): the load generator and the polling never share an event loop with the code
  * they measure, and the worker's RSS is its own.
  */
-import { readFileSync } from 'node:fs';
 import { AppProcess as BenchAppProcess } from '../support/app-process';
 import { freePort } from '../support/common';
+import { memoryOf } from '../support/proc';
 import { appEnv } from './settings';
 
 /** Every app process the bench started, in order (their warnings and log tails are reported). */
@@ -26,9 +26,7 @@ export class AppProcess extends BenchAppProcess {
 
   /** VmRSS and VmHWM in MiB, from /proc/<pid>/status. */
   memory(): { rss: number; hwm: number } {
-    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)![1]);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+    return memoryOf(this.pid);
   }
 }
 

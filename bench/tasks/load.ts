@@ -1,6 +1,6 @@
 /** The load the task bench sends: task batches through the API, and an evenly paced open loop. */
 import http from 'node:http';
-import { sleep } from '../support/common';
+import { openLoop, percentile } from '../support/paced';
 import type { AppProcess } from './app-process';
 import { now } from './measure';
 import { API_KEY, BATCH } from './settings';
@@ -48,7 +48,6 @@ export async function pacedLoad(
   // From the moment the request was written: without the load generator's own lag.
   const fromSend: number[] = [];
   let non2xx = 0;
-  let sent = 0;
   const pending: Promise<void>[] = [];
   const one = (due: number) =>
     new Promise<void>((done) => {
@@ -81,21 +80,17 @@ export async function pacedLoad(
       req.end(body);
     });
   const t0 = now();
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((now() - t0) / 1000) * rate) + 1);
-    for (; sent < due; sent++) pending.push(one(t0 + (sent * 1000) / rate));
-    await sleep(1);
-  }
+  await openLoop(rate, total, (due) => pending.push(one(due)));
   await Promise.all(pending);
   const elapsed = (now() - t0) / 1000;
   agent.destroy();
-  const pct = (list: number[], p: number) =>
-    list.sort((x, y) => x - y)[Math.min(list.length - 1, Math.ceil((p / 100) * list.length) - 1)];
+  lat.sort((x, y) => x - y);
+  fromSend.sort((x, y) => x - y);
   return {
-    p50: pct(lat, 50),
-    p99: pct(lat, 99),
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
     max: lat[lat.length - 1],
-    sendP99: pct(fromSend, 99),
+    sendP99: percentile(fromSend, 99),
     rate: total / elapsed,
     non2xx,
   };
