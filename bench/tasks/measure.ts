@@ -34,20 +34,48 @@ export async function countTasks(batchIds: string[] | null): Promise<Counts> {
   return { ...r, other: r.total - r.succeeded - r.failed };
 }
 
-/** Polls the count query until `expected` tasks succeeded; fails on a failed task or a stall. */
+/**
+ * Counts the tasks of the batches that are not succeeded, through the status index: it reads the
+ * backlog only, where countTasks reads every task of the batches (polled every 100 ms over 20,000
+ * tasks, that was 8 % of the box's CPU in (b), taken from the path it measures).
+ */
+async function countOpen(batchIds: string[]): Promise<{ open: number; failed: number }> {
+  const { rows } = await database.db.query(
+    `SELECT count(*) FILTER (WHERE status IN ('queued','running'))::int AS open,
+            count(*) FILTER (WHERE status IN ('failed','cancelled'))::int AS failed
+       FROM tasks WHERE status IN ('queued','running','failed','cancelled') AND batch_id = ANY($1::uuid[])`,
+    [batchIds],
+  );
+  return rows[0] as { open: number; failed: number };
+}
+
+/**
+ * Polls until `expected` tasks succeeded; fails on a failed task or a stall. With `stored` (how
+ * many tasks of the batches are stored so far), it polls the backlog only and confirms the end with
+ * a full count.
+ */
 export async function waitSucceeded(
   batchIds: string[] | null | (() => string[]),
   expected: number,
   everyMs: number,
   worker: AppProcess,
   check?: () => void,
+  stored?: () => number,
 ): Promise<number> {
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
     check?.();
     const ids = typeof batchIds === 'function' ? batchIds() : batchIds;
-    const c = await countTasks(ids);
+    let c: Counts;
+    if (stored && ids) {
+      const total = stored();
+      const o = await countOpen(ids);
+      c = { total, succeeded: total - o.open - o.failed, failed: o.failed, other: o.open };
+      if (c.succeeded >= expected && !c.failed) c = await countTasks(ids);
+    } else {
+      c = await countTasks(ids);
+    }
     if (c.failed) throw new Error(`${c.failed} task(s) failed or were cancelled`);
     if (c.succeeded >= expected) return now();
     if (c.succeeded !== last) {

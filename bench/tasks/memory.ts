@@ -37,7 +37,7 @@ export async function phaseD(api: AppProcess): Promise<void> {
     }, 2000);
     try {
       await postTasks(api, RSS_TASKS, ids);
-      await waitSucceeded(ids, RSS_TASKS, 250, worker);
+      await waitSucceeded(ids, RSS_TASKS, 250, worker, undefined, () => RSS_TASKS);
     } finally {
       clearInterval(sampler);
     }

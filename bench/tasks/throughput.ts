@@ -95,6 +95,8 @@ export async function phaseB(api: AppProcess, workers: AppProcess[]): Promise<nu
       if (dead)
         throw new Error(`worker ${dead.pid} exited (${dead.exitCode}):\n${dead.tail.join('\n')}`);
     },
+    // Every batch but the last holds BATCH tasks; a batch id is listed once it is stored.
+    () => Math.min(N, batchIds.length * BATCH),
   );
   const tPosted = await posting;
   await cpu('(b)', N, 'task');
