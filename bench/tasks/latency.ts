@@ -8,7 +8,7 @@ import { redisOptions } from '../../src/common/redis/redis.options';
 import { fmt, log } from '../support/common';
 import type { AppProcess } from './app-process';
 import { pacedLoad } from './load';
-import { countTasks, cpuMeter, now, waitSucceeded } from './measure';
+import { countTasks, cpuMeter, eventLoopOf, now, waitSucceeded } from './measure';
 import { notes, rows } from './report';
 import {
   API_KEY,
@@ -94,7 +94,9 @@ export async function phaseC(api: AppProcess, worker: AppProcess | undefined): P
   // paced (one request every 1000/RATE ms, open loop) shows what a steady stream of clients sees.
   log(`(c) evenly paced check: ${RATE} req/s for ${DURATION_S} s, open loop`);
   await pacedLoad(url, RATE, 2); // warm-up (opens the sockets)
+  await eventLoopOf(api); // restarts the API's event-loop delay monitor
   const even = await pacedLoad(url, RATE, DURATION_S);
+  const loop = await eventLoopOf(api);
   rows.push({
     phase: '(c)',
     metric: 'create p50 / p99 (evenly paced)',
@@ -102,6 +104,7 @@ export async function phaseC(api: AppProcess, worker: AppProcess | undefined): P
     goal: 'p99 < 20 ms',
     verdict: even.p99 < 20 ? 'ok' : 'MISSED',
   });
+  rows.push({ phase: '(c)', metric: '  evenly paced: API event-loop delay', value: loop });
   rows.push({
     phase: '(c)',
     metric: '  evenly paced: rate, non-2xx, p99 from send',

@@ -197,3 +197,20 @@ export async function heapOf(p: AppProcess): Promise<string> {
     return 'n/a';
   }
 }
+
+/**
+ * The event-loop delay of an app process since the previous call (prom-client's monitor restarts
+ * at each /metrics read): `p99 / max` in ms, or n/a. Tells a stalled event loop from requests
+ * that waited on PostgreSQL or Redis.
+ */
+export async function eventLoopOf(p: AppProcess): Promise<string> {
+  try {
+    const text = await (
+      await fetch(`${p.url}/metrics`, { headers: { 'x-api-key': API_KEY } })
+    ).text();
+    const v = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)![1]) * 1000;
+    return `p99 ${fmt(v('nodejs_eventloop_lag_p99_seconds'), 1)} / max ${fmt(v('nodejs_eventloop_lag_max_seconds'), 1)} ms`;
+  } catch {
+    return 'n/a';
+  }
+}

@@ -27,18 +27,16 @@ export class ProviderAnswerCache {
     taskId: string | null,
     bypass: boolean,
   ): Promise<ProviderResult | null> {
+    // The shared entry first, then the task's own, in one statement.
+    const lookups: Array<{ key: string; onlyTaskId: string | null }> = [];
     if (ttl > 0) {
-      const shared = await this.cache.get(
-        fp,
-        bypass ? (taskId ?? '00000000-0000-0000-0000-000000000000') : null,
-      );
-      if (shared) return shared.response;
+      lookups.push({
+        key: fp,
+        onlyTaskId: bypass ? (taskId ?? '00000000-0000-0000-0000-000000000000') : null,
+      });
     }
-    if (taskId) {
-      const own = await this.cache.get(taskKey(fp, taskId), taskId);
-      if (own) return own.response;
-    }
-    return null;
+    if (taskId) lookups.push({ key: taskKey(fp, taskId), onlyTaskId: taskId });
+    return (await this.cache.first(lookups))?.response ?? null;
   }
 
   /**

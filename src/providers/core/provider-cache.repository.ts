@@ -15,28 +15,42 @@ export class ProviderCacheRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /**
-   * A live entry for the key. With `onlyTaskId` (cache bypass), only an entry paid for by that
-   * task counts, so a retried stage never buys the same lookup twice even when bypassing.
+   * The first live entry of `lookups` (in their order), read in one statement. A lookup with
+   * `onlyTaskId` (cache bypass, or a task's own entry) only takes an entry paid for by that task,
+   * so a retried stage never buys the same lookup twice even when bypassing.
    */
-  async get(key: string, onlyTaskId?: string | null): Promise<CacheHit | null> {
+  async first(
+    lookups: Array<{ key: string; onlyTaskId: string | null }>,
+  ): Promise<CacheHit | null> {
+    if (!lookups.length) return null;
+    const params: unknown[] = [];
+    const match = lookups.map(({ key, onlyTaskId }) => {
+      params.push(key, onlyTaskId);
+      const k = params.length - 1;
+      return `(key = $${k} AND ($${k + 1}::uuid IS NULL OR task_id = $${k + 1}::uuid))`;
+    });
     const rows: Array<{
+      key: string;
       response: ProviderResult;
       cost_usd: string;
       task_id: string | null;
       created_at: Date;
     }> = await this.ds.query(
-      `SELECT response, cost_usd, task_id, created_at FROM provider_cache
-          WHERE key = $1 AND expires_at > now() AND ($2::uuid IS NULL OR task_id = $2::uuid)`,
-      [key, onlyTaskId ?? null],
+      `SELECT key, response, cost_usd, task_id, created_at FROM provider_cache
+          WHERE expires_at > now() AND (${match.join(' OR ')})`,
+      params,
     );
-    if (!rows.length) return null;
-    const r = rows[0];
-    return {
-      response: r.response,
-      costUsd: Number(r.cost_usd),
-      taskId: r.task_id,
-      createdAt: r.created_at,
-    };
+    for (const { key } of lookups) {
+      const r = rows.find((row) => row.key === key);
+      if (r)
+        return {
+          response: r.response,
+          costUsd: Number(r.cost_usd),
+          taskId: r.task_id,
+          createdAt: r.created_at,
+        };
+    }
+    return null;
   }
 
   async put(
