@@ -43,7 +43,7 @@ export async function main(): Promise<void> {
   loadDotEnv();
   // Every invalid setting in one error, the providers' <ID>_* variables included.
   const config = loadConfig(process.env, { checks: [(env) => providerEnvProblems(env)] });
-  applyHeapGrowth(config.HEAP_GROWING_PERCENT);
+  if (config.ASSAY_ROLE === 'worker') applyHeapGrowth(config.WORKER_HEAP_GROWING_PERCENT);
   // Until the application's logger exists (migrations, start-up checks), Nest's static logger
   // writes the same JSON lines.
   NestLogger.overrideLogger(processLogger(config));

@@ -44,7 +44,7 @@ describe('loadConfig', () => {
       ASSAY_AUTH: ['api_key'],
       CALLBACK_PROGRESS: true,
       RESULT_REUSE_MAX_AGE_HOURS: 720,
-      HEAP_GROWING_PERCENT: 20,
+      WORKER_HEAP_GROWING_PERCENT: 20,
     });
   });
 
@@ -103,15 +103,15 @@ describe('loadConfig', () => {
     const err = configError({
       PORT: '70000',
       QUEUE_LOCK_DURATION_MS: '10',
-      HEAP_GROWING_PERCENT: '5000',
+      WORKER_HEAP_GROWING_PERCENT: '5000',
     });
     expect(err.problems).toEqual([
       expect.stringContaining('PORT must not be greater than 65535 (got "70000")'),
-      expect.stringContaining('HEAP_GROWING_PERCENT must not be greater than 1000 (got "5000")'),
+      expect.stringContaining('WORKER_HEAP_GROWING_PERCENT must not be greater than 1000 (got "5000")'),
       expect.stringContaining('QUEUE_LOCK_DURATION_MS must not be less than 500 (got "10")'),
     ]);
     // 0 hands heap sizing back to V8's own heuristic.
-    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).HEAP_GROWING_PERCENT).toBe(0);
+    expect(loadConfig({ WORKER_HEAP_GROWING_PERCENT: '0' }).WORKER_HEAP_GROWING_PERCENT).toBe(0);
   });
 
   it('never echoes a password from an invalid URL', () => {
