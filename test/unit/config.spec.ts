@@ -107,7 +107,9 @@ describe('loadConfig', () => {
     });
     expect(err.problems).toEqual([
       expect.stringContaining('PORT must not be greater than 65535 (got "70000")'),
-      expect.stringContaining('WORKER_HEAP_GROWING_PERCENT must not be greater than 1000 (got "5000")'),
+      expect.stringContaining(
+        'WORKER_HEAP_GROWING_PERCENT must not be greater than 1000 (got "5000")',
+      ),
       expect.stringContaining('QUEUE_LOCK_DURATION_MS must not be less than 500 (got "10")'),
     ]);
     // 0 hands heap sizing back to V8's own heuristic.
