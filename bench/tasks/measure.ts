@@ -185,32 +185,44 @@ export async function cpuMeter(
   };
 }
 
-/** V8 heap used / total of an app process in MiB, from its /metrics (prom-client defaults). */
-export async function heapOf(p: AppProcess): Promise<string> {
+/**
+ * Reads an app process's /metrics (prom-client defaults) and formats the named gauges with
+ * `show`; 'n/a' when the process does not answer or lacks one of them.
+ */
+async function fromMetrics(
+  p: AppProcess,
+  show: (value: (name: string) => number) => string,
+): Promise<string> {
   try {
     const text = await (
       await fetch(`${p.url}/metrics`, { headers: { 'x-api-key': API_KEY } })
     ).text();
-    const v = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)![1]) / 2 ** 20;
-    return `${fmt(v('nodejs_heap_size_used_bytes'), 1)} / ${fmt(v('nodejs_heap_size_total_bytes'), 1)} MiB`;
+    return show((name) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)![1]));
   } catch {
     return 'n/a';
   }
 }
 
+/** V8 heap used / total of an app process in MiB. */
+export function heapOf(p: AppProcess): Promise<string> {
+  const mib = (n: number) => fmt(n / 2 ** 20, 1);
+  return fromMetrics(
+    p,
+    (v) =>
+      `${mib(v('nodejs_heap_size_used_bytes'))} / ${mib(v('nodejs_heap_size_total_bytes'))} MiB`,
+  );
+}
+
 /**
- * The event-loop delay of an app process since the previous call (prom-client's monitor restarts
- * at each /metrics read): `p99 / max` in ms, or n/a. Tells a stalled event loop from requests
- * that waited on PostgreSQL or Redis.
+ * The event-loop delay of an app process since the previous read of its /metrics (prom-client's
+ * monitor restarts at each read): `p99 / max` in ms. Tells a stalled event loop from requests that
+ * waited on PostgreSQL or Redis.
  */
-export async function eventLoopOf(p: AppProcess): Promise<string> {
-  try {
-    const text = await (
-      await fetch(`${p.url}/metrics`, { headers: { 'x-api-key': API_KEY } })
-    ).text();
-    const v = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)![1]) * 1000;
-    return `p99 ${fmt(v('nodejs_eventloop_lag_p99_seconds'), 1)} / max ${fmt(v('nodejs_eventloop_lag_max_seconds'), 1)} ms`;
-  } catch {
-    return 'n/a';
-  }
+export function eventLoopOf(p: AppProcess): Promise<string> {
+  const ms = (n: number) => fmt(n * 1000, 1);
+  return fromMetrics(
+    p,
+    (v) =>
+      `p99 ${ms(v('nodejs_eventloop_lag_p99_seconds'))} / max ${ms(v('nodejs_eventloop_lag_max_seconds'))} ms`,
+  );
 }

@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { TaskEntity } from './task.entity';
 
@@ -40,12 +40,8 @@ function taskColumns(ds: DataSource): TaskColumn[] {
   return cols;
 }
 
-/** A raw row (snake_case, as RETURNING gives it) as a TaskEntity; `em` is accepted for symmetry. */
-export function taskFromRow(
-  ds: DataSource,
-  row: Record<string, unknown>,
-  _em?: EntityManager,
-): TaskEntity {
+/** A raw row (snake_case, as RETURNING gives it) as a TaskEntity. */
+export function taskFromRow(ds: DataSource, row: Record<string, unknown>): TaskEntity {
   const task = new TaskEntity() as unknown as Record<string, unknown>;
   for (const col of taskColumns(ds)) {
     if (col.name in row) {
@@ -74,7 +70,7 @@ export function tasksById(
 export function insertTasksStatement(
   ds: DataSource,
   tasks: Partial<TaskEntity>[],
-  opts: { ignoreConflicts: boolean; returning: string },
+  opts: { ignoreConflicts: boolean; returning?: string },
 ): [string, unknown[]] {
   const rows = tasks as Record<string, unknown>[];
   const cols = taskColumns(ds).filter((c) => rows.some((t) => t[c.property] !== undefined));
@@ -91,6 +87,7 @@ export function insertTasksStatement(
   });
   const sql =
     `INSERT INTO "tasks" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES ${values.join(', ')}` +
-    `${opts.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : ''} RETURNING ${opts.returning}`;
+    (opts.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : '') +
+    (opts.returning ? ` RETURNING ${opts.returning}` : '');
   return [sql, params];
 }

@@ -50,12 +50,7 @@ export class TasksRepository {
 
   /** Inserts; returns false when the idempotency key is already taken (concurrent duplicate). */
   async insert(task: Partial<TaskEntity>, em?: EntityManager): Promise<boolean> {
-    const [sql, params] = insertTasksStatement(this.ds, [task], {
-      ignoreConflicts: true,
-      returning: '"id"',
-    });
-    const rows = (await (em ?? this.ds.manager).query(sql, params)) as unknown[];
-    return rows.length > 0;
+    return (await this.insertOne(task, '"id"', em)) !== undefined;
   }
 
   /**
@@ -63,19 +58,28 @@ export class TasksRepository {
    * the insert was ignored (its idempotency key is taken). A create is then one round trip.
    */
   async insertReturning(task: Partial<TaskEntity>): Promise<TaskEntity | null> {
+    const row = await this.insertOne(task, '*');
+    return row ? taskFromRow(this.ds, row) : null;
+  }
+
+  /** INSERT … ON CONFLICT DO NOTHING RETURNING `returning`: the row, or undefined when ignored. */
+  private async insertOne(
+    task: Partial<TaskEntity>,
+    returning: string,
+    em?: EntityManager,
+  ): Promise<Record<string, unknown> | undefined> {
     const [sql, params] = insertTasksStatement(this.ds, [task], {
       ignoreConflicts: true,
-      returning: '*',
+      returning,
     });
-    const [row] = (await this.ds.query(sql, params)) as Record<string, unknown>[];
-    return row ? taskFromRow(this.ds, row) : null;
+    const [row] = (await (em ?? this.ds.manager).query(sql, params)) as Record<string, unknown>[];
+    return row;
   }
 
   async insertMany(tasks: Partial<TaskEntity>[], em: EntityManager): Promise<void> {
     for (let i = 0; i < tasks.length; i += 500) {
       const [sql, params] = insertTasksStatement(this.ds, tasks.slice(i, i + 500), {
         ignoreConflicts: false,
-        returning: '"id"',
       });
       await em.query(sql, params);
     }
@@ -249,7 +253,7 @@ export class TasksRepository {
       Record<string, unknown>[],
       number,
     ];
-    return rows.length ? taskFromRow(this.ds, rows[0], em) : null;
+    return rows.length ? taskFromRow(this.ds, rows[0]) : null;
   }
 
   /** finishOne() for many tasks of one shape: each row gets its own values. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'node:worker_threads';
 import { AppConfig } from '../../../common/config/app.config';
+import { TurnBatch } from '../../../common/turn-batch';
 
 /**
  * The code of the lease thread. It holds its own PostgreSQL connection and, every `renewMs`,
@@ -65,7 +66,12 @@ export class LeaseKeeper implements OnApplicationShutdown {
   private readonly logger = new Logger(LeaseKeeper.name);
   private thread?: Worker;
   private lastWarning = 0;
-  private ops: Array<[0 | 1, string]> = [];
+  /**
+   * Holds and releases reach the thread in one message per turn of the event loop (a message per
+   * task was a noticeable share of a busy worker's CPU). The lease the claim set lasts
+   * TASK_LEASE_MS, far longer than one turn of the loop.
+   */
+  private readonly ops = new TurnBatch<[0 | 1, string]>((ops) => this.thread?.postMessage({ ops }));
 
   constructor(private readonly config: AppConfig) {}
 
@@ -98,27 +104,11 @@ export class LeaseKeeper implements OnApplicationShutdown {
 
   hold(taskId: string): void {
     this.start();
-    this.queueOp(1, taskId);
+    this.ops.add([1, taskId]);
   }
 
   release(taskId: string): void {
-    if (this.thread) this.queueOp(0, taskId);
-  }
-
-  /**
-   * Holds and releases go to the thread in one message per turn of the event loop (a message per
-   * task was a noticeable share of a busy worker's CPU). The lease the claim set lasts
-   * TASK_LEASE_MS, far longer than one turn of the loop.
-   */
-  private queueOp(hold: 0 | 1, taskId: string): void {
-    this.ops.push([hold, taskId]);
-    if (this.ops.length === 1) setImmediate(() => this.flushOps());
-  }
-
-  private flushOps(): void {
-    const ops = this.ops;
-    this.ops = [];
-    this.thread?.postMessage({ ops });
+    if (this.thread) this.ops.add([0, taskId]);
   }
 
   async onApplicationShutdown(): Promise<void> {

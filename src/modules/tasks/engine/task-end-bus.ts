@@ -9,6 +9,7 @@ import Redis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '../../../common/config/app.config';
 import { REDIS } from '../../../common/redis/redis.module';
 import { redisOptions } from '../../../common/redis/redis.options';
+import { TurnBatch } from '../../../common/turn-batch';
 
 /** How long a first SUBSCRIBE may take before a waiter falls back to polling alone. */
 const SUBSCRIBE_TIMEOUT_MS = 1000;
@@ -37,8 +38,6 @@ export class TaskEndBus implements BeforeApplicationShutdown, OnApplicationShutd
   private ready = false;
   private stopped = false;
   private readonly waiters = new Map<string, Set<() => void>>();
-  private unannounced: string[] = [];
-  private announcing?: Promise<void>;
 
   constructor(
     private readonly config: AppConfig,
@@ -54,23 +53,17 @@ export class TaskEndBus implements BeforeApplicationShutdown, OnApplicationShutd
    * of one turn of the event loop go out as one message (ids separated by commas): a PUBLISH per
    * task was a noticeable share of a busy worker's CPU and of Redis's.
    */
-  publish(taskId: string): Promise<void> {
-    this.unannounced.push(taskId);
-    this.announcing ??= new Promise<void>((resolve) =>
-      setImmediate(() => {
-        const ids = this.unannounced;
-        this.unannounced = [];
-        this.announcing = undefined;
-        this.redis
-          .publish(this.channel, ids.join(','))
-          .catch((err: Error) =>
-            this.logger.debug(`end of ${ids.length} task(s) not announced: ${err.message}`),
-          )
-          .finally(resolve);
-      }),
-    );
-    return this.announcing;
+  publish(taskId: string): void {
+    this.ends.add(taskId);
   }
+
+  private readonly ends = new TurnBatch<string>((ids) => {
+    this.redis
+      .publish(this.channel, ids.join(','))
+      .catch((err: Error) =>
+        this.logger.debug(`end of ${ids.length} task(s) not announced: ${err.message}`),
+      );
+  });
 
   /** Starts listening (once per process, on the first wait) and watches `taskId`. */
   async watch(taskId: string): Promise<TaskEndWatch> {

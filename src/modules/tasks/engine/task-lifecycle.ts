@@ -111,7 +111,7 @@ export class TaskLifecycle {
 
   /** A task failed for good outside this class (the stuck sweep's bulk UPDATE): its callbacks. */
   async announceEnd(task: TaskEntity): Promise<void> {
-    void this.endBus.publish(task.id);
+    this.endBus.publish(task.id);
     this.notifyHandler(task);
     if (!this.callbacks.wanted(task)) return;
     const ids = await this.repo.transaction((em) => this.callbacks.stageEnd(task, em));
@@ -172,7 +172,7 @@ export class TaskLifecycle {
 
   private recordEnd(task: TaskEntity, seconds?: number): void {
     // Requests waiting for this task (`?wait=`), in any process, read it now.
-    void this.endBus.publish(task.id);
+    this.endBus.publish(task.id);
     this.notifyHandler(task);
     // One line per task end: what an operator greps for.
     this.logger.log(
