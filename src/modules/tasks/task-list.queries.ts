@@ -30,7 +30,17 @@ export function listTasks(repo: Repository<TaskEntity>, f: TaskListFilter): Prom
   const qb = repo.createQueryBuilder('t');
   if (f.tenant) qb.andWhere('t.tenant_id = :tenant', { tenant: f.tenant });
   if (f.type) qb.andWhere('t.type = :type', { type: f.type });
-  if (f.status?.length) qb.andWhere('t.status IN (:...status)', { status: f.status });
+  if (f.status?.length) {
+    qb.andWhere('t.status IN (:...status)', { status: f.status });
+    // What lets PostgreSQL use the partial indexes (no index names `status`; see the migration
+    // TaskHeapOnlyUpdates): a queued or running task has no finished_at, a failed or cancelled
+    // one has an error.
+    if (f.status.every((s) => s === 'queued' || s === 'running')) {
+      qb.andWhere('t.finished_at IS NULL');
+    } else if (f.status.every((s) => s === 'failed' || s === 'cancelled')) {
+      qb.andWhere('t.finished_at IS NOT NULL AND t.error IS NOT NULL');
+    }
+  }
   if (f.accountId) qb.andWhere('t.account_id = :accountId', { accountId: f.accountId });
   if (f.leadId) qb.andWhere('t.lead_id = :leadId', { leadId: f.leadId });
   if (f.batchId) qb.andWhere('t.batch_id = :batchId', { batchId: f.batchId });
@@ -52,7 +62,7 @@ export function listFailedTasks(
 ): Promise<TaskEntity[]> {
   const qb = repo
     .createQueryBuilder('t')
-    .where(`t.status = 'failed'`)
+    .where(`t.status = 'failed' AND t.finished_at IS NOT NULL AND t.error IS NOT NULL`)
     .andWhere('t.created_at BETWEEN :from AND :to', { from: f.from, to: f.to });
   if (f.tenant) qb.andWhere('t.tenant_id = :tenant', { tenant: f.tenant });
   if (f.retryableOnly) qb.andWhere(`(t.error->>'retryable')::boolean IS TRUE`);

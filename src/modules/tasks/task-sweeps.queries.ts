@@ -14,7 +14,8 @@ export async function requeueRetryableFailed(
     `UPDATE tasks SET status = 'queued', finished_at = NULL, updated_at = now()
         WHERE id IN (
           SELECT id FROM tasks
-           WHERE status = 'failed' AND (error->>'retryable')::boolean IS TRUE
+           WHERE status = 'failed' AND finished_at IS NOT NULL AND error IS NOT NULL
+             AND (error->>'retryable')::boolean IS TRUE
              AND attempts < max_attempts
              AND (next_attempt_at IS NULL OR next_attempt_at <= now())
              AND type = ANY($2::text[])
@@ -35,7 +36,7 @@ export function findStaleQueued(
   return ds.manager
     .getRepository(TaskEntity)
     .createQueryBuilder('t')
-    .where(`t.status = 'queued' AND t.cancel_requested_at IS NULL`)
+    .where(`t.status = 'queued' AND t.finished_at IS NULL AND t.cancel_requested_at IS NULL`)
     .andWhere('t.type = ANY(:types)', { types })
     .andWhere(`t.updated_at < now() - make_interval(secs => :s)`, { s: olderThanMs / 1000 })
     .andWhere('(t.next_attempt_at IS NULL OR t.next_attempt_at <= now())')
@@ -57,7 +58,7 @@ export async function failStuckRunning(
                 'task was still running past its timeout; its worker is presumed gone',
                 'retryable', true, 'stage', stage, 'at', now())
         WHERE id IN (
-          SELECT id FROM tasks WHERE status = 'running'
+          SELECT id FROM tasks WHERE status = 'running' AND finished_at IS NULL
              AND updated_at < now() - make_interval(secs => (timeout_ms + $1)::float / 1000)
            LIMIT $2 FOR UPDATE SKIP LOCKED)
         RETURNING *`,
@@ -66,7 +67,10 @@ export async function failStuckRunning(
   return (rows[0] as Record<string, unknown>[]).map((r) => taskFromRow(ds, r));
 }
 
-/** See TasksRepository.deleteFinishedBefore(). */
+/**
+ * See TasksRepository.deleteFinishedBefore(). `created_at < cutoff` follows from `finished_at <
+ * cutoff` and lets the created_at index find them (no index names status or finished_at alone).
+ */
 export async function deleteFinishedBefore(
   ds: DataSource,
   cutoff: Date,
@@ -75,7 +79,7 @@ export async function deleteFinishedBefore(
   const rows = await ds.query(
     `DELETE FROM tasks WHERE id IN (
          SELECT id FROM tasks WHERE status IN ('succeeded','failed','cancelled')
-            AND finished_at < $1 LIMIT $2)`,
+            AND finished_at < $1 AND created_at < $1 LIMIT $2)`,
     [cutoff, limit],
   );
   return Number(rows[1] ?? 0);
