@@ -42,7 +42,11 @@ export class BenchStubProvider extends EnrichmentProvider {
     try {
       res = await fetch(`${ctx.settings.baseUrl}/lookup`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          // When the call left, for the bench's "send → vendor" figure (same clock: one host).
+          'x-bench-sent-at': String(performance.timeOrigin + performance.now()),
+        },
         body: JSON.stringify({ domain }),
         signal: ctx.signal,
       });

@@ -73,6 +73,16 @@ export async function limiterRuns(): Promise<void> {
         value: `min ${fmt(q(0))} / p1 ${fmt(q(0.01))} / p50 ${fmt(q(0.5))} ms`,
       },
       {
+        metric: '(1) adapter fetch → stub handler (jitter after the limiter)',
+        value: (() => {
+          const t = [...stub.transit].sort((a, b) => a - b);
+          const at = (p: number) => t[Math.min(t.length - 1, Math.floor(p * t.length))];
+          return t.length
+            ? `p50 ${fmt(at(0.5), 1)} / p99 ${fmt(at(0.99), 1)} / max ${fmt(t[t.length - 1], 1)} ms`
+            : 'n/a';
+        })(),
+      },
+      {
         metric: '(1) vendor calls / paid ledger rows',
         value: `${stub.accepted.length} / ${l1.paid}`,
       },

@@ -12,6 +12,8 @@ import { now } from './settings';
 export class VendorStub {
   readonly accepted: number[] = [];
   readonly rejected: number[] = [];
+  /** Per call, ms from the adapter's fetch (header x-bench-sent-at) to this handler. */
+  readonly transit: number[] = [];
   private readonly window: number[] = [];
   private server!: Server;
 
@@ -35,10 +37,13 @@ export class VendorStub {
   reset(): void {
     this.accepted.length = 0;
     this.rejected.length = 0;
+    this.transit.length = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = now();
+    const sent = Number(req.headers['x-bench-sent-at']);
+    if (sent) this.transit.push(at - sent);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     if (this.quota > 0) {
