@@ -18,7 +18,8 @@
  *
  * Environment: BENCH_CALLS, BENCH_QUOTA, BENCH_LATENCY_MS, BENCH_OVERHEAD_CALLS (1000),
  * BENCH_WORKER_CONCURRENCY (10), BENCH_STUB_QUOTA (the stub's own quota, default BENCH_QUOTA;
- * 0 = no 429s, to observe the schedule alone), BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL;
+ * 0 = no 429s, to observe the schedule alone), BENCH_SKIP ("1" skips (1) and (2), "3" skips (3)),
+ * BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL;
  * RATE_LIMIT_MARGIN_MS is passed on to the app.
  *
  * The runs are in bench/providers/: limiter.ts (1, 2), overhead.ts (3); the stub vendor in
@@ -44,7 +45,8 @@ async function cleanup(): Promise<void> {
 
 benchMain(async () => {
   await database.create(loadConfig({ ...appEnv({}), PORT: '1' }));
-  await limiterRuns();
-  await overheadRun();
+  const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((x) => x.trim()));
+  if (!skip.has('1')) await limiterRuns();
+  if (!skip.has('3')) await overheadRun();
   printTable();
 }, cleanup);

@@ -122,6 +122,10 @@ export class ProviderClient {
     const base = { provider: p.meta.id, capability: request.capability, operation };
     const ledgerBase = { taskId, stage: scope.stage ?? null, ...base, fingerprint: fp };
 
+    // A limiter that only honours pauses is read side by side with the cache (one round trip of
+    // waiting instead of two on a miss; on a hit the read is dropped).
+    const { operation: limited, limits } = rateLimitsFor(p.settings, operation);
+    const pauseAhead = this.limiter.readPauseAhead(p.meta.id, limits, limited);
     const hit = await this.answers.get(fp, ttl, taskId, scope.bypassCache ?? false);
     if (hit) {
       this.metrics.cacheHits.inc({ provider: p.meta.id, operation });
@@ -157,9 +161,15 @@ export class ProviderClient {
     let attempts = 0;
     try {
       const result = await p.bulkhead.execute(() =>
-        this.execute(p, request, scope.signal, () => {
-          attempts++;
-        }),
+        this.execute(
+          p,
+          request,
+          scope.signal,
+          () => {
+            attempts++;
+          },
+          pauseAhead,
+        ),
       );
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
@@ -230,18 +240,23 @@ export class ProviderClient {
     request: ProviderRequest,
     outer: AbortSignal | undefined,
     onAttempt: () => void,
+    pauseAhead?: Promise<number>,
   ): Promise<ProviderResult> {
     const deadline = Date.now() + this.config.RATE_LIMIT_MAX_WAIT_MS;
     const { operation, limits } = rateLimitsFor(
       p.settings,
       request.operation ?? request.capability,
     );
+    // The pause read ahead (call()) serves the first attempt only: a retry reads it again.
+    let ahead = pauseAhead;
     const block = p.meta.pauseWhenBlocked ? await this.limiter.blocked(p.meta.id) : null;
     if (block) throw whileBlockedError(p.meta.id, block);
     for (;;) {
       try {
         return await p.policy.execute(async () => {
-          const waited = await this.limiter.acquire(p.meta.id, limits, outer, operation);
+          const first = ahead;
+          ahead = undefined;
+          const waited = await this.limiter.acquire(p.meta.id, limits, outer, operation, first);
           this.metrics.limiterWait.observe({ provider: p.meta.id }, waited / 1000);
           onAttempt();
           return this.attempt(p, request, outer);

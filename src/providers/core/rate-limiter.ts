@@ -103,13 +103,14 @@ export class RateLimiter {
     limits: RateLimits,
     signal?: AbortSignal,
     operation?: string,
+    pauseAhead?: Promise<number>,
   ): Promise<number> {
     const interval = RateLimiter.intervalMs(limits, this.config.RATE_LIMIT_MARGIN_MS);
     const name = operation ? `${providerId} ${operation}` : providerId;
     const keys = this.keys(providerId, operation);
     const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
     if (!interval && !limits.perDay) {
-      const paused = await this.pausedForMs(keys[1]);
+      const paused = await (pauseAhead ?? this.pausedForMs(keys[1]));
       if (paused > maxWait) {
         throw new ProviderError(
           'RATE_LIMITED',
@@ -157,6 +158,23 @@ export class RateLimiter {
     const left = wait - (performance.now() - sentAt);
     if (left > 0) await delay(left, signal);
     return wait;
+  }
+
+  /**
+   * For a limiter that only honours pauses (no per-second, per-minute or per-day limit): its
+   * pause, read now so the caller can read it side by side with other work (the answer cache) and
+   * hand it to acquire() as `pauseAhead`. Undefined for limiters whose slot must be reserved at
+   * the time of the call. Never rejects unobserved: a failed read rejects acquire() instead.
+   */
+  readPauseAhead(
+    providerId: string,
+    limits: RateLimits,
+    operation?: string,
+  ): Promise<number> | undefined {
+    if (RateLimiter.intervalMs(limits) || limits.perDay) return undefined;
+    const ahead = this.pausedForMs(this.keys(providerId, operation)[1]);
+    ahead.catch(() => undefined);
+    return ahead;
   }
 
   /**

@@ -75,6 +75,25 @@ describe('RateLimiter (Redis GCRA shared by every process)', () => {
     expect(await b.acquire('q', { perSecond: 100 })).toBeGreaterThan(600);
   });
 
+  it('a pause read ahead (side by side with the cache) holds the call back like one read in acquire', async () => {
+    const prefix = newPrefix();
+    const [a, b] = [limiter(prefix), limiter(prefix)];
+    // Only a limiter without spacing or day limits reads ahead: the others reserve at call time.
+    expect(b.readPauseAhead('p', { perSecond: 5 })).toBeUndefined();
+    expect(b.readPauseAhead('p', { perDay: 5 })).toBeUndefined();
+    expect(await b.readPauseAhead('p', {})).toBe(0);
+    await a.pause('p', 600);
+    const ahead = b.readPauseAhead('p', {});
+    expect(await ahead).toBeGreaterThan(400);
+    const t0 = performance.now();
+    expect(await b.acquire('p', {}, undefined, undefined, ahead)).toBeGreaterThan(400);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+    // An operation counted apart reads its own pause.
+    await a.pause('p', 600, 'bulk');
+    expect(await b.readPauseAhead('p', {}, 'other')).toBe(0);
+    expect(await b.readPauseAhead('p', {}, 'bulk')).toBeGreaterThan(400);
+  });
+
   it('a block is a pause with a reason: callers see it, and a pause past the max wait fails at once even without limits', async () => {
     const prefix = newPrefix();
     const [a, b] = [limiter(prefix, { RATE_LIMIT_MAX_WAIT_MS: '1000' }), limiter(prefix)];
