@@ -38,5 +38,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "const k=(process.env.ASSAY_API_KEYS||'').split(',')[0].trim();fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health',{headers:k?{'x-api-key':k}:{},signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 
-# node as PID 1 (not npm), so SIGTERM reaches Assay directly and the graceful shutdown runs.
-CMD ["node", "dist/src/main.js"]
+# node as PID 1 (not npm), so SIGTERM reaches Assay directly and the graceful shutdown runs. The
+# flags are those of `npm start` (src/common/startup/node-flags.ts says why).
+CMD ["node", "--max-semi-space-size=16", "dist/src/main.js"]

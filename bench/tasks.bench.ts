@@ -24,7 +24,8 @@
  * BENCH_SKIP (e.g. "c,d"), BENCH_RATE (500), BENCH_DURATION_S (15), BENCH_CONNECTIONS (10),
  * BENCH_WORKERS (1: worker processes draining (b), to see how the full path scales out),
  * BENCH_C_WORKER=1 (keep a worker running during (c)), BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL;
- * DATABASE_POOL_SIZE, WORKER_CONCURRENCY and NODE_OPTIONS pass through to the app.
+ * DATABASE_POOL_SIZE, WORKER_CONCURRENCY and NODE_OPTIONS pass through to the app;
+ * BENCH_API_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS set NODE_OPTIONS for one role only.
  */
 import 'reflect-metadata';
 import os from 'node:os';

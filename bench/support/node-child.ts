@@ -3,6 +3,7 @@
  * for error messages, stopped with SIGTERM (SIGKILL 15 s later).
  */
 import { ChildProcess, spawn } from 'node:child_process';
+import { NODE_FLAGS } from '../../src/common/startup/node-flags';
 import { sleep } from './common';
 
 /** The children still running (the bench stops them at clean-up). */
@@ -16,7 +17,12 @@ export class NodeChild {
   exitCode: number | null | undefined = undefined;
 
   constructor(script: string, cwd: string, env: NodeJS.ProcessEnv) {
-    this.proc = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Started as `npm start` starts the app (same Node flags).
+    this.proc = spawn(process.execPath, [...NODE_FLAGS, script], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     running.add(this);
     let buffered = '';
     const onData = (chunk: Buffer) => {

@@ -16,7 +16,13 @@ export class AppProcess extends BenchAppProcess {
   warnings = 0;
 
   constructor(role: 'api' | 'worker', port: number) {
-    super(role, port, { ...process.env, ...appEnv(role, port) });
+    // BENCH_API_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS: Node flags for one role only.
+    const own = process.env[`BENCH_${role.toUpperCase()}_NODE_OPTIONS`];
+    super(role, port, {
+      ...process.env,
+      ...appEnv(role, port),
+      ...(own !== undefined ? { NODE_OPTIONS: own } : {}),
+    });
     started.push(this);
   }
 
@@ -24,8 +30,8 @@ export class AppProcess extends BenchAppProcess {
     if (/"level":(4|5|6)\d/.test(line) || !line.startsWith('{')) this.warnings++;
   }
 
-  /** VmRSS and VmHWM in MiB, from /proc/<pid>/status. */
-  memory(): { rss: number; hwm: number } {
+  /** VmRSS, VmHWM, RssAnon and RssFile in MiB, from /proc/<pid>/status. */
+  memory(): ReturnType<typeof memoryOf> {
     return memoryOf(this.pid);
   }
 }

@@ -213,6 +213,14 @@ export function heapOf(p: AppProcess): Promise<string> {
   );
 }
 
+/** Sizes of V8's young and old generations (space totals) of an app process in MiB. */
+export function generationsOf(p: AppProcess): Promise<string> {
+  const mib = (n: number) => fmt(n / 2 ** 20, 0);
+  const space = (v: (name: string) => number, s: string) =>
+    v(`nodejs_heap_space_size_total_bytes\\{space="${s}"\\}`);
+  return fromMetrics(p, (v) => `young ${mib(space(v, 'new'))} / old ${mib(space(v, 'old'))} MiB`);
+}
+
 /**
  * The event-loop delay of an app process since the previous read of its /metrics (prom-client's
  * monitor restarts at each read): `p99 / max` in ms. Tells a stalled event loop from requests that

@@ -2,7 +2,7 @@
 import { fmt, log, sleep } from '../support/common';
 import { startApp, type AppProcess } from './app-process';
 import { postTasks } from './load';
-import { countTasks, cpuMeter, heapOf, now, waitSucceeded } from './measure';
+import { countTasks, cpuMeter, generationsOf, heapOf, now, waitSucceeded } from './measure';
 import { rows } from './report';
 import { RSS_TASKS, RSS_WARMUP } from './settings';
 
@@ -16,6 +16,7 @@ export async function phaseD(api: AppProcess): Promise<void> {
     await sleep(1000);
     const before = worker.memory();
     const heapBefore = await heapOf(worker);
+    const genBefore = await generationsOf(worker);
     log(`(d) after warm-up: VmRSS ${fmt(before.rss, 1)} MiB, V8 heap used/total ${heapBefore}`);
     const ids: string[] = [];
     const cpu = await cpuMeter([api, worker]);
@@ -44,6 +45,7 @@ export async function phaseD(api: AppProcess): Promise<void> {
     const t1 = now();
     const after = worker.memory();
     const heapAfter = await heapOf(worker);
+    const genAfter = await generationsOf(worker);
     await cpu('(d)', RSS_TASKS, 'task');
     const growth = (after.rss / before.rss - 1) * 100;
     log(
@@ -76,6 +78,16 @@ export async function phaseD(api: AppProcess): Promise<void> {
       phase: '(d)',
       metric: 'worker V8 heap used/total: warm / end',
       value: `${heapBefore} → ${heapAfter}`,
+    });
+    rows.push({
+      phase: '(d)',
+      metric: 'worker V8 generations (space totals): warm / end',
+      value: `${genBefore} → ${genAfter}`,
+    });
+    rows.push({
+      phase: '(d)',
+      metric: 'worker RSS anonymous / file-backed: warm / end',
+      value: `${fmt(before.anon, 0)} / ${fmt(before.file, 0)} → ${fmt(after.anon, 0)} / ${fmt(after.file, 0)} MiB`,
     });
     rows.push({
       phase: '(d)',

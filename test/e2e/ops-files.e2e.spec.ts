@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { NODE_FLAGS } from '../../src/common/startup/node-flags';
 import { authHeaders, useTestApp, waitFor } from '../support/test-app';
 
 /**
@@ -283,5 +284,20 @@ describe('ops files (Prometheus rules, Grafana dashboard)', () => {
       expect(p.datasource).toEqual({ type: 'prometheus', uid: '${DS_PROMETHEUS}' });
       expect(p.targets.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('start commands (Node flags)', () => {
+  it('npm start, start:prod and the Docker image start node with the same flags (NODE_FLAGS)', () => {
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts;
+    const expected = ['node', ...NODE_FLAGS, 'dist/src/main.js'];
+    expect(NODE_FLAGS).toContain('--max-semi-space-size=16');
+    expect(scripts.start.split(' ')).toEqual(expected);
+    expect(scripts['start:prod'].split(' ')).toEqual(expected);
+    const cmd = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('CMD '))
+      .pop()!;
+    expect(JSON.parse(cmd.slice(4))).toEqual(expected);
   });
 });
