@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import type { ProviderResult } from './enrichment-provider';
-import { ProviderCacheRepository } from './provider-cache.repository';
+import { CacheEntry, ProviderCacheRepository } from './provider-cache.repository';
 
 /** Task cache entries live this long when a provider does not cache an operation (TTL 0). */
 const TASK_SCOPED_TTL_SECONDS = 7 * 24 * 3600;
@@ -17,8 +17,6 @@ function taskKey(fp: string, taskId: string): string {
  */
 @Injectable()
 export class ProviderAnswerCache {
-  private readonly logger = new Logger(ProviderAnswerCache.name);
-
   constructor(private readonly cache: ProviderCacheRepository) {}
 
   async get(
@@ -40,11 +38,13 @@ export class ProviderAnswerCache {
   }
 
   /**
-   * Shared entry when the operation is cached; a task-scoped entry too when the shared one cannot
-   * be relied on for this task's retries: TTL 0, or a bypass (another task bypassing the cache may
-   * overwrite the shared entry, and a bypassing retry only accepts its own task's answer).
+   * What to store of a paid answer: the shared entry when the operation is cached; a task-scoped
+   * entry too when the shared one cannot be relied on for this task's retries: TTL 0, or a bypass
+   * (another task bypassing the cache may overwrite the shared entry, and a bypassing retry only
+   * accepts its own task's answer). Written by ProviderLedgerRepository.recordAnswered, in the
+   * same statement as the call's ledger row.
    */
-  async put(
+  entries(
     fp: string,
     provider: string,
     operation: string,
@@ -53,25 +53,13 @@ export class ProviderAnswerCache {
     taskId: string | null,
     ttl: number,
     bypass: boolean,
-  ): Promise<void> {
-    try {
-      await Promise.all([
-        ttl > 0 ? this.cache.put(fp, provider, operation, result, cost, taskId, ttl) : undefined,
-        taskId && (ttl <= 0 || bypass)
-          ? this.cache.put(
-              taskKey(fp, taskId),
-              provider,
-              operation,
-              result,
-              cost,
-              taskId,
-              TASK_SCOPED_TTL_SECONDS,
-            )
-          : undefined,
-      ]);
-    } catch (err) {
-      // A cache write failure must not turn a paid, successful call into a failure.
-      this.logger.warn(`could not cache a ${provider} answer: ${(err as Error).message}`);
+  ): CacheEntry[] {
+    const base = { provider, operation, response: result, costUsd: cost, taskId };
+    const out: CacheEntry[] = [];
+    if (ttl > 0) out.push({ ...base, key: fp, ttlSeconds: ttl });
+    if (taskId && (ttl <= 0 || bypass)) {
+      out.push({ ...base, key: taskKey(fp, taskId), ttlSeconds: TASK_SCOPED_TTL_SECONDS });
     }
+    return out;
   }
 }

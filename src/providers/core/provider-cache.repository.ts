@@ -10,6 +10,27 @@ export interface CacheHit {
   createdAt: Date;
 }
 
+/** One answer to store: under `key` (a request fingerprint, or a task's own key) for `ttlSeconds`. */
+export interface CacheEntry {
+  key: string;
+  provider: string;
+  operation: string;
+  response: ProviderResult;
+  costUsd: number;
+  taskId: string | null;
+  ttlSeconds: number;
+}
+
+/** The upsert of one cache entry, its parameters appended to `params` (alone or in a WITH). */
+export function cacheUpsertSql(e: CacheEntry, params: unknown[]): string {
+  const p = (v: unknown) => `$${params.push(v)}`;
+  return `INSERT INTO provider_cache (key, provider, operation, response, cost_usd, task_id, created_at, expires_at)
+       VALUES (${p(e.key)}, ${p(e.provider)}, ${p(e.operation)}, ${p(JSON.stringify(e.response))}, ${p(e.costUsd)},
+               ${p(e.taskId)}::uuid, now(), now() + make_interval(secs => ${p(e.ttlSeconds)}::float8))
+       ON CONFLICT (key) DO UPDATE SET response = EXCLUDED.response, cost_usd = EXCLUDED.cost_usd,
+         task_id = EXCLUDED.task_id, created_at = now(), expires_at = EXCLUDED.expires_at`;
+}
+
 @Injectable()
 export class ProviderCacheRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -53,22 +74,9 @@ export class ProviderCacheRepository {
     return null;
   }
 
-  async put(
-    key: string,
-    provider: string,
-    operation: string,
-    response: ProviderResult,
-    costUsd: number,
-    taskId: string | null,
-    ttlSeconds: number,
-  ): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO provider_cache (key, provider, operation, response, cost_usd, task_id, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7))
-       ON CONFLICT (key) DO UPDATE SET response = EXCLUDED.response, cost_usd = EXCLUDED.cost_usd,
-         task_id = EXCLUDED.task_id, created_at = now(), expires_at = EXCLUDED.expires_at`,
-      [key, provider, operation, JSON.stringify(response), costUsd, taskId, ttlSeconds],
-    );
+  async put(entry: CacheEntry): Promise<void> {
+    const params: unknown[] = [];
+    await this.ds.query(cacheUpsertSql(entry, params), params);
   }
 
   async deleteExpired(limit = 10000): Promise<number> {

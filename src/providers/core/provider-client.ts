@@ -174,33 +174,40 @@ export class ProviderClient {
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
       const outcome = result.found ? 'ok' : 'not_found';
-      // The answer is cached, the task charged and the call recorded before the call returns, the
-      // three statements side by side (one round trip of waiting, not three): a worker killed
-      // after this point never pays for the answer again (unless it must not be kept at all).
-      await Promise.all([
-        result.sensitive
-          ? undefined
-          : this.answers.put(
-              fp,
-              p.meta.id,
-              operation,
-              result,
-              cost,
-              taskId,
-              result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
-              scope.bypassCache ?? false,
-            ),
-        taskId ? this.ledger.settle(taskId, reserved, cost) : undefined,
-        this.ledger.record({
-          ...ledgerBase,
-          outcome,
-          cached: false,
-          latencyMs,
-          attempts,
-          costUsd: cost,
-          model: result.model ?? p.settings.model,
-        }),
-      ]);
+      // The answer is cached, the task charged and the call recorded before the call returns, in
+      // one statement: a worker killed after this point never pays for the answer again (unless
+      // it must not be kept at all).
+      const entry = {
+        ...ledgerBase,
+        outcome,
+        cached: false,
+        latencyMs,
+        attempts,
+        costUsd: cost,
+        model: result.model ?? p.settings.model,
+      };
+      const settle = taskId ? { taskId, reservedUsd: reserved, actualUsd: cost } : null;
+      const cache = result.sensitive
+        ? []
+        : this.answers.entries(
+            fp,
+            p.meta.id,
+            operation,
+            result,
+            cost,
+            taskId,
+            result.cacheTtlSeconds !== undefined ? Math.min(ttl, result.cacheTtlSeconds) : ttl,
+            scope.bypassCache ?? false,
+          );
+      try {
+        await this.ledger.recordAnswered(cache, settle, entry);
+      } catch (err) {
+        if (!cache.length) throw err;
+        // An answer that cannot be cached (say, too large a row) never fails the call: it is
+        // still charged and recorded; a database that is down fails this write too.
+        this.logger.warn(`could not cache a ${p.meta.id} answer: ${(err as Error).message}`);
+        await this.ledger.recordAnswered([], settle, entry);
+      }
       this.metrics.calls.inc({ provider: p.meta.id, operation, outcome });
       this.metrics.latency.observe({ provider: p.meta.id, operation }, latencyMs / 1000);
       if (cost > 0) this.metrics.cost.inc({ provider: p.meta.id }, cost);

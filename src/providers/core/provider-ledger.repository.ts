@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { CacheEntry, cacheUpsertSql } from './provider-cache.repository';
 import { DataSource } from 'typeorm';
 
 export interface LedgerEntry {
@@ -26,32 +27,51 @@ export interface SpendRow {
   cost_usd: number;
 }
 
+/** A call's worst-case reservation on its task, replaced by what it cost. */
+export interface Settlement {
+  taskId: string;
+  reservedUsd: number;
+  actualUsd: number;
+}
+
+/** The UPDATE that settles a reservation, its parameters appended to `params`. */
+function settleSql(s: Settlement, params: unknown[]): string {
+  const p = (v: unknown) => `$${params.push(v)}`;
+  return `UPDATE tasks SET cost_reserved_usd = GREATEST(cost_reserved_usd - ${p(s.reservedUsd)}::numeric, 0),
+              cost_usd = cost_usd + ${p(s.actualUsd)}::numeric, updated_at = now()
+        WHERE id = ${p(s.taskId)}::uuid`;
+}
+
 /** The call ledger and the task budget columns: every paid call is written here once. */
 @Injectable()
 export class ProviderLedgerRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async record(e: LedgerEntry): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO provider_calls (task_id, stage, provider, capability, operation, fingerprint, outcome, cached,
+    await this.recordAnswered([], null, e);
+  }
+
+  /**
+   * After a call that reached the vendor: its answer cached (`cache`), the task's reservation
+   * settled to the real cost (`settle`) and the call recorded, in one statement — one commit,
+   * where three statements side by side each waited for a WAL flush of their own. All or none:
+   * a worker killed before it ends pays for the answer again, as it would without a cache.
+   */
+  async recordAnswered(
+    cache: CacheEntry[],
+    settle: Settlement | null,
+    e: LedgerEntry,
+  ): Promise<void> {
+    const params: unknown[] = [];
+    const ctes = cache.map((c, i) => `cache_${i} AS (${cacheUpsertSql(c, params)})`);
+    if (settle) ctes.push(`settle AS (${settleSql(settle, params)})`);
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const insert = `INSERT INTO provider_calls (task_id, stage, provider, capability, operation, fingerprint, outcome, cached,
          latency_ms, attempts, cost_usd, model, error_message)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
-      [
-        e.taskId,
-        e.stage,
-        e.provider,
-        e.capability,
-        e.operation,
-        e.fingerprint,
-        e.outcome,
-        e.cached,
-        Math.round(e.latencyMs),
-        e.attempts,
-        e.costUsd,
-        e.model ?? null,
-        e.errorMessage?.slice(0, 2000) ?? null,
-      ],
-    );
+       VALUES (${p(e.taskId)}::uuid, ${p(e.stage)}, ${p(e.provider)}, ${p(e.capability)}, ${p(e.operation)},
+               ${p(e.fingerprint)}, ${p(e.outcome)}, ${p(e.cached)}, ${p(Math.round(e.latencyMs))}, ${p(e.attempts)},
+               ${p(e.costUsd)}, ${p(e.model ?? null)}, ${p(e.errorMessage?.slice(0, 2000) ?? null)})`;
+    await this.ds.query(ctes.length ? `WITH ${ctes.join(',\n')}\n${insert}` : insert, params);
   }
 
   /**
@@ -93,12 +113,8 @@ export class ProviderLedgerRepository {
 
   /** Releases a reservation and adds the actual cost to the task. */
   async settle(taskId: string, reservedUsd: number, actualUsd: number): Promise<void> {
-    await this.ds.query(
-      `UPDATE tasks SET cost_reserved_usd = GREATEST(cost_reserved_usd - $2, 0), cost_usd = cost_usd + $3,
-              updated_at = now()
-        WHERE id = $1`,
-      [taskId, reservedUsd, actualUsd],
-    );
+    const params: unknown[] = [];
+    await this.ds.query(settleSql({ taskId, reservedUsd, actualUsd }, params), params);
   }
 
   async taskBudget(

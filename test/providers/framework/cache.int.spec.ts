@@ -165,4 +165,35 @@ describe('provider response cache', () => {
       rows.filter((r: { task_id: string }) => [first.job_id, second.job_id].includes(r.task_id)),
     ).toHaveLength(2);
   });
+
+  it('an answer PostgreSQL cannot store (a NUL character) is still returned, recorded and not cached', async () => {
+    // jsonb refuses \u0000: the cache row fails, and with it the one statement that also writes
+    // the ledger row; the call is then recorded without its cache row instead of failing.
+    const domain = `${uniq('nul')}\u0000.example`;
+    const client = t.app.get(ProviderClient);
+    const call = () =>
+      client.call(shared, {
+        capability: 'company.profile',
+        operation: 'lookup',
+        input: { domain },
+      });
+    const first = await call();
+    expect(first).toMatchObject({ found: true, cached: false, costUsd: 0.01 });
+    expect((first.data as { domain: string }).domain).toBe(domain);
+    const ds = t.app.get(DataSource);
+    const key = ProviderClient.fingerprint(shared, 'lookup', { domain });
+    expect(await ds.query(`SELECT key FROM provider_cache WHERE key = $1`, [key])).toEqual([]);
+    const ledger = await ds.query(
+      `SELECT outcome, cached, cost_usd::float8 AS cost FROM provider_calls WHERE fingerprint = $1`,
+      [key],
+    );
+    expect(ledger).toEqual([{ outcome: 'ok', cached: false, cost: 0.01 }]);
+    // Not cached, so asked again: a second paid call, a second ledger row.
+    const calls = vendorCalls(shared);
+    expect(await call()).toMatchObject({ cached: false });
+    expect(vendorCalls(shared)).toBe(calls + 1);
+    expect(
+      await ds.query(`SELECT count(*)::int AS n FROM provider_calls WHERE fingerprint = $1`, [key]),
+    ).toEqual([{ n: 2 }]);
+  });
 });
