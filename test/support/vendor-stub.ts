@@ -54,7 +54,11 @@ const unexpected: Behaviour = (req) => ({
 export const lookupVendor: Behaviour = (req) => {
   const domain = String(req.body?.domain ?? '');
   if (domain.startsWith('missing')) return { status: 404, json: { error: 'no such company' } };
-  return { status: 200, json: { company: { domain, legal_name: `Company of ${domain}` } } };
+  // What PostgreSQL's jsonb cannot hold as such: a NUL character and a lone surrogate.
+  const name = domain.startsWith('nul-')
+    ? `Company\u0000 of ${domain}\ud800`
+    : `Company of ${domain}`;
+  return { status: 200, json: { company: { domain, legal_name: name } } };
 };
 
 /** A strict quota: no more than `limit` accepted requests in any `windowMs` (a sliding window). */

@@ -1,4 +1,5 @@
 import { TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
+import { jsonbText } from '../../common/jsonb-text';
 
 export type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
 export type FinishPatch = {
@@ -21,7 +22,7 @@ export function finishColumns(patch: FinishPatch): FinishColumn[] {
 /** A jsonb parameter as TypeORM wrote it: JSON text, or SQL NULL. */
 function finishValue(patch: FinishPatch, col: FinishColumn): string | null {
   const v = col === 'result' ? (patch.result ?? null) : patch[col];
-  return v === null || v === undefined ? null : JSON.stringify(v);
+  return v === null || v === undefined ? null : jsonbText(v);
 }
 
 /** The statement TypeORM's query builder generated for finish() of one task, written out. */

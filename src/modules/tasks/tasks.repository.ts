@@ -16,6 +16,7 @@ import { FailedFilter, listFailedTasks, listTasks, TaskListFilter } from './task
 import { insertTasksStatement, taskFromRow, tasksById, uuidKey } from './task-rows';
 import * as sweeps from './task-sweeps.queries';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
+import { jsonbText } from '../../common/jsonb-text';
 
 export type { FailedFilter, TaskListFilter } from './task-list.queries';
 
@@ -194,7 +195,7 @@ export class TasksRepository {
       `UPDATE tasks SET checkpoints = checkpoints || jsonb_build_object($2::text,
          jsonb_build_object('output', $3::jsonb, 'completed_at', now())), updated_at = now()
         WHERE id = $1`,
-      [id, stage, JSON.stringify(output ?? null)],
+      [id, stage, jsonbText(output ?? null)],
     );
   }
 

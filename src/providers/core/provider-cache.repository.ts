@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { ProviderResult } from './enrichment-provider';
+import { jsonbText } from '../../common/jsonb-text';
 
 export interface CacheHit {
   response: ProviderResult;
@@ -25,7 +26,7 @@ export interface CacheEntry {
 export function cacheUpsertSql(e: CacheEntry, params: unknown[]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   return `INSERT INTO provider_cache (key, provider, operation, response, cost_usd, task_id, created_at, expires_at)
-       VALUES (${p(e.key)}, ${p(e.provider)}, ${p(e.operation)}, ${p(JSON.stringify(e.response))}, ${p(e.costUsd)},
+       VALUES (${p(e.key)}, ${p(e.provider)}, ${p(e.operation)}, ${p(jsonbText(e.response))}, ${p(e.costUsd)},
                ${p(e.taskId)}::uuid, now(), now() + make_interval(secs => ${p(e.ttlSeconds)}::float8))
        ON CONFLICT (key) DO UPDATE SET response = EXCLUDED.response, cost_usd = EXCLUDED.cost_usd,
          task_id = EXCLUDED.task_id, created_at = now(), expires_at = EXCLUDED.expires_at`;

@@ -166,34 +166,47 @@ describe('provider response cache', () => {
     ).toHaveLength(2);
   });
 
-  it('an answer PostgreSQL cannot store (a NUL character) is still returned, recorded and not cached', async () => {
-    // jsonb refuses \u0000: the cache row fails, and with it the one statement that also writes
-    // the ledger row; the call is then recorded without its cache row instead of failing.
-    const domain = `${uniq('nul')}\u0000.example`;
-    const client = t.app.get(ProviderClient);
-    const call = () =>
-      client.call(shared, {
-        capability: 'company.profile',
-        operation: 'lookup',
-        input: { domain },
-      });
-    const first = await call();
-    expect(first).toMatchObject({ found: true, cached: false, costUsd: 0.01 });
-    expect((first.data as { domain: string }).domain).toBe(domain);
-    const ds = t.app.get(DataSource);
+  it('an answer with a NUL character or a lone surrogate is stored cleaned: the task succeeds, the next one hits the cache', async () => {
+    const domain = uniq('nul-');
+    const steps = [{ stage: 'lookup', provider: shared, domain }];
+    const first = await api(t).run({ steps });
+    expect(first.status).toBe('succeeded');
+    expect(first.result.lookup).toMatchObject({ found: true, cached: false });
+    expect(first.result.lookup.data.name).toBe(`Company of ${domain}\ufffd`);
+    const second = await api(t).run({ steps });
+    expect(second.result.lookup).toMatchObject({ found: true, cached: true, cost_usd: 0 });
+    expect(second.result.lookup.data).toEqual(first.result.lookup.data);
+  });
+
+  it('an answer whose cache row cannot be written is still returned, charged and recorded, not cached', async () => {
+    const domain = `${uniq('refused')}.example`;
     const key = ProviderClient.fingerprint(shared, 'lookup', { domain });
-    expect(await ds.query(`SELECT key FROM provider_cache WHERE key = $1`, [key])).toEqual([]);
-    const ledger = await ds.query(
-      `SELECT outcome, cached, cost_usd::float8 AS cost FROM provider_calls WHERE fingerprint = $1`,
-      [key],
-    );
-    expect(ledger).toEqual([{ outcome: 'ok', cached: false, cost: 0.01 }]);
-    // Not cached, so asked again: a second paid call, a second ledger row.
-    const calls = vendorCalls(shared);
-    expect(await call()).toMatchObject({ cached: false });
-    expect(vendorCalls(shared)).toBe(calls + 1);
-    expect(
-      await ds.query(`SELECT count(*)::int AS n FROM provider_calls WHERE fingerprint = $1`, [key]),
-    ).toEqual([{ n: 2 }]);
+    const ds = t.app.get(DataSource);
+    // This one key is refused by the table (as a row PostgreSQL cannot take would be); the ledger
+    // row is written in the same statement, so it is written again without the cache row.
+    await ds.query(`ALTER TABLE provider_cache ADD CONSTRAINT refuse_one CHECK (key <> '${key}')`);
+    try {
+      const client = t.app.get(ProviderClient);
+      const call = () =>
+        client.call(shared, {
+          capability: 'company.profile',
+          operation: 'lookup',
+          input: { domain },
+        });
+      const calls = vendorCalls(shared);
+      expect(await call()).toMatchObject({ found: true, cached: false, costUsd: 0.01 });
+      expect(await ds.query(`SELECT key FROM provider_cache WHERE key = $1`, [key])).toEqual([]);
+      expect(
+        await ds.query(
+          `SELECT outcome, cached, cost_usd::float8 AS cost FROM provider_calls WHERE fingerprint = $1`,
+          [key],
+        ),
+      ).toEqual([{ outcome: 'ok', cached: false, cost: 0.01 }]);
+      // Not cached, so asked again: a second paid call, a second ledger row.
+      expect(await call()).toMatchObject({ cached: false });
+      expect(vendorCalls(shared)).toBe(calls + 2);
+    } finally {
+      await ds.query(`ALTER TABLE provider_cache DROP CONSTRAINT refuse_one`);
+    }
   });
 });
