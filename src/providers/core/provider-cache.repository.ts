@@ -22,7 +22,10 @@ export interface CacheEntry {
   ttlSeconds: number;
 }
 
-/** The upsert of one cache entry, its parameters appended to `params` (alone or in a WITH). */
+/**
+ * The upsert of one cache entry, its parameters appended to `params`: a CTE of the statement that
+ * also records the call (ProviderLedgerRepository.recordAnswered).
+ */
 export function cacheUpsertSql(e: CacheEntry, params: unknown[]): string {
   const p = (v: unknown) => `$${params.push(v)}`;
   return `INSERT INTO provider_cache (key, provider, operation, response, cost_usd, task_id, created_at, expires_at)
@@ -73,11 +76,6 @@ export class ProviderCacheRepository {
         };
     }
     return null;
-  }
-
-  async put(entry: CacheEntry): Promise<void> {
-    const params: unknown[] = [];
-    await this.ds.query(cacheUpsertSql(entry, params), params);
   }
 
   async deleteExpired(limit = 10000): Promise<number> {
