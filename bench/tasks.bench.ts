@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     console.log(`Assay task bench: ${machine}`);
     console.log(
       `load average at start ${loadStart}, at end ${loadAverage()}` +
-        ' (other work on the machine skews every figure; see "rest of machine" below)',
+        ' (other work on the machine skews every figure; see "rest of machine" and "hypervisor steal" below)',
     );
     console.log(
       `N=${fmt(N)}, BENCH_RSS_TASKS=${fmt(RSS_TASKS)}; worker concurrency ${CONCURRENCY}` +

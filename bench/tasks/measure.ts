@@ -107,12 +107,15 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Busy and total CPU seconds of the whole machine, from /proc/stat. */
-function machineSeconds(): { busy: number; total: number } {
+/**
+ * Busy and total CPU seconds of the whole machine, from /proc/stat, and of the busy time what the
+ * hypervisor took for other guests (steal: on a shared VM the same bench can run half as fast).
+ */
+function machineSeconds(): { busy: number; total: number; steal: number } {
   const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9);
   const [user, nice, system, idle, iowait, irq, softirq, steal] = f.map(Number);
   const busy = user + nice + system + irq + softirq + steal;
-  return { busy: busy / 100, total: (busy + idle + iowait) / 100 };
+  return { busy: busy / 100, total: (busy + idle + iowait) / 100, steal: steal / 100 };
 }
 
 /** Pids of the Postgres backends serving the bench database (the app's pools and the poller). */
@@ -125,8 +128,9 @@ async function pgBackends(): Promise<number[]> {
 
 /**
  * Where the CPU went during a phase: the app's processes, the Postgres backends of the bench
- * database, the bench process itself, and the rest of the machine (Redis, Postgres background
- * processes, and anything else running — the noise).
+ * database, the bench process itself, the rest of the machine (Redis, Postgres background
+ * processes, and anything else running — the noise) and the CPU time the hypervisor gave to
+ * other guests (steal).
  */
 export async function cpuMeter(
   procs: AppProcess[],
@@ -171,7 +175,8 @@ export async function cpuMeter(
     );
     const ours = parts.reduce((a, [, v]) => a + (Number.isFinite(v) ? v : 0), 0);
     const busy = m1.busy - m0.busy;
-    parts.push(['rest of machine', busy - ours]);
+    const steal = m1.steal - m0.steal;
+    parts.push(['rest of machine', busy - ours - steal], ['hypervisor steal', steal]);
     const per = (v: number) => (units ? ` = ${fmt((v * 1000) / units, 3)} ms/${unit}` : '');
     // Postgres counts statements outside a transaction block as one transaction each (its
     // per-backend statistics reach pg_stat_database within about a second).
