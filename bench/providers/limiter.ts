@@ -4,6 +4,7 @@
  * limiter → achieved rate vs quota, 429s; (2) the same inputs again → vendor calls (cache hits).
  */
 import { envInt, fmt, log } from '../support/common';
+import { percentile } from '../support/paced';
 import { ledgerOf, postBatches, waitDone } from './batches';
 import { Child } from './child';
 import { rows, verdict } from './report';
@@ -76,9 +77,8 @@ export async function limiterRuns(): Promise<void> {
         metric: '(1) adapter fetch → stub handler (jitter after the limiter)',
         value: (() => {
           const t = [...stub.transit].sort((a, b) => a - b);
-          const at = (p: number) => t[Math.min(t.length - 1, Math.floor(p * t.length))];
           return t.length
-            ? `p50 ${fmt(at(0.5), 1)} / p99 ${fmt(at(0.99), 1)} / max ${fmt(t[t.length - 1], 1)} ms`
+            ? `p50 ${fmt(percentile(t, 50), 1)} / p99 ${fmt(percentile(t, 99), 1)} / max ${fmt(t[t.length - 1], 1)} ms`
             : 'n/a';
         })(),
       },

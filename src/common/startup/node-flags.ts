@@ -8,7 +8,7 @@
  * first time over its first ~25,000 tasks, so its RSS crept up by ~70 MiB before it levelled off
  * (`npm run bench:tasks`, phase d: +14–24 % with V8's default, +4 to +12 % with this flag, level
  * after the first 25,000 tasks, the whole process ~70 MiB smaller, throughput unchanged within
- * the machine's noise). Short-lived objects
- * (a task's rows, a request's body) are collected as cheaply in 16 MiB.
+ * the machine's noise). Short-lived objects (a task's rows, a request's body) are collected as
+ * cheaply in 16 MiB.
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];

@@ -1,5 +1,5 @@
-import { TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 import { jsonbText } from '../../common/jsonb-text';
+import { TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
 export type FinalStatus = Extract<TaskStatus, 'succeeded' | 'failed' | 'cancelled'>;
 export type FinishPatch = {

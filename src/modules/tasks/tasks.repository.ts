@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AppConfig } from '../../common/config/app.config';
+import { jsonbText } from '../../common/jsonb-text';
 import { Coalescer } from './task-coalescer';
 import {
   FinalStatus,
@@ -16,7 +17,6 @@ import { FailedFilter, listFailedTasks, listTasks, TaskListFilter } from './task
 import { insertTasksStatement, taskFromRow, tasksById, uuidKey } from './task-rows';
 import * as sweeps from './task-sweeps.queries';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
-import { jsonbText } from '../../common/jsonb-text';
 
 export type { FailedFilter, TaskListFilter } from './task-list.queries';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { ProviderResult } from './enrichment-provider';
 import { jsonbText } from '../../common/jsonb-text';
+import type { ProviderResult } from './enrichment-provider';
 
 export interface CacheHit {
   response: ProviderResult;
@@ -23,11 +23,10 @@ export interface CacheEntry {
 }
 
 /**
- * The upsert of one cache entry, its parameters appended to `params`: a CTE of the statement that
- * also records the call (ProviderLedgerRepository.recordAnswered).
+ * The upsert of one cache entry, a CTE of the statement that also records the call
+ * (ProviderLedgerRepository.recordAnswered); `p` binds a value and returns its placeholder.
  */
-export function cacheUpsertSql(e: CacheEntry, params: unknown[]): string {
-  const p = (v: unknown) => `$${params.push(v)}`;
+export function cacheUpsertSql(e: CacheEntry, p: (value: unknown) => string): string {
   return `INSERT INTO provider_cache (key, provider, operation, response, cost_usd, task_id, created_at, expires_at)
        VALUES (${p(e.key)}, ${p(e.provider)}, ${p(e.operation)}, ${p(jsonbText(e.response))}, ${p(e.costUsd)},
                ${p(e.taskId)}::uuid, now(), now() + make_interval(secs => ${p(e.ttlSeconds)}::float8))

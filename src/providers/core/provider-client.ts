@@ -124,8 +124,8 @@ export class ProviderClient {
 
     // A limiter that only honours pauses is read side by side with the cache (one round trip of
     // waiting instead of two on a miss; on a hit the read is dropped).
-    const { operation: limited, limits } = rateLimitsFor(p.settings, operation);
-    const pauseAhead = this.limiter.readPauseAhead(p.meta.id, limits, limited);
+    const limiter = rateLimitsFor(p.settings, operation);
+    const pauseAhead = this.limiter.readPauseAhead(p.meta.id, limiter.limits, limiter.operation);
     const hit = await this.answers.get(fp, ttl, taskId, scope.bypassCache ?? false);
     if (hit) {
       this.metrics.cacheHits.inc({ provider: p.meta.id, operation });
@@ -161,15 +161,9 @@ export class ProviderClient {
     let attempts = 0;
     try {
       const result = await p.bulkhead.execute(() =>
-        this.execute(
-          p,
-          request,
-          scope.signal,
-          () => {
-            attempts++;
-          },
-          pauseAhead,
-        ),
+        this.execute(p, request, scope.signal, limiter, pauseAhead, () => {
+          attempts++;
+        }),
       );
       const latencyMs = performance.now() - started;
       const cost = costOf(p.settings.cost, result, p.settings.model);
@@ -246,14 +240,11 @@ export class ProviderClient {
     p: RegisteredProvider,
     request: ProviderRequest,
     outer: AbortSignal | undefined,
+    { operation, limits }: ReturnType<typeof rateLimitsFor>,
+    pauseAhead: Promise<number> | undefined,
     onAttempt: () => void,
-    pauseAhead?: Promise<number>,
   ): Promise<ProviderResult> {
     const deadline = Date.now() + this.config.RATE_LIMIT_MAX_WAIT_MS;
-    const { operation, limits } = rateLimitsFor(
-      p.settings,
-      request.operation ?? request.capability,
-    );
     // The pause read ahead (call()) serves the first attempt only: a retry reads it again.
     let ahead = pauseAhead;
     const block = p.meta.pauseWhenBlocked ? await this.limiter.blocked(p.meta.id) : null;

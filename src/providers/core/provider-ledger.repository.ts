@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { CacheEntry, cacheUpsertSql } from './provider-cache.repository';
 import { DataSource } from 'typeorm';
+import { CacheEntry, cacheUpsertSql } from './provider-cache.repository';
 
 export interface LedgerEntry {
   taskId: string | null;
@@ -34,9 +34,14 @@ export interface Settlement {
   actualUsd: number;
 }
 
-/** The UPDATE that settles a reservation, its parameters appended to `params`. */
-function settleSql(s: Settlement, params: unknown[]): string {
-  const p = (v: unknown) => `$${params.push(v)}`;
+/** Binds values to `params`: each call appends one and returns its placeholder ($n). */
+const binder =
+  (params: unknown[]) =>
+  (value: unknown): string =>
+    `$${params.push(value)}`;
+
+/** The UPDATE that settles a reservation; `p` binds a value (binder). */
+function settleSql(s: Settlement, p: (value: unknown) => string): string {
   return `UPDATE tasks SET cost_reserved_usd = GREATEST(cost_reserved_usd - ${p(s.reservedUsd)}::numeric, 0),
               cost_usd = cost_usd + ${p(s.actualUsd)}::numeric, updated_at = now()
         WHERE id = ${p(s.taskId)}::uuid`;
@@ -63,9 +68,9 @@ export class ProviderLedgerRepository {
     e: LedgerEntry,
   ): Promise<void> {
     const params: unknown[] = [];
-    const ctes = cache.map((c, i) => `cache_${i} AS (${cacheUpsertSql(c, params)})`);
-    if (settle) ctes.push(`settle AS (${settleSql(settle, params)})`);
-    const p = (v: unknown) => `$${params.push(v)}`;
+    const p = binder(params);
+    const ctes = cache.map((c, i) => `cache_${i} AS (${cacheUpsertSql(c, p)})`);
+    if (settle) ctes.push(`settle AS (${settleSql(settle, p)})`);
     const insert = `INSERT INTO provider_calls (task_id, stage, provider, capability, operation, fingerprint, outcome, cached,
          latency_ms, attempts, cost_usd, model, error_message)
        VALUES (${p(e.taskId)}::uuid, ${p(e.stage)}, ${p(e.provider)}, ${p(e.capability)}, ${p(e.operation)},
@@ -114,7 +119,7 @@ export class ProviderLedgerRepository {
   /** Releases a reservation and adds the actual cost to the task. */
   async settle(taskId: string, reservedUsd: number, actualUsd: number): Promise<void> {
     const params: unknown[] = [];
-    await this.ds.query(settleSql({ taskId, reservedUsd, actualUsd }, params), params);
+    await this.ds.query(settleSql({ taskId, reservedUsd, actualUsd }, binder(params)), params);
   }
 
   async taskBudget(

@@ -86,6 +86,11 @@ export class RateLimiter {
     return [`${p}:tat`, `${p}:pause`, `${p}:day:${day}`];
   }
 
+  /** No per-second, per-minute or per-day limit: the limiter only holds calls back during a pause. */
+  static pausesOnly(limits: RateLimits): boolean {
+    return !limits.perSecond && !limits.perMinute && !limits.perDay;
+  }
+
   /** Spacing of calls: the strictest of the per-second and per-minute limits, plus the margin. */
   static intervalMs(limits: RateLimits, marginMs = 0): number {
     const s = limits.perSecond ? (1000 + marginMs) / limits.perSecond : 0;
@@ -109,7 +114,7 @@ export class RateLimiter {
     const name = operation ? `${providerId} ${operation}` : providerId;
     const keys = this.keys(providerId, operation);
     const maxWait = this.config.RATE_LIMIT_MAX_WAIT_MS;
-    if (!interval && !limits.perDay) {
+    if (RateLimiter.pausesOnly(limits)) {
       const paused = await (pauseAhead ?? this.pausedForMs(keys[1]));
       if (paused > maxWait) {
         throw new ProviderError(
@@ -171,7 +176,7 @@ export class RateLimiter {
     limits: RateLimits,
     operation?: string,
   ): Promise<number> | undefined {
-    if (RateLimiter.intervalMs(limits) || limits.perDay) return undefined;
+    if (!RateLimiter.pausesOnly(limits)) return undefined;
     const ahead = this.pausedForMs(this.keys(providerId, operation)[1]);
     ahead.catch(() => undefined);
     return ahead;
