@@ -169,7 +169,9 @@ async function main(): Promise<void> {
     console.log('');
     for (const n of notes) console.log(`note: ${n}`);
     for (const p of started.filter((s) => s.warnings)) {
-      console.log(`note: ${p.role} (pid ${p.pid}) logged ${p.warnings} warning/error line(s)`);
+      console.log(
+        `note: ${p.role} (pid ${p.pid}) logged ${p.warnings} warning/error line(s); the first: ${p.firstWarning}`,
+      );
     }
   } catch (err) {
     for (const p of started) {

@@ -14,6 +14,8 @@ export const started: AppProcess[] = [];
 export class AppProcess extends BenchAppProcess {
   /** Lines at level warn or above, or not JSON (a stack trace, a Node warning). */
   warnings = 0;
+  /** The first such line (400 characters), printed with the count. */
+  firstWarning?: string;
 
   constructor(role: 'api' | 'worker', port: number) {
     // BENCH_API_NODE_OPTIONS / BENCH_WORKER_NODE_OPTIONS: Node flags for one role only.
@@ -27,7 +29,10 @@ export class AppProcess extends BenchAppProcess {
   }
 
   protected override onLine(line: string): void {
-    if (/"level":(4|5|6)\d/.test(line) || !line.startsWith('{')) this.warnings++;
+    if (/"level":(4|5|6)\d/.test(line) || !line.startsWith('{')) {
+      this.warnings++;
+      this.firstWarning ??= line.slice(0, 400);
+    }
   }
 
   /** VmRSS, VmHWM, RssAnon and RssFile in MiB, from /proc/<pid>/status. */

@@ -98,12 +98,18 @@ export async function waitSucceeded(
 
 /** utime + stime of a process, in seconds (Linux USER_HZ is 100). */
 function cpuSeconds(pid: number): number {
+  const t = cpuTimes(pid);
+  return t.user + t.system;
+}
+
+/** utime and stime of a process apart, in seconds (NaN once it is gone). */
+function cpuTimes(pid: number): { user: number; system: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 };
   } catch {
-    return NaN;
+    return { user: NaN, system: NaN };
   }
 }
 
@@ -147,17 +153,21 @@ export async function cpuMeter(
       ).rows[0].n,
     );
   const x0 = await xacts();
-  const before = new Map([...pids].map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const before = new Map([...pids].map(([k, pid]) => [k, cpuTimes(pid)]));
   const pgBefore = new Map(backends.map((pid) => [pid, cpuSeconds(pid)]));
   const m0 = machineSeconds();
   const b0 = process.cpuUsage();
   return async (label, units, unit) => {
     const m1 = machineSeconds();
     const b = process.cpuUsage(b0);
-    const parts: Array<[string, number]> = [...pids].map(([k, pid]) => [
-      k,
-      cpuSeconds(pid) - before.get(k)!,
-    ]);
+    // The app's processes with their share of system time (syscalls: socket reads and writes).
+    const parts: Array<[string, number]> = [...pids].map(([k, pid]) => {
+      const t = cpuTimes(pid);
+      const user = t.user - before.get(k)!.user;
+      const system = t.system - before.get(k)!.system;
+      const share = user + system > 0 ? Math.round((100 * system) / (user + system)) : 0;
+      return [`${k} (${share} % system)`, user + system];
+    });
     let pg = 0;
     let poller = 0;
     const pollerPid = (database.db as unknown as { processID: number }).processID;

@@ -5,6 +5,8 @@
  */
 export class TurnBatch<T> {
   private items: T[] = [];
+  /** Settled when the items collected now have been handed over (made on the first `sent()`). */
+  private handedOver?: { promise: Promise<void>; resolve: () => void };
 
   constructor(private readonly send: (items: T[]) => void) {}
 
@@ -13,9 +15,26 @@ export class TurnBatch<T> {
     if (this.items.length === 1) setImmediate(() => this.flush());
   }
 
+  /** Resolves once everything added so far has been handed to `send` (at once if nothing waits). */
+  sent(): Promise<void> {
+    if (!this.items.length) return Promise.resolve();
+    if (!this.handedOver) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.handedOver = { promise, resolve };
+    }
+    return this.handedOver.promise;
+  }
+
   private flush(): void {
     const items = this.items;
+    const handedOver = this.handedOver;
     this.items = [];
-    this.send(items);
+    this.handedOver = undefined;
+    try {
+      this.send(items);
+    } finally {
+      handedOver?.resolve();
+    }
   }
 }

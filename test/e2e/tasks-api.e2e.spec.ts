@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { TaskRunner } from '../../src/modules/tasks/engine/task-runner';
+import { TasksRepository } from '../../src/modules/tasks/tasks.repository';
 import { authHeaders, startTestApp, TestApp, waitFor } from '../support/test-app';
 
 describe('task API end to end (real Postgres + Redis)', () => {
@@ -252,6 +254,39 @@ describe('task API end to end (real Postgres + Redis)', () => {
           expect([200, 202]).toContain(r.status);
         });
       expect((await untilFinal(id)).status).toBe('cancelled');
+    });
+    it('a cancel requested while the worker is claiming the task stops it before its handler runs', async () => {
+      const repo = t.app.get(TasksRepository);
+      const runner = t.app.get(TaskRunner);
+      const claim = repo.claim.bind(repo);
+      const controllers = (runner as unknown as { running: Map<string, AbortController> }).running;
+      let cancelled = 0;
+      // The claim has taken the task (running in PostgreSQL) but has not answered the worker yet:
+      // the cancel lands in that gap. No progress report or stage would look again before the
+      // handler, and a zero-length task has no later moment to be aborted in.
+      const spy = jest.spyOn(repo, 'claim').mockImplementation(async (taskId: string) => {
+        const task = await claim(taskId);
+        if (task?.accountId === 'cancel-in-claim') {
+          await http().post(`/api/v1/tasks/${taskId}/cancel`).set(authHeaders).expect(202);
+          await waitFor(
+            async () => controllers.get(taskId)?.signal.aborted || null,
+            'the cancel message to reach the worker',
+          );
+          cancelled++;
+        }
+        return task;
+      });
+      try {
+        const res = await create({ sleep_ms: 0, account_id: 'cancel-in-claim' }).expect(200);
+        const done = await untilFinal(res.body.job_id);
+        expect(cancelled).toBe(1);
+        expect(done.status).toBe('cancelled');
+        expect(done.assay_status).toBe('cancelled');
+        expect(done.error).toMatchObject({ code: 'CANCELLED', retryable: false });
+        expect(done.result).toBeFalsy();
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 

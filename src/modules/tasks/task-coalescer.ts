@@ -3,7 +3,7 @@ import { uuidKey } from './task-rows';
 /**
  * Group commit for one kind of per-task statement. A call made while fewer than `parallel` are
  * in flight goes out at once, as before; calls made meanwhile wait and then go out together as one
- * statement (`many`), so under load a worker sends one claim / cancel check / final UPDATE per
+ * statement (`many`), so under load a worker sends one claim / final UPDATE per
  * batch instead of per task (each statement is still sent after every call it answers was made).
  * A batch never holds the same id twice and lists its ids sorted, so concurrent batches lock rows
  * in the same order; if its statement fails (one bad row fails it), each call runs on its own

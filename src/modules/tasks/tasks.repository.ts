@@ -28,15 +28,11 @@ export class TasksRepository {
     private readonly config: AppConfig,
   ) {}
 
-  // The worker's per-task statements (claim, cancel check, final UPDATE) are coalesced: calls made
+  // The worker's per-task statements (claim, final UPDATE) are coalesced: calls made
   // while one of the same kind is in flight go out together as one statement (see Coalescer).
   private readonly claims = new Coalescer<{ id: string }, TaskEntity | null>(
     ({ id }) => this.claimOne(id),
     (args) => this.claimMany(args.map((a) => a.id)),
-  );
-  private readonly cancelChecks = new Coalescer<{ id: string }, boolean>(
-    ({ id }) => this.isCancelRequestedOne(id),
-    (args) => this.isCancelRequestedMany(args.map((a) => a.id)),
   );
   /** One per statement shape of finish(): final status, columns set, `from`. */
   private readonly finishes = new Map<string, Coalescer<FinishCall, TaskEntity | null>>();
@@ -197,25 +193,6 @@ export class TasksRepository {
         WHERE id = $1`,
       [id, stage, jsonbText(output ?? null)],
     );
-  }
-
-  isCancelRequested(id: string): Promise<boolean> {
-    return this.cancelChecks.submit({ id });
-  }
-
-  private async isCancelRequestedOne(id: string): Promise<boolean> {
-    const rows = await this.ds.query(`SELECT cancel_requested_at FROM tasks WHERE id = $1`, [id]);
-    return rows.length > 0 && rows[0].cancel_requested_at != null;
-  }
-
-  private async isCancelRequestedMany(ids: string[]): Promise<Map<string, boolean>> {
-    const rows: Array<{ id: string; cancel_requested_at: Date | null }> = await this.ds.query(
-      `SELECT id, cancel_requested_at FROM tasks WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    const out = new Map<string, boolean>(ids.map((id) => [uuidKey(id), false]));
-    for (const r of rows) out.set(uuidKey(r.id), r.cancel_requested_at != null);
-    return out;
   }
 
   /** Ends an attempt; only a task still running (or queued, for cancels) moves. */

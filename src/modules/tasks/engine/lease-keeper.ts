@@ -102,9 +102,15 @@ export class LeaseKeeper implements OnApplicationShutdown {
     return thread;
   }
 
-  hold(taskId: string): void {
+  /**
+   * Keeps renewing the lease of `taskId`. Resolves once the lease thread has been told: a handler
+   * that starts with synchronous CPU work blocks this thread's event loop, and the message must be
+   * on its way before that.
+   */
+  hold(taskId: string): Promise<void> {
     this.start();
     this.ops.add([1, taskId]);
+    return this.ops.sent();
   }
 
   release(taskId: string): void {

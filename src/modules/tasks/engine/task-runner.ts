@@ -178,6 +178,26 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async claimAndRun(job: Job<TaskJobData>, token?: string): Promise<void> {
     const taskId = job.data.taskId;
+    // The abort controller is listening before the claim is sent. A cancel request committed
+    // before the claim makes the claim find nothing (it takes no task whose cancel was
+    // requested); one committed after it waited for the claim's row lock and is published after
+    // that, so it reaches this controller — no cancel falls between the claim and the run, and no
+    // extra read of the task is needed to make sure of it.
+    const controller = new AbortController();
+    if (!this.running.has(taskId)) this.running.set(taskId, controller);
+    try {
+      await this.claimAndRunWith(controller, job, token);
+    } finally {
+      if (this.running.get(taskId) === controller) this.running.delete(taskId);
+    }
+  }
+
+  private async claimAndRunWith(
+    controller: AbortController,
+    job: Job<TaskJobData>,
+    token?: string,
+  ): Promise<void> {
+    const taskId = job.data.taskId;
     const task = await this.repo.claim(taskId);
     if (!task) {
       // Still held by a live worker (its job was re-delivered while it ran, e.g. its event loop
@@ -211,9 +231,10 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
 
-    const controller = new AbortController();
+    // Set already (claimAndRun), unless another delivery of this task was running here: that
+    // one has lost its lease, and this one is the task's run now.
     this.running.set(task.id, controller);
-    this.leases.hold(task.id);
+    await this.leases.hold(task.id);
     const timer = setTimeout(
       () => controller.abort(new TaskAbortedError('timeout')),
       task.timeoutMs,
@@ -234,7 +255,6 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
       );
     } finally {
       clearTimeout(timer);
-      this.running.delete(task.id);
       this.leases.release(task.id);
     }
   }
@@ -264,7 +284,8 @@ export class TaskRunner implements OnApplicationBootstrap, BeforeApplicationShut
     const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
     logger.log({ attempt: task.attempts, max_attempts: task.maxAttempts }, 'task started');
     try {
-      if (await this.repo.isCancelRequested(task.id)) throw new TaskAbortedError('cancelled');
+      // Cancelled while being claimed (see claimAndRun).
+      if (controller.signal.aborted) throw controller.signal.reason;
       const result = await raceAbort(handler.run(ctx), controller.signal);
       await this.lifecycle.succeed(task, result, seconds());
     } catch (err) {
