@@ -14,7 +14,7 @@ import {
   finishOneStatement,
 } from './task-finish.sql';
 import { FailedFilter, listFailedTasks, listTasks, TaskListFilter } from './task-list.queries';
-import { insertTasksStatement, taskFromRow, tasksById, uuidKey } from './task-rows';
+import { insertTasksStatement, taskFromRow, tasksById } from './task-rows';
 import * as sweeps from './task-sweeps.queries';
 import { TaskEntity, TaskErrorInfo, TaskProgress, TaskStatus } from './task.entity';
 
