@@ -12,18 +12,21 @@
  *       vs calling the stub directly with fetch, p50 difference (goal < 1 ms)
  *
  * The app runs as child processes (`dist/bench/providers/bench-app.main.js`: createApp with the
- * bench's provider and task type): one API, two workers, one for (3). The stubs live in this
- * process. Everything it creates (database assay_bench_<random>, Redis keys under its own
+ * bench's provider and task type): one API, two workers, one for (3). The quota-bound stub of
+ * (1) and (2) is a process of its own (`dist/bench/providers/stub.main.js`), so that the bench's
+ * polling never delays the arrival times it stamps; the stub of (3) lives in this process. Everything it creates (database assay_bench_<random>, Redis keys under its own
  * prefix, child processes, servers) is removed at the end, also on failure or Ctrl-C.
  *
  * Environment: BENCH_CALLS, BENCH_QUOTA, BENCH_LATENCY_MS, BENCH_OVERHEAD_CALLS (1000),
  * BENCH_WORKER_CONCURRENCY (10), BENCH_STUB_QUOTA (the stub's own quota, default BENCH_QUOTA;
  * 0 = no 429s, to observe the schedule alone), BENCH_SKIP ("1" skips (1) and (2), "3" skips (3)),
- * BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL;
+ * BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL, BENCH_OVERHEAD_NODE_OPTIONS (Node flags of the
+ * process that measures (3), e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof");
  * RATE_LIMIT_MARGIN_MS is passed on to the app.
  *
  * The runs are in bench/providers/: limiter.ts (1, 2), overhead.ts (3); the stub vendor in
- * vendor-stub.ts, the app's processes in child.ts, the table in report.ts.
+ * vendor-stub.ts (its process: stub.main.ts), the app's processes in child.ts, the table in
+ * report.ts.
  */
 import 'reflect-metadata';
 import { loadConfig } from '../src/common/config/app.config';

@@ -19,6 +19,10 @@ export async function overheadRun(): Promise<void> {
       BENCH_OVERHEAD_CALLS: String(OVERHEAD_CALLS),
       BENCHSTUB_BASE_URL: stub.url,
       BENCHSTUB_RATE_PER_SECOND: '0',
+      // Node flags for the measuring process only (e.g. --cpu-prof).
+      ...(process.env.BENCH_OVERHEAD_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_OVERHEAD_NODE_OPTIONS }
+        : {}),
     }),
   );
   try {

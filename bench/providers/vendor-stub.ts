@@ -40,8 +40,14 @@ export class VendorStub {
     this.transit.length = 0;
   }
 
+  /** What it saw, for the bench process (GET /_bench/report when it runs as its own process). */
+  report(): StubReport {
+    return { accepted: this.accepted, rejected: this.rejected, transit: this.transit };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = now();
+    if (req.url?.startsWith('/_bench/')) return this.control(req, res);
     const sent = Number(req.headers['x-bench-sent-at']);
     if (sent) this.transit.push(at - sent);
     const chunks: Buffer[] = [];
@@ -67,12 +73,28 @@ export class VendorStub {
     res.end(JSON.stringify({ company: { domain, legal_name: `Company of ${domain}` } }));
   }
 
+  /** GET /_bench/report, POST /_bench/reset: outside the quota and the figures. */
+  private control(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    if (req.url === '/_bench/reset') this.reset();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.url === '/_bench/report' ? JSON.stringify(this.report()) : '{}');
+  }
+
   async close(): Promise<void> {
     servers.delete(this);
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
+export interface StubReport {
+  /** Arrival times (epoch ms) of the calls it answered, and of those it refused with 429. */
+  accepted: number[];
+  rejected: number[];
+  /** Per call, ms from the adapter's fetch to the handler. */
+  transit: number[];
+}
+
 /** The stubs still serving (closed at clean-up). */
 export const servers = new Set<VendorStub>();
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { PreparedStatements } from '../database/prepared-statements';
 import { ProviderAnswerCache } from './core/provider-answer-cache';
 import { ProviderCacheRepository } from './core/provider-cache.repository';
 import { ProviderClient } from './core/provider-client';
@@ -35,6 +36,7 @@ export class ProvidersModule {
         ProviderCacheRepository,
         ProviderAnswerCache,
         ProviderLedgerRepository,
+        PreparedStatements,
         ProviderMetrics,
         RateLimiter,
         LlmService,

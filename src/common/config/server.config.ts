@@ -32,6 +32,13 @@ export class ServerConfig {
   @IntSetting(1, 200)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Hot statements (the provider call path's cache read, budget reservation and ledger write) as
+   * named prepared statements. false behind PgBouncer in transaction mode before 1.21.
+   */
+  @BoolSetting()
+  DATABASE_PREPARED_STATEMENTS = true;
+
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { jsonbText } from '../../common/jsonb-text';
+import { PreparedStatements } from '../../database/prepared-statements';
 import type { ProviderResult } from './enrichment-provider';
 
 export interface CacheHit {
@@ -36,7 +37,10 @@ export function cacheUpsertSql(e: CacheEntry, p: (value: unknown) => string): st
 
 @Injectable()
 export class ProviderCacheRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   /**
    * The first live entry of `lookups` (in their order), read in one statement. A lookup with
@@ -53,13 +57,14 @@ export class ProviderCacheRepository {
       const k = params.length - 1;
       return `(key = $${k} AND ($${k + 1}::uuid IS NULL OR task_id = $${k + 1}::uuid))`;
     });
-    const rows: Array<{
+    // Before every vendor call: prepared (one text per number of lookups).
+    const { rows } = await this.prepared.query<{
       key: string;
       response: ProviderResult;
       cost_usd: string;
       task_id: string | null;
       created_at: Date;
-    }> = await this.ds.query(
+    }>(
       `SELECT key, response, cost_usd, task_id, created_at FROM provider_cache
           WHERE expires_at > now() AND (${match.join(' OR ')})`,
       params,

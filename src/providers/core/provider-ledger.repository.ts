@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PreparedStatements } from '../../database/prepared-statements';
 import { CacheEntry, cacheUpsertSql } from './provider-cache.repository';
 
 export interface LedgerEntry {
@@ -50,7 +51,10 @@ function settleSql(s: Settlement, p: (value: unknown) => string): string {
 /** The call ledger and the task budget columns: every paid call is written here once. */
 @Injectable()
 export class ProviderLedgerRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly prepared: PreparedStatements,
+  ) {}
 
   async record(e: LedgerEntry): Promise<void> {
     await this.recordAnswered([], null, e);
@@ -76,7 +80,8 @@ export class ProviderLedgerRepository {
        VALUES (${p(e.taskId)}::uuid, ${p(e.stage)}, ${p(e.provider)}, ${p(e.capability)}, ${p(e.operation)},
                ${p(e.fingerprint)}, ${p(e.outcome)}, ${p(e.cached)}, ${p(Math.round(e.latencyMs))}, ${p(e.attempts)},
                ${p(e.costUsd)}, ${p(e.model ?? null)}, ${p(e.errorMessage?.slice(0, 2000) ?? null)})`;
-    await this.ds.query(ctes.length ? `WITH ${ctes.join(',\n')}\n${insert}` : insert, params);
+    // After every vendor call and cache hit: prepared (one text per shape: entries, settlement).
+    await this.prepared.query(ctes.length ? `WITH ${ctes.join(',\n')}\n${insert}` : insert, params);
   }
 
   /**
@@ -89,14 +94,14 @@ export class ProviderLedgerRepository {
    */
   async reserve(taskId: string, maxUsd: number): Promise<boolean> {
     // No batch budget (the usual case): one statement; the row lock orders the task's own calls.
-    const fast = await this.ds.query(
+    const fast = await this.prepared.query(
       `UPDATE tasks SET cost_reserved_usd = cost_reserved_usd + $2
         WHERE id = $1 AND batch_budget_usd IS NULL
           AND (budget_usd IS NULL OR cost_usd + cost_reserved_usd + $2 <= budget_usd)
         RETURNING id`,
       [taskId, maxUsd],
     );
-    if ((fast[0] as unknown[]).length > 0) return true;
+    if (fast.rowCount > 0) return true;
     return this.ds.transaction(async (em) => {
       await em.query(
         `SELECT pg_advisory_xact_lock(hashtextextended('assay-batch-budget:' || batch_id::text, 0))
@@ -119,7 +124,10 @@ export class ProviderLedgerRepository {
   /** Releases a reservation and adds the actual cost to the task. */
   async settle(taskId: string, reservedUsd: number, actualUsd: number): Promise<void> {
     const params: unknown[] = [];
-    await this.ds.query(settleSql({ taskId, reservedUsd, actualUsd }, binder(params)), params);
+    await this.prepared.query(
+      settleSql({ taskId, reservedUsd, actualUsd }, binder(params)),
+      params,
+    );
   }
 
   async taskBudget(
