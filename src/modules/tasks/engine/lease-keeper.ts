@@ -32,8 +32,13 @@ async function renew() {
   if (stopped || ids.size === 0) return;
   try {
     const c = await connection();
+    // Rows another transaction holds are skipped this round: that is a claim (which sets the
+    // lease itself), the final UPDATE (no lease needed after it) or a short progress or cost
+    // update, and a lease outlives one missed renewal. Waiting for them instead made this
+    // statement one side of deadlocks with the worker's batched claims and final UPDATEs, which
+    // lock their rows in another order (seen under load: 'deadlock detected', a second's stall).
     await c.query(
-      "UPDATE tasks SET lease_until = now() + make_interval(secs => $2) WHERE id = ANY($1::uuid[]) AND status = 'running'",
+      "UPDATE tasks SET lease_until = now() + make_interval(secs => $2) WHERE id IN (SELECT id FROM tasks WHERE id = ANY($1::uuid[]) AND status = 'running' FOR UPDATE SKIP LOCKED)",
       [[...ids], workerData.leaseMs / 1000],
     );
   } catch (err) {
