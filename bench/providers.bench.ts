@@ -14,8 +14,9 @@
  * The app runs as child processes (`dist/bench/providers/bench-app.main.js`: createApp with the
  * bench's provider and task type): one API, two workers, one for (3). The quota-bound stub of
  * (1) and (2) is a process of its own (`dist/bench/providers/stub.main.js`), so that the bench's
- * polling never delays the arrival times it stamps; the stub of (3) lives in this process. Everything it creates (database assay_bench_<random>, Redis keys under its own
- * prefix, child processes, servers) is removed at the end, also on failure or Ctrl-C.
+ * polling never delays the arrival times it stamps; the stub of (3) lives in this process.
+ * Everything it creates (database assay_bench_<random>, Redis keys under its own prefix, child
+ * processes, servers) is removed at the end, also on failure or Ctrl-C.
  *
  * Environment: BENCH_CALLS, BENCH_QUOTA, BENCH_LATENCY_MS, BENCH_OVERHEAD_CALLS (1000),
  * BENCH_WORKER_CONCURRENCY (10), BENCH_STUB_QUOTA (the stub's own quota, default BENCH_QUOTA;

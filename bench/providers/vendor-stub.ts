@@ -4,6 +4,14 @@ import { AddressInfo } from 'node:net';
 import { sleep } from '../support/common';
 import { now } from './settings';
 
+export interface StubReport {
+  /** Arrival times (epoch ms) of the calls it answered, and of those it refused with 429. */
+  accepted: number[];
+  rejected: number[];
+  /** Per call, ms from the adapter's fetch to the handler. */
+  transit: number[];
+}
+
 /**
  * `POST /lookup {domain}` → 200 `{company}` after `latencyMs`. With a quota: 429 (Retry-After)
  * whenever a sliding 1-s window would hold more than `quota` accepted calls — stricter than any
@@ -87,14 +95,6 @@ export class VendorStub {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
-export interface StubReport {
-  /** Arrival times (epoch ms) of the calls it answered, and of those it refused with 429. */
-  accepted: number[];
-  rejected: number[];
-  /** Per call, ms from the adapter's fetch to the handler. */
-  transit: number[];
-}
-
 /** The stubs still serving (closed at clean-up). */
 export const servers = new Set<VendorStub>();
 
